@@ -1,0 +1,1 @@
+"""JSON Schema message contracts (data files; loaded by workers.contracts)."""

@@ -1,0 +1,1 @@
+"""Extract stage: a news item's Arabic text -> single-report events with evidence."""

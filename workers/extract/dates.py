@@ -1,0 +1,87 @@
+"""Relative and explicit dates in Arabic, resolved against the item's publication date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from workers.extract.text import Token, clitic_variants
+
+# Python: Monday = 0
+_WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
+_MONTHS = {
+    "يناير": 1, "كانون الثاني": 1, "فبراير": 2, "شباط": 2, "مارس": 3, "اذار": 3, "ابريل": 4, "نيسان": 4,
+    "مايو": 5, "ايار": 5, "يونيو": 6, "حزيران": 6, "يوليو": 7, "تموز": 7, "اغسطس": 8, "اب": 8, "سبتمبر": 9,
+    "ايلول": 9, "اكتوبر": 10, "تشرين الاول": 10, "نوفمبر": 11, "تشرين الثاني": 11, "ديسمبر": 12,
+    "كانون الاول": 12,
+}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    date: date
+    precision: str  # day | week | month
+    start_token: int
+    end_token: int
+    confidence: float
+
+
+def _stem(tok: str) -> str:
+    for stem, _a, _p in clitic_variants(tok):
+        if stem in _WEEKDAYS or stem in ("اليوم", "امس", "الاسبوع", "الشهر", "اول", "الليله", "ليله"):
+            return stem
+    return tok
+
+
+def _weekday_on_or_before(ref: date, weekday: int) -> date:
+    return ref - timedelta(days=(ref.weekday() - weekday) % 7)
+
+
+def find_dates(tokens: list[Token], published: date | None) -> list[DateMention]:
+    if published is None:
+        return []
+    out: list[DateMention] = []
+    words = [_stem(t.text) for t in tokens]
+    i = 0
+    while i < len(words):
+        w = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w == "اليوم":
+            if nxt in _WEEKDAYS:
+                out.append(DateMention(_weekday_on_or_before(published, _WEEKDAYS[nxt]), "day", i, i + 2, 0.95))
+                i += 2
+                continue
+            out.append(DateMention(published, "day", i, i + 1, 0.85))
+        elif w in ("امس", "اول") and (w == "امس" or nxt == "امس"):
+            back = 2 if w == "اول" else 1
+            span = 2 if w == "اول" else 1
+            target = published - timedelta(days=back)
+            after = words[i + span] if i + span < len(words) else ""
+            if after in _WEEKDAYS:
+                span += 1
+            out.append(DateMention(target, "day", i, i + span, 0.95 if after in _WEEKDAYS else 0.9))
+            i += span
+            continue
+        elif w in _WEEKDAYS and (i == 0 or words[i - 1] not in ("اليوم", "امس")):
+            # a bare weekday: the most recent such day up to the publication date
+            out.append(DateMention(_weekday_on_or_before(published, _WEEKDAYS[w]), "day", i, i + 1, 0.75))
+        elif w in ("الاسبوع", "الشهر") and nxt in ("الماضي", "المنصرم"):
+            days = 7 if w == "الاسبوع" else 30
+            out.append(DateMention(published - timedelta(days=days), "week" if days == 7 else "month", i, i + 2, 0.6))
+            i += 2
+            continue
+        elif re.fullmatch(r"\d{1,2}", w) and i + 1 < len(words):
+            month = _MONTHS.get(nxt) or _MONTHS.get(f"{nxt} {words[i + 2]}" if i + 2 < len(words) else "")
+            day = int(w)
+            if month and 1 <= day <= 31:
+                year = published.year
+                try:
+                    d = date(year, month, day)
+                    if d > published + timedelta(days=1):
+                        d = date(year - 1, month, day)
+                    out.append(DateMention(d, "day", i, i + 2, 0.9))
+                except ValueError:
+                    pass
+        i += 1
+    return out

@@ -1,0 +1,113 @@
+"""Counts in Arabic text: digits, Arabic-Indic digits (folded upstream) and number words.
+
+A count is a range (lo, hi): exact when lo == hi, open-ended when hi is None. Vague amounts
+(«عشرات» dozens, «مئات» hundreds) and approximations («نحو 500») stay ranges; nothing is
+made more exact than the text says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workers.extract.text import Token, clitic_variants, fold
+
+_UNITS = {
+    "واحد": 1, "واحده": 1, "احد": 1, "احدي": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2, "ثلاث": 3,
+    "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7, "ثمان": 8,
+    "ثماني": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10,
+    "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40, "خمسون": 50, "خمسين": 50,
+    "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90,
+    "مئه": 100, "مائه": 100, "مئتين": 200, "مئتان": 200, "مائتين": 200, "مائتان": 200, "الف": 1000, "الفين": 2000,
+    "الفان": 2000, "مليون": 1_000_000,
+}
+_DUAL = {"قتيلين": 2, "جريحين": 2, "شخصين": 2, "مدنيين_dual": 2}
+# Vague amounts: plural of the unit -> (lo, hi)
+_VAGUE = {
+    "عشرات": (20, 99), "العشرات": (20, 99), "مئات": (200, 999), "المئات": (200, 999), "مات": (200, 999),
+    "الاف": (2000, 9999), "آلاف": (2000, 9999), "الالاف": (2000, 9999), "بضع": (3, 9), "بضعه": (3, 9),
+    "عده": (3, 10), "عدد": (2, None), "العديد": (3, None), "عشرات الالاف": (20000, 99999),
+}
+_APPROX = {fold(w) for w in ["نحو", "حوالي", "قرابة", "زهاء", "ما يقارب", "تقريبا", "قرابه", "ما يقرب", "اكثر من", "أكثر من", "ما لا يقل عن", "أقل من", "اقل من"]}
+_AT_LEAST = {fold(w) for w in ["اكثر", "أكثر", "يقل", "يزيد"]}
+_AT_MOST = {fold(w) for w in ["اقل"]}
+_OR = {"او", "الي", "و"}
+
+
+@dataclass(frozen=True)
+class Count:
+    lo: int
+    hi: int | None
+    start_token: int
+    end_token: int  # exclusive
+    text: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"min": self.lo, "max": self.hi, "text": self.text[:200]}
+
+
+def _value(tok: str) -> int | None:
+    if tok[:1].isdigit():
+        try:
+            return int(float(tok.replace(",", "")))
+        except ValueError:
+            return None
+    for stem, _article, _prep in clitic_variants(tok):
+        if stem in _UNITS:
+            return _UNITS[stem]
+    return None
+
+
+def _vague(tok: str) -> tuple[int, int | None] | None:
+    for stem, _article, _prep in clitic_variants(tok):
+        if stem in _VAGUE:
+            return _VAGUE[stem]
+    return None
+
+
+def find_counts(tokens: list[Token], text: str, base: int = 0) -> list[Count]:
+    """All counts in a sentence's tokens; `text`/`base` give the original text for the `text` field."""
+    counts: list[Count] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i].text
+        value = _value(tok)
+        vague = None if value is not None else _vague(tok)
+        if value is None and vague is None:
+            i += 1
+            continue
+        start, end = i, i + 1
+        if value is not None:
+            # compounds: "ثلاثة آلاف", "خمسة عشر", "3 آلاف", "2 مليون"
+            if end < n and tokens[end].text in ("الاف", "الف", "مليون", "ملايين", "مليار"):
+                value *= 1_000_000 if tokens[end].text in ("مليون", "ملايين") else 1000
+                end += 1
+            elif end < n and tokens[end].text in ("عشر", "عشره") and value < 10:
+                value += 10
+                end += 1
+            lo, hi = value, value
+            # ranges: "3000 أو 4000", "بين 10 و 20", "من 5 إلى 7"
+            if end + 1 < n and tokens[end].text in _OR:
+                other = _value(tokens[end + 1].text)
+                if other is not None and other > value:
+                    hi = other
+                    end += 2
+            elif end < n and tokens[end].text.startswith("و") and _value(tokens[end].text[1:] or "x") is not None:
+                other = _value(tokens[end].text[1:])
+                if other is not None and other > value and start > 0 and tokens[start - 1].text == "بين":
+                    hi = other
+                    end += 1
+        else:
+            lo, hi = vague  # type: ignore[misc]
+        # qualifiers just before: "نحو 500", "أكثر من 20"
+        window = " ".join(t.text for t in tokens[max(0, start - 3) : start])
+        if value is not None and any(window.endswith(q) for q in _APPROX):
+            if any(w in window.split() for w in _AT_LEAST):
+                hi = None
+            elif any(w in window.split() for w in _AT_MOST):
+                lo, hi = 0, max(lo - 1, 0)
+            elif hi == lo:
+                lo, hi = int(lo * 0.9), int(round(lo * 1.1))
+        counts.append(Count(lo, hi, start, end, text[tokens[start].start - base : tokens[end - 1].end - base]))
+        i = end
+    return counts

@@ -1,0 +1,153 @@
+"""Pure core of the poll stage: feed bytes -> validated news items (+ the entries that failed).
+
+feedparser does the heavy lifting (RSS/Atom/RDF, bozo feeds, declared and sniffed charsets); this
+module turns its entries into plain-text items that satisfy schemas/news_item.json.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+
+from workers.contracts import NEWS_ITEM, ContractError, now_iso, validation_errors
+from workers.poll.feeds import Feed
+from workers.poll.identity import item_id_for
+
+_BLOCK_TAGS = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article"}
+_SKIP_TAGS = {"script", "style", "noscript", "iframe", "object"}
+_SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+class _TextAndLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.links.append(href)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS and self._skip:
+            self._skip -= 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, list[str]]:
+    """Strip HTML to readable text (paragraphs kept as newlines) and collect the links."""
+    if "<" not in markup and "&" not in markup:
+        return _tidy(markup), []
+    parser = _TextAndLinks()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception:  # noqa: BLE001 - malformed markup: fall back to a crude strip
+        return _tidy(html.unescape(re.sub(r"<[^>]*>", " ", markup))), []
+    return _tidy("".join(parser.parts)), parser.links
+
+
+def _tidy(text: str) -> str:
+    text = _SPACES.sub(" ", text.replace("\r", "\n"))
+    return _NEWLINES.sub("\n", text).strip()
+
+
+@dataclass
+class ParsedFeed:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (reason, error, raw entry)
+    bozo: str | None = None  # feedparser's complaint about the document, if any
+    entries: int = 0
+
+
+def _iso(struct: Any) -> str | None:
+    if not struct:
+        return None
+    try:
+        ts = calendar.timegm(struct)
+        return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def entry_to_item(entry: Any, feed: Feed, base_url: str, fetched_at: str, max_text_chars: int) -> dict[str, Any]:
+    """One feedparser entry -> news item dict (not yet validated)."""
+    link = entry.get("link") or ""
+    if link:
+        link = urljoin(base_url, link)
+    title, title_links = html_to_text(entry.get("title") or "")
+    bodies = [c.get("value", "") for c in entry.get("content") or [] if isinstance(c, dict)]
+    body_html = max(bodies, key=len) if bodies else (entry.get("summary") or entry.get("description") or "")
+    text, body_links = html_to_text(body_html)
+    if not text:
+        text = title
+    published = _iso(entry.get("published_parsed")) or _iso(entry.get("updated_parsed"))
+    item = {
+        "schema_version": 1,
+        "item_id": item_id_for(link or None, entry.get("id"), f"{feed.id}|{title}|{published}"),
+        "feed_id": feed.id,
+        "source": feed.name,
+        "url": link[:4096],
+        "title": title[:2000],
+        "text": text[:max_text_chars],
+        "language": (entry.get("language") or feed.language or "ar")[:16],
+        "published_at": published,
+        "fetched_at": fetched_at,
+        "links": [urljoin(base_url, u)[:4096] for u in (title_links + body_links)[:200]],
+    }
+    return item
+
+
+def parse_feed(
+    body: bytes,
+    feed: Feed,
+    *,
+    content_type: str | None = None,
+    base_url: str | None = None,
+    fetched_at: str | None = None,
+    max_text_chars: int = 100_000,
+) -> ParsedFeed:
+    """Parse fetched bytes; keep every entry that yields a valid item, reject the rest with a reason."""
+    headers = {"content-type": content_type} if content_type else {}
+    headers["content-location"] = base_url or feed.url
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    result = ParsedFeed(entries=len(parsed.entries))
+    if parsed.get("bozo"):
+        result.bozo = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"[:500]
+    fetched_at = fetched_at or now_iso()
+    for entry in parsed.entries:
+        try:
+            item = entry_to_item(entry, feed, base_url or feed.url, fetched_at, max_text_chars)
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not sink the feed
+            result.rejected.append(("feed_entry_invalid", f"{type(exc).__name__}: {exc}", dict(entry)))
+            continue
+        errors = validation_errors(NEWS_ITEM, item)
+        if errors:
+            result.rejected.append(("schema_violation", "; ".join(errors), item))
+        else:
+            result.items.append(item)
+    return result
+
+
+__all__ = ["ParsedFeed", "parse_feed", "html_to_text", "entry_to_item", "ContractError"]

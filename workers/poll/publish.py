@@ -1,0 +1,76 @@
+"""Publish items with kafka-python: acks=all, idempotent, compressed, keyed by item id; retried."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+
+from workers import metrics
+from workers.broker.admin import kafka_python_security
+from workers.contracts import dead_letter, encode
+from workers.settings import Settings
+from workers.topics import topics_for
+
+log = logging.getLogger(__name__)
+
+
+class PublishError(RuntimeError):
+    def __init__(self, message: str, acked: list[str]):
+        super().__init__(message)
+        self.acked = acked  # ids that did reach the broker before the failure
+
+
+class Publisher:
+    def __init__(self, settings: Settings, producer: KafkaProducer | None = None):
+        self.topics = topics_for(settings)
+        self.producer = producer or KafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap,
+            acks="all",
+            enable_idempotence=True,
+            compression_type="gzip",
+            linger_ms=20,
+            retries=5,
+            max_request_size=4 * 1024 * 1024,
+            client_id="marsad-poller",
+            **kafka_python_security(settings),
+        )
+
+    def publish_items(self, items: list[dict[str, Any]], attempts: int = 3, timeout_s: float = 30.0) -> list[str]:
+        """Send items; return ids the broker acknowledged. Raises PublishError if some never were."""
+        pending = {item["item_id"]: item for item in items}
+        acked: list[str] = []
+        for attempt in range(1, attempts + 1):
+            futures = {
+                item_id: self.producer.send(self.topics.items.name, key=item_id.encode(), value=encode(item))
+                for item_id, item in pending.items()
+            }
+            self.producer.flush(timeout=timeout_s)
+            for item_id, future in futures.items():
+                try:
+                    future.get(timeout=timeout_s)
+                except KafkaError as exc:
+                    log.warning("publish of %s failed (attempt %d): %s", item_id, attempt, exc)
+                    continue
+                acked.append(item_id)
+                pending.pop(item_id)
+            if not pending:
+                metrics.broker_up.labels("poller").set(1)
+                return acked
+            time.sleep(min(2**attempt, 10))
+        metrics.broker_up.labels("poller").set(0)
+        raise PublishError(f"{len(pending)} items not acknowledged after {attempts} attempts", acked)
+
+    def dead_letter(self, record: dict[str, Any]) -> None:
+        self.producer.send(self.topics.dead_letter.name, key=(record.get("key") or "").encode(), value=encode(record))
+        self.producer.flush(timeout=30)
+        metrics.dead_letters.labels(record["stage"], record["reason"]).inc()
+
+    def close(self) -> None:
+        self.producer.close(timeout=10)
+
+
+__all__ = ["Publisher", "PublishError", "dead_letter"]

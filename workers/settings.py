@@ -1,0 +1,86 @@
+"""All settings in one place: defaults, then an optional TOML file, then MARSAD_* env vars."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Kafka. Empty bootstrap = start the embedded tansu broker.
+    kafka_bootstrap: str = ""
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str = ""
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: str = ""
+    kafka_ssl_cafile: str = ""
+    topic_prefix: str = "marsad"
+    partitions: int = 4
+    replication_factor: int = 1
+    # Poller
+    feeds_file: str = str(REPO_ROOT / "deploy" / "feeds.toml")
+    poll_interval_s: float = 300.0
+    fetch_timeout_s: float = 20.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_text_chars: int = 100_000
+    user_agent: str = "MarsadBot/0.1 (+https://github.com/marsad; news monitoring)"
+    state_dir: str = str(Path.home() / ".marsad")
+    # Processor
+    app_id: str = "marsad-processor"
+    store: str = "memory://"
+    dedup_window_days: int = 3
+    dedup_ttl_days: int = 14
+    # Observability
+    metrics_port: int = 9464
+    metrics_host: str = "127.0.0.1"
+    log_format: str = "auto"  # auto | json | text
+    log_level: str = "INFO"
+
+    @property
+    def embedded(self) -> bool:
+        return not self.kafka_bootstrap
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(raw: object, target: object) -> object:
+    if isinstance(target, bool):
+        return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(target, int):
+        return int(raw)  # type: ignore[arg-type]
+    if isinstance(target, float):
+        return float(raw)  # type: ignore[arg-type]
+    return str(raw)
+
+
+def load_settings(config_file: str | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Build settings: defaults < TOML file (MARSAD_CONFIG or argument) < MARSAD_<FIELD> env vars."""
+    env = dict(os.environ if env is None else env)
+    base = Settings()
+    values: dict[str, object] = {}
+    path = config_file or env.get("MARSAD_CONFIG")
+    if path:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        data = data.get("marsad", data)
+        known = {f.name for f in fields(Settings)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown settings in {path}: {sorted(unknown)}")
+        values.update(data)
+    for f in fields(Settings):
+        key = f"MARSAD_{f.name.upper()}"
+        if key in env:
+            values[f.name] = env[key]
+    coerced = {k: _coerce(v, getattr(base, k)) for k, v in values.items()}
+    return Settings(**coerced)  # type: ignore[arg-type]
+
+
+__all__ = ["Settings", "load_settings", "REPO_ROOT"]
