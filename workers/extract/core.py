@@ -16,6 +16,7 @@ from typing import Any
 
 from workers.extract import lexicon
 from workers.extract.dates import DateMention, find_dates
+from workers.extract.fingerprint import simhash
 from workers.extract.gazetteer import LOCATIVE_CUES, Place, place_index, resolve
 from workers.extract.lexicon import Actor, Match, Trigger
 from workers.extract.numbers import Count, find_counts
@@ -284,7 +285,8 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
             sentence_cands.append(cand)
         _assign_casualties(a, sentence_cands)
         candidates.extend(sentence_cands)
-    return [_to_event(group, item) for group in _group(candidates)]
+    fingerprint = simhash(text)
+    return [_to_event(group, item, fingerprint) for group in _group(candidates)]
 
 
 def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
@@ -300,7 +302,7 @@ def _ev(field_name: str, item_id: str, sentence: Sentence, start: int, end: int,
             "confidence": round(conf, 3)}
 
 
-def _to_event(group: list[Candidate], item: dict[str, Any]) -> dict[str, Any]:
+def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) -> dict[str, Any]:
     item_id = item["item_id"]
     first = group[0]
     evidence: list[dict[str, Any]] = []
@@ -353,6 +355,7 @@ def _to_event(group: list[Candidate], item: dict[str, Any]) -> dict[str, Any]:
         "sources": [{
             "item_id": item_id, "source": item.get("source", ""), "url": item.get("url", ""),
             "title": item.get("title", "")[:500], "published_at": item.get("published_at"), "copy_of": None,
+            "fingerprint": fingerprint,
         }],
         "first_reported_at": item.get("published_at") or item.get("fetched_at"),
         "last_reported_at": item.get("published_at") or item.get("fetched_at"),

@@ -1,0 +1,263 @@
+"""`marsad` command line: run everything locally, or one worker at a time."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from workers import logs, metrics
+from workers.settings import Settings, load_settings
+
+log = logging.getLogger("marsad")
+
+
+def _with_broker(settings: Settings) -> tuple[Settings, object | None]:
+    """Settings pointing at a broker: the configured cluster, or a freshly started embedded tansu."""
+    if not settings.embedded:
+        return settings, None
+    from workers.broker.embedded import EmbeddedBroker
+
+    Path(settings.state_dir).mkdir(parents=True, exist_ok=True)
+    broker = EmbeddedBroker(log_file=Path(settings.state_dir) / "tansu.log").start()
+    log.info("embedded tansu broker on %s (memory storage; stops with this command)", broker.bootstrap)
+    return settings.replace(kafka_bootstrap=broker.bootstrap), broker
+
+
+def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.broker.admin import ensure_topics
+    from workers.poll.feeds import load_feeds
+    from workers.poll.publish import Publisher
+    from workers.poll.worker import Poller, seen_store_for
+
+    feeds = load_feeds(args.feeds or settings.feeds_file)
+    settings, broker = _with_broker(settings)
+    try:
+        ensure_topics(settings)
+        port = metrics.serve(settings.metrics_port, settings.metrics_host)
+        log.info("poller: %d feeds, metrics on :%d/metrics", len(feeds), port)
+        metrics.worker_info.labels("poller").set(1)
+        publisher, seen = Publisher(settings), seen_store_for(settings)
+        poller = Poller(settings, feeds, publisher, seen)
+        try:
+            if args.once:
+                reports = asyncio.run(poller.poll_once())
+                for r in reports:
+                    log.info("feed %s: %s new=%d seen=%d rejected=%d%s", r.feed_id, r.outcome, r.new, r.seen,
+                             r.rejected, f" error={r.error}" if r.error else "")
+                return 0
+            asyncio.run(_until_signal(poller.run))
+        finally:
+            publisher.close()
+            seen.close()
+    finally:
+        if broker:
+            broker.stop()  # type: ignore[attr-defined]
+    return 0
+
+
+async def _until_signal(main) -> None:  # type: ignore[no-untyped-def]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await main(stop)
+
+
+def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
+    import faust
+
+    from workers.broker.admin import ensure_topics
+    from workers.process.app import create_app
+
+    settings, broker = _with_broker(settings)
+    try:
+        ensure_topics(settings)
+        port = metrics.serve(settings.metrics_port, settings.metrics_host)
+        log.info("processor: metrics on :%d/metrics", port)
+        app = create_app(settings)
+        worker = faust.Worker(app, loglevel=settings.log_level.lower() if settings.log_level != "WARNING" else "warn",
+                              quiet=True, redirect_stdouts=False)
+        worker.execute_from_commandline()
+    finally:
+        if broker:
+            broker.stop()  # type: ignore[attr-defined]
+    return 0
+
+
+def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.broker.admin import ensure_topics
+    from workers.topics import topics_for
+
+    if settings.embedded:
+        print("set MARSAD_KAFKA_BOOTSTRAP to the cluster whose topics to create", file=sys.stderr)
+        return 2
+    created = ensure_topics(settings)
+    for spec in topics_for(settings).all():
+        print(f"{spec.name}\tpartitions={spec.partitions}\tcompacted={spec.compacted}\t"
+              f"{'created' if spec.name in created else 'exists'}")
+    return 0
+
+
+async def tail_events(settings: Settings, stop: asyncio.Event, out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+    """Print every event version from the sink topic (manual assignment: no consumer group)."""
+    import json
+
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from workers.display import render
+    from workers.topics import topics_for
+
+    spec = topics_for(settings).events
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(spec.name, p) for p in range(spec.partitions)])
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for rec in records:
+                    try:
+                        print(render(json.loads(rec.value)) + "\n", file=out, flush=True)
+                    except (ValueError, KeyError, TypeError) as exc:
+                        print(f"[unreadable event at offset {rec.offset}: {exc}]", file=out, flush=True)
+    finally:
+        await consumer.stop()
+
+
+def cmd_tail(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.embedded:
+        print("set MARSAD_KAFKA_BOOTSTRAP to the cluster to read from", file=sys.stderr)
+        return 2
+    asyncio.run(_until_signal(lambda stop: tail_events(settings, stop)))
+    return 0
+
+
+def _spawn(command: str, settings: Settings, metrics_port: int, extra: list[str]) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap, "MARSAD_METRICS_PORT": str(metrics_port),
+           "MARSAD_STATE_DIR": settings.state_dir}
+    # Own session: the supervisor decides the shutdown order (poller, processor, then broker).
+    return subprocess.Popen([sys.executable, "-m", "workers.cli", command, *extra], env=env, start_new_session=True)
+
+
+def _stop_child(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.broker.admin import ensure_topics
+
+    feeds = args.feeds
+    if args.demo:
+        from workers.poll.fixtures import demo_feeds
+
+        feeds = str(demo_feeds(Path(settings.state_dir) / "demo-feeds"))
+        log.info("demo: fixture feeds from the shared corpus in %s", feeds)
+    settings, broker = _with_broker(settings)
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        ensure_topics(settings)
+        children.append(_spawn("process", settings, settings.metrics_port, []))
+        children.append(_spawn("poll", settings, settings.metrics_port + 1, ["--feeds", feeds] if feeds else []))
+        print(f"marsad: broker {settings.kafka_bootstrap}; processor metrics :{settings.metrics_port}/metrics, "
+              f"poller metrics :{settings.metrics_port + 1}/metrics. Ctrl-C to stop.\n", flush=True)
+
+        async def supervise(stop: asyncio.Event) -> None:
+            async def watch() -> None:
+                while not stop.is_set():
+                    for child in children:
+                        if child.poll() is not None:
+                            log.error("a worker exited with %s; stopping", child.returncode)
+                            stop.set()
+                    await asyncio.sleep(0.5)
+
+            await asyncio.gather(tail_events(settings, stop), watch())
+
+        asyncio.run(_until_signal(supervise))
+    finally:
+        for child in reversed(children):  # poller first, then the processor
+            _stop_child(child)
+        if broker:
+            broker.stop()  # type: ignore[attr-defined]
+        print("marsad: stopped.", flush=True)
+    return 0
+
+
+def cmd_demo_feeds(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.poll.fixtures import demo_feeds
+
+    print(demo_feeds(args.out, per_outlet=args.per_outlet))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="marsad",
+        description="Marsad: monitor Arabic news feeds, extract events, merge overlapping reports, publish them "
+        "to Kafka. Settings come from MARSAD_* environment variables or a TOML file (--config / MARSAD_CONFIG); "
+        "with no MARSAD_KAFKA_BOOTSTRAP an embedded tansu broker is started on a free loopback port.",
+    )
+    parser.add_argument("--config", help="TOML settings file (keys as in workers/settings.py)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="run broker (embedded unless configured), poller, processor and metrics; "
+                       "print each new or updated event")
+    p.add_argument("--feeds", help="feeds file (TOML or YAML); default: MARSAD_FEEDS_FILE or deploy/feeds.toml")
+    p.add_argument("--demo", action="store_true", help="poll fixture feeds built from ../shared/data (offline demo)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("poll", help="run the feed poller alone (publishes to the items topic)")
+    p.add_argument("--feeds", help="feeds file (TOML or YAML)")
+    p.add_argument("--once", action="store_true", help="poll every feed once and exit")
+    p.set_defaults(func=cmd_poll)
+
+    p = sub.add_parser("process", help="run the Faust stream processor alone (extract + dedup -> events topic)")
+    p.set_defaults(func=cmd_process)
+
+    p = sub.add_parser("topics", help="create the topics on the configured cluster")
+    p.set_defaults(func=cmd_topics)
+
+    p = sub.add_parser("tail", help="print events from the sink topic of the configured cluster")
+    p.set_defaults(func=cmd_tail)
+
+    p = sub.add_parser("demo-feeds", help="write fixture RSS feeds from the shared corpus and a feeds file")
+    p.add_argument("out", help="output folder")
+    p.add_argument("--per-outlet", type=int, default=40)
+    p.set_defaults(func=cmd_demo_feeds)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings(args.config)
+    logs.setup(settings.log_level, settings.log_format)
+    from workers.broker.embedded import BrokerError
+    from workers.poll.feeds import FeedsFileError
+
+    try:
+        return int(args.func(settings, args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except (FeedsFileError, BrokerError, FileNotFoundError) as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

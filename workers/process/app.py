@@ -1,0 +1,135 @@
+"""The processor's streaming shell: a Faust app with two agents and one table.
+
+  items topic --extract agent--> candidates topic (key = block key: a repartition, like group_by)
+  candidates topic --dedup agent + `dedup-blocks` table--> events sink topic (key = event id)
+
+The table's changelog topic makes dedup state survive restarts and rebalances; because the
+candidates topic is keyed by block, every candidate of a block meets its block's state in one
+partition, whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+
+from workers import metrics
+from workers.contracts import encode
+from workers.dedup.core import DedupConfig
+from workers.process.handlers import Delivery, handle_candidate, handle_item
+from workers.settings import Settings
+from workers.topics import topics_for
+
+log = logging.getLogger(__name__)
+
+
+def _freshness(event: dict[str, Any]) -> None:
+    last = event.get("last_reported_at")
+    if last:
+        try:
+            age = time.time() - datetime.fromisoformat(last.replace("Z", "+00:00")).astimezone(UTC).timestamp()
+            metrics.freshness.observe(max(age, 0.0))
+        except ValueError:
+            pass
+
+
+def faust_credentials(settings: Settings) -> Any:
+    if settings.kafka_sasl_mechanism:
+        import ssl
+
+        ctx = ssl.create_default_context(cafile=settings.kafka_ssl_cafile or None)
+        return faust.SASLCredentials(
+            username=settings.kafka_sasl_username,
+            password=settings.kafka_sasl_password,
+            mechanism=settings.kafka_sasl_mechanism,
+            ssl_context=ctx if "SSL" in settings.kafka_security_protocol else None,
+        )
+    if settings.kafka_security_protocol == "SSL":
+        import ssl
+
+        return faust.SSLCredentials(ssl.create_default_context(cafile=settings.kafka_ssl_cafile or None))
+    return None
+
+
+def create_app(settings: Settings) -> faust.App:
+    topics = topics_for(settings)
+    cfg = DedupConfig(window_days=settings.dedup_window_days, ttl_days=settings.dedup_ttl_days)
+    app = faust.App(
+        settings.app_id,
+        broker=f"kafka://{settings.kafka_bootstrap}",
+        broker_credentials=faust_credentials(settings),
+        store=settings.store,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        web_enabled=False,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        # Short group timeouts: tansu (and small clusters) rebalance in seconds, not a minute.
+        broker_session_timeout=10,
+        broker_heartbeat_interval=1,
+        broker_rebalance_timeout=10,
+        stream_recovery_delay=0,
+        table_cleanup_interval=60,
+        datadir=f"{settings.state_dir}/faust",
+    )
+    items = app.topic(topics.items.name, key_type=bytes, value_type=bytes, value_serializer="raw",
+                      key_serializer="raw")
+    candidates = app.topic(topics.candidates.name, key_type=bytes, value_type=bytes, value_serializer="raw",
+                           key_serializer="raw", partitions=topics.candidates.partitions)
+    events = app.topic(topics.events.name, key_serializer="raw", value_serializer="raw")
+    dead_letters = app.topic(topics.dead_letter.name, key_serializer="raw", value_serializer="raw")
+    # Key: block key (str), value: the block's open events (JSON). Co-partitioned with `candidates`.
+    blocks = app.Table("dedup-blocks", default=list, partitions=topics.candidates.partitions, key_type=str)
+
+    async def send_dead_letter(record: dict[str, Any]) -> None:
+        await dead_letters.send(key=(record.get("key") or "").encode(), value=encode(record))
+        metrics.dead_letters.labels(record["stage"], record["reason"]).inc()
+
+    @app.agent(items, name="extract")
+    async def extract_agent(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            msg = event.message
+            result = handle_item(event.value, Delivery(msg.topic, msg.partition, msg.offset, event.key))
+            if result.dead_letter:
+                await send_dead_letter(result.dead_letter)
+            for key, cand in result.candidates:
+                await candidates.send(key=key.encode(), value=encode(cand))
+
+    @app.agent(candidates, name="dedup")
+    async def dedup_agent(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            msg = event.message
+            raw_key = event.key or b""
+            key = raw_key.decode("utf-8", "replace")
+            result = handle_candidate(event.value, list(blocks[key]), cfg,
+                                      Delivery(msg.topic, msg.partition, msg.offset, raw_key))
+            if result.dead_letter:
+                await send_dead_letter(result.dead_letter)
+                continue
+            assert result.outcome is not None
+            if result.outcome.kind != "duplicate":
+                blocks[key] = result.outcome.state
+            published = result.publish
+            if published:
+                await events.send(key=published["event_id"].encode(), value=encode(published))
+                loc = published.get("location") or {}
+                metrics.events_emitted.labels(published["event_type"], loc.get("country_code") or "unknown",
+                                              "new" if published["version"] == 1 else "update").inc()
+                _freshness(published)
+
+    @app.timer(10.0)
+    async def report_state_size() -> None:
+        # A timer, not per message: walking the table is O(state).
+        metrics.dedup_state_events.set(sum(len(v) for v in blocks.values()))
+
+    @app.task
+    async def on_started() -> None:
+        metrics.broker_up.labels("processor").set(1)
+        metrics.worker_info.labels("processor").set(1)
+        log.info("processor started: %s -> %s", topics.items.name, topics.events.name)
+
+    return app
