@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -53,10 +54,8 @@ def ensure_topics(settings: Settings, specs: list[TopicSpec] | None = None, time
             if s.name not in existing
         ]
         if new:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another process won the race
                 admin.create_topics(new)
-            except TopicAlreadyExistsError:
-                pass  # another process won the race
         return [t.name for t in new]
     finally:
         admin.close()

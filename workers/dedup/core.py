@@ -186,10 +186,11 @@ def _expired(event: dict[str, Any], now: datetime | None, cfg: DedupConfig) -> b
 def apply(
     state: list[dict[str, Any]],
     cand: dict[str, Any],
-    cfg: DedupConfig = DedupConfig(),
+    cfg: DedupConfig | None = None,
     text_sim: Similarity = lexical_similarity,
 ) -> Outcome:
     """Merge `cand` into the block's open events `state` (pure: returns the new state)."""
+    cfg = cfg or DedupConfig()
     now = _reported(cand)
     state = [e for e in state if not _expired(e, now, cfg)]
     item_id = cand["sources"][0]["item_id"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
@@ -34,7 +34,7 @@ def _fold_char(ch: str) -> str:
     return out.lower()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table() -> dict[int, str]:
     table: dict[int, str] = {}
     for cp in list(range(0x0600, 0x0700)) + list(range(0x0750, 0x0780)) + list(range(0x06F0, 0x06FA)):
@@ -115,7 +115,8 @@ def tokenize(original: str, base: int = 0) -> list[Token]:
     """Word and number tokens of `original` (folded), with offsets shifted by `base`."""
     folded = fold_with_offsets(original)
     return [
-        Token(m.group(), base + folded.offsets[m.start()], base + folded.offsets[m.end() - 1] + 1)
+        # end = where the next folded char starts, so dropped diacritics at a word's end stay inside it
+        Token(m.group(), base + folded.offsets[m.start()], base + folded.offsets[m.end()])
         for m in _TOKEN.finditer(folded.text)
     ]
 

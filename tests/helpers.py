@@ -1,0 +1,60 @@
+"""Test helpers: read topics with aiokafka (manual assignment), build seed-story feeds."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from workers.poll.fixtures import rss_document
+
+# The seed story is about Monday 11 March 2019 («اليوم الاثنين»); its feeds carry that date.
+SEED_PUBLISHED = datetime(2019, 3, 11, 9, 30, tzinfo=UTC)
+
+
+def read_topic(bootstrap: str, topic: str, partitions: int, *, until: Callable[[list[Any]], bool],
+               timeout: float = 60.0) -> list[Any]:
+    """Records of a topic from the beginning, polling until `until(records)` or the timeout."""
+
+    async def run() -> list[Any]:
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+                                    enable_auto_commit=False)
+        await consumer.start()
+        records: list[Any] = []
+        try:
+            consumer.assign([TopicPartition(topic, p) for p in range(partitions)])
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                batches = await consumer.getmany(timeout_ms=500)
+                for recs in batches.values():
+                    records.extend(recs)
+                if until(records):
+                    break
+        finally:
+            await consumer.stop()
+        return records
+
+    return asyncio.run(run())
+
+
+def latest_by_key(records: list[Any]) -> dict[str, dict[str, Any]]:
+    """What a compacted topic keeps: the last value per key."""
+    latest: dict[str, dict[str, Any]] = {}
+    for rec in sorted(records, key=lambda r: (r.partition, r.offset)):
+        latest[rec.key.decode()] = json.loads(rec.value)
+    return latest
+
+
+def seed_entry(seed_path: Path, link: str) -> dict[str, Any]:
+    title, _, body = seed_path.read_text(encoding="utf-8").partition("\n")
+    return {"title": title.strip(), "link": link, "description": body.strip(), "published": SEED_PUBLISHED}
+
+
+def seed_feed(seed_path: Path, outlet: str, link: str, extra: list[dict[str, Any]] | None = None) -> bytes:
+    return rss_document(outlet, f"https://{outlet}.example/", [seed_entry(seed_path, link), *(extra or [])])

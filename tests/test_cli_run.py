@@ -1,0 +1,63 @@
+"""`marsad run` on the embedded broker: starts, shows events, stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_ARTICLE, need_shared
+from tests.helpers import seed_feed
+from workers.broker.embedded import free_port
+
+pytestmark = pytest.mark.integration
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_run_starts_shows_events_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    need_shared(SEED_ARTICLE)
+    feed = tmp_path / "seed.xml"
+    feed.write_bytes(seed_feed(SEED_ARTICLE, "outlet-a", "https://outlet-a.example/baghouz"))
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feed]]\nid = "outlet-a"\nname = "Outlet A"\nurl = "{feed.as_uri()}"\n', encoding="utf-8")
+    metrics_port = free_port()
+    env = {**os.environ, "MARSAD_STATE_DIR": str(tmp_path / "state"), "MARSAD_METRICS_PORT": str(metrics_port)}
+    env.pop("MARSAD_KAFKA_BOOTSTRAP", None)
+    out_path = tmp_path / "run.out"
+    with out_path.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "workers.cli", "run", "--feeds", str(feeds)], env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and "[NEW]" not in out_path.read_text("utf-8", "replace"):
+                assert proc.poll() is None, out_path.read_text("utf-8", "replace")[-3000:]
+                time.sleep(0.5)
+            text = out_path.read_text("utf-8", "replace")
+            assert "[NEW]" in text, text[-3000:]
+            broker_port = int(re.search(r"broker 127\.0\.0\.1:(\d+)", text).group(1))  # type: ignore[union-attr]
+            assert port_open(broker_port) and port_open(metrics_port)
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+            assert proc.wait(60) in (0, 130)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    text = out_path.read_text("utf-8", "replace")
+    assert "marsad: stopped." in text
+    # Arabic is printed as text, not escapes
+    assert "الباغوز" in text
+    # nothing left behind: broker and workers are gone
+    time.sleep(0.5)
+    assert not port_open(broker_port), "embedded broker still listening after exit"
+    assert not port_open(metrics_port) and not port_open(metrics_port + 1), "a worker outlived `marsad run`"
