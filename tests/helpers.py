@@ -18,13 +18,15 @@ from workers.poll.fixtures import rss_document
 SEED_PUBLISHED = datetime(2019, 3, 11, 9, 30, tzinfo=UTC)
 
 
-def read_topic(bootstrap: str, topic: str, partitions: int, *, until: Callable[[list[Any]], bool],
-               timeout: float = 60.0) -> list[Any]:
+def read_topic(
+    bootstrap: str, topic: str, partitions: int, *, until: Callable[[list[Any]], bool], timeout: float = 60.0
+) -> list[Any]:
     """Records of a topic from the beginning, polling until `until(records)` or the timeout."""
 
     async def run() -> list[Any]:
-        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
-                                    enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False
+        )
         await consumer.start()
         records: list[Any] = []
         try:

@@ -31,14 +31,25 @@ def test_run_starts_shows_events_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     feed = tmp_path / "seed.xml"
     feed.write_bytes(seed_feed(SEED_ARTICLE, "outlet-a", "https://outlet-a.example/baghouz"))
     feeds = tmp_path / "feeds.toml"
-    feeds.write_text(f'[[feed]]\nid = "outlet-a"\nname = "Outlet A"\nurl = "{feed.as_uri()}"\n', encoding="utf-8")
+    feeds.write_text(
+        f'[[feed]]\nid = "outlet-a"\nname = "Outlet A"\nurl = "{feed.as_uri()}"\n', encoding="utf-8"
+    )
     metrics_port = free_port()
-    env = {**os.environ, "MARSAD_STATE_DIR": str(tmp_path / "state"), "MARSAD_METRICS_PORT": str(metrics_port)}
+    env = {
+        **os.environ,
+        "MARSAD_STATE_DIR": str(tmp_path / "state"),
+        "MARSAD_METRICS_PORT": str(metrics_port),
+    }
     env.pop("MARSAD_KAFKA_BOOTSTRAP", None)
     out_path = tmp_path / "run.out"
     with out_path.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "workers.cli", "run", "--feeds", str(feeds)], env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "workers.cli", "run", "--feeds", str(feeds)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and "[NEW]" not in out_path.read_text("utf-8", "replace"):

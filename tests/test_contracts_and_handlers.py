@@ -24,9 +24,18 @@ from workers.process.handlers import LocalPipeline, handle_item
 
 
 def news_item(text: str, item_id: str = "1" * 20, source: str = "Outlet A") -> dict:
-    return {"schema_version": 1, "item_id": item_id, "feed_id": "a", "source": source,
-            "url": f"https://a.example/{item_id}", "title": "", "text": text, "language": "ar",
-            "published_at": "2019-03-11T09:00:00Z", "fetched_at": "2019-03-11T09:05:00Z"}
+    return {
+        "schema_version": 1,
+        "item_id": item_id,
+        "feed_id": "a",
+        "source": source,
+        "url": f"https://a.example/{item_id}",
+        "title": "",
+        "text": text,
+        "language": "ar",
+        "published_at": "2019-03-11T09:00:00Z",
+        "fetched_at": "2019-03-11T09:05:00Z",
+    }
 
 
 @pytest.mark.parametrize("name", [NEWS_ITEM, EVENT, DEAD_LETTER])
@@ -58,19 +67,34 @@ def test_dead_letter_keeps_binary_payload_as_base64() -> None:
 
 def test_poison_messages_are_dead_lettered_and_the_pipeline_goes_on() -> None:
     def total(metric: str, **labels: str) -> float:
-        return sum(s.value for m in metrics.REGISTRY.collect() if m.name == metric for s in m.samples
-                   if s.name.endswith("_total") and all(s.labels.get(k) == v for k, v in labels.items()))
+        return sum(
+            s.value
+            for m in metrics.REGISTRY.collect()
+            if m.name == metric
+            for s in m.samples
+            if s.name.endswith("_total") and all(s.labels.get(k) == v for k, v in labels.items())
+        )
 
     before = {k: total(f"marsad_items_{k}", stage="extract") for k in ("in", "out", "rejected")}
     pipeline = LocalPipeline()
-    poison = [b"{not json", b"\x00\xff" * 100, encode({"item_id": "x"}), b"x" * 3_000_000,
-              encode(news_item("نص " * 10, item_id="zz"))]  # bad item id pattern
+    poison = [
+        b"{not json",
+        b"\x00\xff" * 100,
+        encode({"item_id": "x"}),
+        b"x" * 3_000_000,
+        encode(news_item("نص " * 10, item_id="zz")),
+    ]  # bad item id pattern
     good = encode(news_item("قتل 3 أشخاص في قصف مدفعي على مدينة حلب اليوم."))
     english = encode(news_item("A football match ended in a draw.", item_id="2" * 20))
     for raw in [*poison, good, english]:
         pipeline.feed(raw)
     assert [d["reason"] for d in pipeline.dead_letters] == [
-        "invalid_json", "invalid_encoding", "schema_violation", "too_large", "schema_violation"]
+        "invalid_json",
+        "invalid_encoding",
+        "schema_violation",
+        "too_large",
+        "schema_violation",
+    ]
     assert all(validation_errors(DEAD_LETTER, d) == [] for d in pipeline.dead_letters)
     assert len(pipeline.sink) == 1
     (event,) = pipeline.sink.values()

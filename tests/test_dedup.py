@@ -9,21 +9,50 @@ from workers.dedup.core import DedupConfig, apply, block_key
 from workers.extract.fingerprint import distance, is_copy, simhash
 
 
-def cand(item_id: str, source: str, *, sub: str = "armed_clash", day: str = "2019-03-11", actors=("SDF", "ISIS"),
-         killed: tuple[int, int | None] | None = (1, 1), place: str = "cur:baghouz", summary: str = "اشتباكات في الباغوز",
-         fingerprint: str = "0123456789abcdef", reported: str = "2019-03-11T10:00:00Z") -> dict:
+def cand(
+    item_id: str,
+    source: str,
+    *,
+    sub: str = "armed_clash",
+    day: str = "2019-03-11",
+    actors=("SDF", "ISIS"),
+    killed: tuple[int, int | None] | None = (1, 1),
+    place: str = "cur:baghouz",
+    summary: str = "اشتباكات في الباغوز",
+    fingerprint: str = "0123456789abcdef",
+    reported: str = "2019-03-11T10:00:00Z",
+) -> dict:
     return {
-        "schema_version": 1, "event_id": "ev-" + hashlib.sha1(f"{item_id}|{sub}".encode()).hexdigest()[:16], "version": 1,
-        "event_type": "battles" if sub == "armed_clash" else "explosions_remote_violence", "sub_event_type": sub,
+        "schema_version": 1,
+        "event_id": "ev-" + hashlib.sha1(f"{item_id}|{sub}".encode()).hexdigest()[:16],
+        "version": 1,
+        "event_type": "battles" if sub == "armed_clash" else "explosions_remote_violence",
+        "sub_event_type": sub,
         "actors": [{"id": a, "name": a, "role": "actor"} for a in actors],
         "location": {"id": place, "name": place, "country_code": "SY", "precision": "place"},
         "date": day,
-        "casualties": {"killed": {"min": killed[0], "max": killed[1]} if killed else None, "wounded": None,
-                       "captured": None, "displaced": None},
-        "attributions": [], "evidence": [], "confidence": 0.8, "summary": summary, "changes": [],
-        "sources": [{"item_id": item_id, "source": source, "url": f"https://{source}.example/{item_id}",
-                     "published_at": reported, "fingerprint": fingerprint}],
-        "first_reported_at": reported, "last_reported_at": reported,
+        "casualties": {
+            "killed": {"min": killed[0], "max": killed[1]} if killed else None,
+            "wounded": None,
+            "captured": None,
+            "displaced": None,
+        },
+        "attributions": [],
+        "evidence": [],
+        "confidence": 0.8,
+        "summary": summary,
+        "changes": [],
+        "sources": [
+            {
+                "item_id": item_id,
+                "source": source,
+                "url": f"https://{source}.example/{item_id}",
+                "published_at": reported,
+                "fingerprint": fingerprint,
+            }
+        ],
+        "first_reported_at": reported,
+        "last_reported_at": reported,
     }
 
 
@@ -43,11 +72,19 @@ def run(cands: list[dict], cfg: DedupConfig | None = None) -> tuple[dict[str, di
 
 
 def test_same_clash_from_three_outlets_is_one_event_with_three_sources() -> None:
-    sink, outcomes = run([
-        cand("a1", "outlet-a", fingerprint="0000000000000000"),
-        cand("b1", "outlet-b", killed=(1, 1), fingerprint="ffffffffffffffff", summary="معارك في الباغوز"),
-        cand("c1", "outlet-c", killed=(2, 2), fingerprint="00000000ffffffff", reported="2019-03-11T11:00:00Z"),
-    ])
+    sink, outcomes = run(
+        [
+            cand("a1", "outlet-a", fingerprint="0000000000000000"),
+            cand("b1", "outlet-b", killed=(1, 1), fingerprint="ffffffffffffffff", summary="معارك في الباغوز"),
+            cand(
+                "c1",
+                "outlet-c",
+                killed=(2, 2),
+                fingerprint="00000000ffffffff",
+                reported="2019-03-11T11:00:00Z",
+            ),
+        ]
+    )
     assert [o.kind for o in outcomes] == ["new", "merged", "merged"]
     (event,) = sink.values()
     assert event["event_id"] == outcomes[0].event["event_id"]  # the id it was born with
@@ -59,12 +96,14 @@ def test_same_clash_from_three_outlets_is_one_event_with_three_sources() -> None
 
 
 def test_different_events_in_the_same_town_stay_apart() -> None:
-    sink, _ = run([
-        cand("a1", "outlet-a"),
-        cand("b1", "outlet-b", actors=("SYR-GOV", "HTS")),  # other belligerents
-        cand("c1", "outlet-c", day="2019-03-20"),  # beyond the date window
-        cand("d1", "outlet-d", killed=(40, 40)),  # a toll that cannot be the same clash
-    ])
+    sink, _ = run(
+        [
+            cand("a1", "outlet-a"),
+            cand("b1", "outlet-b", actors=("SYR-GOV", "HTS")),  # other belligerents
+            cand("c1", "outlet-c", day="2019-03-20"),  # beyond the date window
+            cand("d1", "outlet-d", killed=(40, 40)),  # a toll that cannot be the same clash
+        ]
+    )
     assert len(sink) == 4
 
 
@@ -86,7 +125,9 @@ def test_syndicated_copy_is_linked_to_its_original() -> None:
     text = "قال مصطفى بالي المتحدث باسم قوات سوريا الديمقراطية إن أحد مقاتلي القوات قتل وأصيب أربعة في الاشتباكات"
     fp_a, fp_b = simhash(text), simhash(text + " في الباغوز")
     assert is_copy(fp_a, fp_b)
-    assert not is_copy(fp_a, simhash("افتتح معرض الكتاب أبوابه بمشاركة مئات الناشرين من الدول العربية والأجنبية"))
+    assert not is_copy(
+        fp_a, simhash("افتتح معرض الكتاب أبوابه بمشاركة مئات الناشرين من الدول العربية والأجنبية")
+    )
     sink, _ = run([cand("a1", "outlet-a", fingerprint=fp_a), cand("b1", "outlet-b", fingerprint=fp_b)])
     sources = next(iter(sink.values()))["sources"]
     assert sources[1]["copy_of"] == "a1"

@@ -12,9 +12,18 @@ from workers.extract.text import clitic_variants, fold, fold_with_offsets, split
 
 
 def item(text: str, published: str = "2019-03-11T09:00:00Z", title: str = "") -> dict:
-    return {"schema_version": 1, "item_id": "0" * 20, "feed_id": "t", "source": "Test", "url": "https://t.example/1",
-            "title": title, "text": text, "language": "ar", "published_at": published,
-            "fetched_at": "2019-03-11T10:00:00Z"}
+    return {
+        "schema_version": 1,
+        "item_id": "0" * 20,
+        "feed_id": "t",
+        "source": "Test",
+        "url": "https://t.example/1",
+        "title": title,
+        "text": text,
+        "language": "ar",
+        "published_at": published,
+        "fetched_at": "2019-03-11T10:00:00Z",
+    }
 
 
 def one(events: list[dict], sub: str) -> dict:
@@ -32,7 +41,7 @@ def test_folding_keeps_offsets_into_the_original() -> None:
     folded = fold_with_offsets(original)
     assert folded.text == "اصيب  اربعه 3"
     tokens = tokenize(original)
-    assert [original[t.start:t.end] for t in tokens] == ["أُصِيبَ", "أربعةٌ", "٣"]
+    assert [original[t.start : t.end] for t in tokens] == ["أُصِيبَ", "أربعةٌ", "٣"]
     assert fold("إلى") == "الي"
 
 
@@ -45,7 +54,11 @@ def test_clitics_are_stripped_for_matching() -> None:
 def test_sentences_split_on_corpus_joiner_and_punctuation() -> None:
     text = "وقع انفجار في المدينة., وقال مسؤول إن التحقيق جار. هل من جديد؟ نعم"
     assert [s.text for s in split_sentences(text)] == [
-        "وقع انفجار في المدينة.", "وقال مسؤول إن التحقيق جار.", "هل من جديد؟", "نعم"]
+        "وقع انفجار في المدينة.",
+        "وقال مسؤول إن التحقيق جار.",
+        "هل من جديد؟",
+        "نعم",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -75,7 +88,7 @@ def test_airstrike_with_casualties_place_and_yesterday() -> None:
     assert strike["location"]["lat"] == pytest.approx(35.93, abs=0.1)
     assert strike["date"] == "2019-03-10"
     killed = next(e for e in strike["evidence"] if e["field"] == "killed")
-    assert text[killed["start"]:killed["end"]] == "قتل 5"  # offsets index the item text
+    assert text[killed["start"] : killed["end"]] == "قتل 5"  # offsets index the item text
     assert validation_errors(EVENT, strike) == []
 
 
@@ -93,7 +106,7 @@ def test_clitic_place_and_evidence_offsets_point_at_the_original() -> None:
     text = "اندلعت اشتباكات عنيفة بالباغوز بين قوات سوريا الديمقراطية وداعش."
     clash = one(extract(item(text)), "armed_clash")
     loc = next(e for e in clash["evidence"] if e["field"] == "location")
-    assert text[loc["start"]:loc["end"]] == "بالباغوز"
+    assert text[loc["start"] : loc["end"]] == "بالباغوز"
     assert clash["location"]["admin1"] == "Deir ez-Zor"
     assert {a["id"] for a in clash["actors"]} == {"SDF", "ISIS"}
 

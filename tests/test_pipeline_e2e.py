@@ -35,8 +35,13 @@ def start_processor(settings: Settings, log_path: Path) -> subprocess.Popen[byte
         "MARSAD_STATE_DIR": settings.state_dir,
         "MARSAD_METRICS_PORT": "0",
     }
-    return subprocess.Popen([sys.executable, "-m", "workers.cli", "process"], env=env,
-                            stdout=log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "workers.cli", "process"],
+        env=env,
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -48,15 +53,19 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(10)
 
 
-def test_seed_story_from_two_feeds_becomes_one_set_of_events(settings: Settings, feed_server: FeedServer,
-                                                             tmp_path: Path) -> None:
+def test_seed_story_from_two_feeds_becomes_one_set_of_events(
+    settings: Settings, feed_server: FeedServer, tmp_path: Path
+) -> None:
     need_shared(SEED_ARTICLE)
     topics = topics_for(settings)
     # The same wire story from two outlets, plus an entry with no text at all (rejected by the poller).
     empty = {"title": "", "link": "https://outlet-b.example/empty", "description": ""}
-    url_a = feed_server.static("/a.xml", seed_feed(SEED_ARTICLE, "outlet-a", "https://outlet-a.example/baghouz"))
-    url_b = feed_server.static("/b.xml", seed_feed(SEED_ARTICLE, "outlet-b", "https://outlet-b.example/news/1",
-                                                   extra=[empty]))
+    url_a = feed_server.static(
+        "/a.xml", seed_feed(SEED_ARTICLE, "outlet-a", "https://outlet-a.example/baghouz")
+    )
+    url_b = feed_server.static(
+        "/b.xml", seed_feed(SEED_ARTICLE, "outlet-b", "https://outlet-b.example/news/1", extra=[empty])
+    )
     feeds = [Feed("outlet-a", "Outlet A", url_a), Feed("outlet-b", "Outlet B", url_b)]
 
     from workers.broker.admin import ensure_topics
@@ -67,7 +76,9 @@ def test_seed_story_from_two_feeds_becomes_one_set_of_events(settings: Settings,
         publisher, seen = Publisher(settings), seen_store_for(settings)
         reports = asyncio.run(Poller(settings, feeds, publisher, seen).poll_once())
         assert {r.feed_id: (r.outcome, r.new, r.rejected) for r in reports} == {
-            "outlet-a": ("ok", 1, 0), "outlet-b": ("ok", 1, 1)}
+            "outlet-a": ("ok", 1, 0),
+            "outlet-b": ("ok", 1, 1),
+        }
         # A poison message straight onto the items topic: the processor must dead-letter it and go on.
         poison = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
         poison.send(topics.items.name, key=b"poison", value=b"{not json").get(30)
@@ -80,8 +91,13 @@ def test_seed_story_from_two_feeds_becomes_one_set_of_events(settings: Settings,
             subs = {e["sub_event_type"]: e for e in events}
             return "arrests" in subs and all(len(e["sources"]) == 2 for e in events) and len(subs) >= 4
 
-        records = read_topic(settings.kafka_bootstrap, topics.events.name, topics.events.partitions,
-                             until=complete, timeout=120)
+        records = read_topic(
+            settings.kafka_bootstrap,
+            topics.events.name,
+            topics.events.partitions,
+            until=complete,
+            timeout=120,
+        )
         assert proc.poll() is None, (tmp_path / "processor.log").read_text()[-3000:]
     finally:
         stop(proc)
@@ -112,8 +128,13 @@ def test_seed_story_from_two_feeds_becomes_one_set_of_events(settings: Settings,
     assert by_sub["suicide_bomb"]["attempted"] and by_sub["suicide_bomb"]["quantity"] == 4
     assert "air_drone_strike" in by_sub
 
-    dead = read_topic(settings.kafka_bootstrap, topics.dead_letter.name, topics.dead_letter.partitions,
-                      until=lambda rs: len(rs) >= 2, timeout=30)
+    dead = read_topic(
+        settings.kafka_bootstrap,
+        topics.dead_letter.name,
+        topics.dead_letter.partitions,
+        until=lambda rs: len(rs) >= 2,
+        timeout=30,
+    )
     reasons = {(d["stage"], d["reason"]) for d in (json.loads(r.value) for r in dead)}
     assert ("poll", "schema_violation") in reasons
     assert ("extract", "invalid_json") in reasons
@@ -122,8 +143,14 @@ def test_seed_story_from_two_feeds_becomes_one_set_of_events(settings: Settings,
 
     # Poll stage counters reconcile: in == out + rejected.
     total = {s.name: s for s in metrics.REGISTRY.collect()}
+
     def value(metric: str, **labels: str) -> float:
-        return sum(s.value for s in total[metric].samples
-                   if s.name.endswith("_total") and all(s.labels.get(k) == v for k, v in labels.items()))
+        return sum(
+            s.value
+            for s in total[metric].samples
+            if s.name.endswith("_total") and all(s.labels.get(k) == v for k, v in labels.items())
+        )
+
     assert value("marsad_items_in", stage="poll") == value("marsad_items_out", stage="poll") + value(
-        "marsad_items_rejected", stage="poll")
+        "marsad_items_rejected", stage="poll"
+    )

@@ -15,15 +15,19 @@ def rss(items: str, encoding: str = "utf-8", declared: str | None = None) -> byt
 
 
 def test_html_is_stripped_and_links_kept() -> None:
-    text, links = html_to_text('<p>قصف <b>مدفعي</b> على <a href="/x">حلب</a></p><script>evil()</script><p>ثانيا</p>')
+    text, links = html_to_text(
+        '<p>قصف <b>مدفعي</b> على <a href="/x">حلب</a></p><script>evil()</script><p>ثانيا</p>'
+    )
     assert text == "قصف مدفعي على حلب\nثانيا" and links == ["/x"]
 
 
 def test_entries_become_valid_items_with_absolute_links() -> None:
-    body = rss("<item><title>&lt;b&gt;عنوان&lt;/b&gt;</title><link>/news/1?utm_source=x</link>"
-               "<description>&lt;p&gt;نص الخبر&lt;/p&gt;</description>"
-               "<pubDate>Mon, 11 Mar 2019 09:30:00 +0300</pubDate></item>"
-               "<item><title>بلا تاريخ</title><link>https://t.example/2</link><description>نص</description></item>")
+    body = rss(
+        "<item><title>&lt;b&gt;عنوان&lt;/b&gt;</title><link>/news/1?utm_source=x</link>"
+        "<description>&lt;p&gt;نص الخبر&lt;/p&gt;</description>"
+        "<pubDate>Mon, 11 Mar 2019 09:30:00 +0300</pubDate></item>"
+        "<item><title>بلا تاريخ</title><link>https://t.example/2</link><description>نص</description></item>"
+    )
     parsed = parse_feed(body, FEED, base_url="https://t.example/rss")
     assert not parsed.rejected and len(parsed.items) == 2
     first, second = parsed.items
@@ -35,22 +39,29 @@ def test_entries_become_valid_items_with_absolute_links() -> None:
 
 
 def test_windows_1256_feed_is_decoded() -> None:
-    body = rss("<item><title>اشتباكات في درعا</title><link>https://t.example/3</link>"
-               "<description>قتل خمسة</description></item>", encoding="windows-1256")
+    body = rss(
+        "<item><title>اشتباكات في درعا</title><link>https://t.example/3</link>"
+        "<description>قتل خمسة</description></item>",
+        encoding="windows-1256",
+    )
     parsed = parse_feed(body, FEED, content_type="text/xml")
     assert parsed.items[0]["title"] == "اشتباكات في درعا"
 
 
 def test_mislabelled_charset_header_still_decodes() -> None:
-    body = rss("<item><title>غارة جوية</title><link>https://t.example/4</link><description>نص</description></item>")
+    body = rss(
+        "<item><title>غارة جوية</title><link>https://t.example/4</link><description>نص</description></item>"
+    )
     parsed = parse_feed(body, FEED, content_type="text/xml; charset=iso-8859-6")
     assert parsed.items and parsed.items[0]["title"] == "غارة جوية"
 
 
 def test_broken_xml_keeps_what_parses_and_rejects_empty_entries() -> None:
-    body = rss("<item><title>خبر أول</title><link>https://t.example/5</link><description>نص</description></item>"
-               "<item><title></title><link>https://t.example/6</link><description></description></item>"
-               "<item><title>خبر مقطوع")
+    body = rss(
+        "<item><title>خبر أول</title><link>https://t.example/5</link><description>نص</description></item>"
+        "<item><title></title><link>https://t.example/6</link><description></description></item>"
+        "<item><title>خبر مقطوع"
+    )
     parsed = parse_feed(body, FEED)
     assert parsed.bozo
     assert [i["title"] for i in parsed.items][:1] == ["خبر أول"]

@@ -37,7 +37,9 @@ def test_starter_feeds_file_lists_real_arabic_outlets() -> None:
 
 def test_yaml_feeds_and_errors(tmp_path: Path) -> None:
     good = tmp_path / "feeds.yaml"
-    good.write_text("feeds:\n  - {id: a, name: A, url: 'file:///tmp/a.xml'}\n  - {url: 'http://127.0.0.1:1/b'}\n")
+    good.write_text(
+        "feeds:\n  - {id: a, name: A, url: 'file:///tmp/a.xml'}\n  - {url: 'http://127.0.0.1:1/b'}\n"
+    )
     feeds = load_feeds(good)
     assert [f.id for f in feeds] == ["a", "http-127-0-0-1-1-b"]
     dup = tmp_path / "dup.toml"

@@ -49,8 +49,15 @@ def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
             if args.once:
                 reports = asyncio.run(poller.poll_once())
                 for r in reports:
-                    log.info("feed %s: %s new=%d seen=%d rejected=%d%s", r.feed_id, r.outcome, r.new, r.seen,
-                             r.rejected, f" error={r.error}" if r.error else "")
+                    log.info(
+                        "feed %s: %s new=%d seen=%d rejected=%d%s",
+                        r.feed_id,
+                        r.outcome,
+                        r.new,
+                        r.seen,
+                        r.rejected,
+                        f" error={r.error}" if r.error else "",
+                    )
                 return 0
             asyncio.run(_until_signal(poller.run))
         finally:
@@ -82,8 +89,12 @@ def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
         port = metrics.serve(settings.metrics_port, settings.metrics_host)
         log.info("processor: metrics on :%d/metrics", port)
         app = create_app(settings)
-        worker = faust.Worker(app, loglevel=settings.log_level.lower() if settings.log_level != "WARNING" else "warn",
-                              quiet=True, redirect_stdouts=False)
+        worker = faust.Worker(
+            app,
+            loglevel=settings.log_level.lower() if settings.log_level != "WARNING" else "warn",
+            quiet=True,
+            redirect_stdouts=False,
+        )
         worker.execute_from_commandline()
     finally:
         if broker:
@@ -100,8 +111,10 @@ def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     created = ensure_topics(settings)
     for spec in topics_for(settings).all():
-        print(f"{spec.name}\tpartitions={spec.partitions}\tcompacted={spec.compacted}\t"
-              f"{'created' if spec.name in created else 'exists'}")
+        print(
+            f"{spec.name}\tpartitions={spec.partitions}\tcompacted={spec.compacted}\t"
+            f"{'created' if spec.name in created else 'exists'}"
+        )
     return 0
 
 
@@ -115,8 +128,12 @@ async def tail_events(settings: Settings, stop: asyncio.Event, out=sys.stdout) -
     from workers.topics import topics_for
 
     spec = topics_for(settings).events
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     try:
         consumer.assign([TopicPartition(spec.name, p) for p in range(spec.partitions)])
@@ -141,10 +158,16 @@ def cmd_tail(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _spawn(command: str, settings: Settings, metrics_port: int, extra: list[str]) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap, "MARSAD_METRICS_PORT": str(metrics_port),
-           "MARSAD_STATE_DIR": settings.state_dir}
+    env = {
+        **os.environ,
+        "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "MARSAD_METRICS_PORT": str(metrics_port),
+        "MARSAD_STATE_DIR": settings.state_dir,
+    }
     # Own session: the supervisor decides the shutdown order (poller, processor, then broker).
-    return subprocess.Popen([sys.executable, "-m", "workers.cli", command, *extra], env=env, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "workers.cli", command, *extra], env=env, start_new_session=True
+    )
 
 
 def _stop_child(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
@@ -174,9 +197,14 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         ensure_topics(settings)
         children.append(_spawn("process", settings, settings.metrics_port, []))
-        children.append(_spawn("poll", settings, settings.metrics_port + 1, ["--feeds", feeds] if feeds else []))
-        print(f"marsad: broker {settings.kafka_bootstrap}; processor metrics :{settings.metrics_port}/metrics, "
-              f"poller metrics :{settings.metrics_port + 1}/metrics. Ctrl-C to stop.\n", flush=True)
+        children.append(
+            _spawn("poll", settings, settings.metrics_port + 1, ["--feeds", feeds] if feeds else [])
+        )
+        print(
+            f"marsad: broker {settings.kafka_bootstrap}; processor metrics :{settings.metrics_port}/metrics, "
+            f"poller metrics :{settings.metrics_port + 1}/metrics. Ctrl-C to stop.\n",
+            flush=True,
+        )
 
         async def supervise(stop: asyncio.Event) -> None:
             async def watch() -> None:
@@ -216,10 +244,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="TOML settings file (keys as in workers/settings.py)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("run", help="run broker (embedded unless configured), poller, processor and metrics; "
-                       "print each new or updated event")
-    p.add_argument("--feeds", help="feeds file (TOML or YAML); default: MARSAD_FEEDS_FILE or deploy/feeds.toml")
-    p.add_argument("--demo", action="store_true", help="poll fixture feeds built from ../shared/data (offline demo)")
+    p = sub.add_parser(
+        "run",
+        help="run broker (embedded unless configured), poller, processor and metrics; "
+        "print each new or updated event",
+    )
+    p.add_argument(
+        "--feeds", help="feeds file (TOML or YAML); default: MARSAD_FEEDS_FILE or deploy/feeds.toml"
+    )
+    p.add_argument(
+        "--demo", action="store_true", help="poll fixture feeds built from ../shared/data (offline demo)"
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("poll", help="run the feed poller alone (publishes to the items topic)")
@@ -227,7 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true", help="poll every feed once and exit")
     p.set_defaults(func=cmd_poll)
 
-    p = sub.add_parser("process", help="run the Faust stream processor alone (extract + dedup -> events topic)")
+    p = sub.add_parser(
+        "process", help="run the Faust stream processor alone (extract + dedup -> events topic)"
+    )
     p.set_defaults(func=cmd_process)
 
     p = sub.add_parser("topics", help="create the topics on the configured cluster")

@@ -21,7 +21,9 @@ def _count(c: dict[str, Any] | None) -> str | None:
 
 def render(event: dict[str, Any]) -> str:
     kind = "NEW" if event["version"] == 1 else f"UPDATE v{event['version']}"
-    lines = [f"[{kind}] {event['event_id']}  {event['event_type']} / {event['sub_event_type']}  {event.get('date') or '?'}"]
+    lines = [
+        f"[{kind}] {event['event_id']}  {event['event_type']} / {event['sub_event_type']}  {event.get('date') or '?'}"
+    ]
     loc = event.get("location")
     if loc:
         where = ", ".join(x for x in (loc.get("name"), loc.get("admin1"), loc.get("country")) if x)
@@ -30,11 +32,18 @@ def render(event: dict[str, Any]) -> str:
     if event["actors"]:
         parts = [f"{iso(a.get('name_ar'))} {a['id']} [{a['role']}]" for a in event["actors"]]
         lines.append("  actors:  " + "; ".join(parts))
-    figures = [f"{k} {v}" for k in ("killed", "wounded", "captured", "displaced") if (v := _count(event["casualties"].get(k)))]
+    figures = [
+        f"{k} {v}"
+        for k in ("killed", "wounded", "captured", "displaced")
+        if (v := _count(event["casualties"].get(k)))
+    ]
     if figures:
         lines.append("  toll:    " + ", ".join(figures))
     if event.get("attempted"):
-        lines.append("  note:    attempted / foiled" + (f" ({event['quantity']} incidents)" if event.get("quantity") else ""))
+        lines.append(
+            "  note:    attempted / foiled"
+            + (f" ({event['quantity']} incidents)" if event.get("quantity") else "")
+        )
     for attr in event["attributions"][:3]:
         who = iso(attr["speaker"]) + (f" ({attr['speaker_id']})" if attr.get("speaker_id") else "")
         lines.append(f"  claim:   {who}")

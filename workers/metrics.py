@@ -16,9 +16,7 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 
 STAGES = ("poll", "extract", "dedup")
 
-items_in = Counter(
-    "marsad_items_in_total", "Messages a stage received.", ["stage"], registry=REGISTRY
-)
+items_in = Counter("marsad_items_in_total", "Messages a stage received.", ["stage"], registry=REGISTRY)
 items_out = Counter(
     "marsad_items_out_total",
     "Messages a stage finished and passed on (poll: items published; extract: items processed; "
@@ -33,10 +31,15 @@ items_rejected = Counter(
     registry=REGISTRY,
 )
 items_merged = Counter(
-    "marsad_items_merged_total", "Candidates the dedup stage merged into an existing event.", registry=REGISTRY
+    "marsad_items_merged_total",
+    "Candidates the dedup stage merged into an existing event.",
+    registry=REGISTRY,
 )
 dead_letters = Counter(
-    "marsad_dead_letters_total", "Records written to the dead-letter topic.", ["stage", "reason"], registry=REGISTRY
+    "marsad_dead_letters_total",
+    "Records written to the dead-letter topic.",
+    ["stage", "reason"],
+    registry=REGISTRY,
 )
 stage_latency = Histogram(
     "marsad_stage_processing_seconds",
@@ -48,7 +51,10 @@ stage_latency = Histogram(
 
 # Poller
 feed_polls = Counter(
-    "marsad_feed_polls_total", "Feed fetches by outcome (ok, not_modified, error).", ["feed", "outcome"], registry=REGISTRY
+    "marsad_feed_polls_total",
+    "Feed fetches by outcome (ok, not_modified, error).",
+    ["feed", "outcome"],
+    registry=REGISTRY,
 )
 feed_errors = Counter(
     "marsad_feed_errors_total",
@@ -77,7 +83,10 @@ feed_last_success = Gauge(
 
 # Extraction and dedup
 events_extracted = Counter(
-    "marsad_events_extracted_total", "Single-report events the extractor found.", ["event_type"], registry=REGISTRY
+    "marsad_events_extracted_total",
+    "Single-report events the extractor found.",
+    ["event_type"],
+    registry=REGISTRY,
 )
 events_emitted = Counter(
     "marsad_events_emitted_total",
@@ -95,7 +104,10 @@ freshness = Histogram(
     registry=REGISTRY,
 )
 broker_up = Gauge(
-    "marsad_broker_connected", "1 when the worker's last broker operation succeeded, else 0.", ["worker"], registry=REGISTRY
+    "marsad_broker_connected",
+    "1 when the worker's last broker operation succeeded, else 0.",
+    ["worker"],
+    registry=REGISTRY,
 )
 worker_info = Gauge(
     "marsad_worker_up", "1 while the worker runs (labels name the worker).", ["worker"], registry=REGISTRY

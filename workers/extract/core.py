@@ -23,14 +23,53 @@ from workers.extract.numbers import Count, find_counts
 from workers.extract.text import Sentence, Token, fold, split_sentences, tokenize
 
 MAX_EVIDENCE = 40
-_TARGET_CUES = frozenset(fold(w) for w in ["على", "ضد", "مواقع", "معاقل", "مقرات", "تابعة", "استهدف", "استهدفت",
-                                            "تجمعات", "مخازن", "مستودعات", "لصالح"])
+_TARGET_CUES = frozenset(
+    fold(w)
+    for w in [
+        "على",
+        "ضد",
+        "مواقع",
+        "معاقل",
+        "مقرات",
+        "تابعة",
+        "استهدف",
+        "استهدفت",
+        "تجمعات",
+        "مخازن",
+        "مستودعات",
+        "لصالح",
+    ]
+)
 _CLAUSE_BREAKS = frozenset(fold(w) for w in ["ان", "إن", "أن", "انه", "إنه", "أنه", "انها", "إنها", "أنها"])
 # A speaker's name ends before these (or a comma): «أعلن بالي عن انتهاء المهلة».
-_SPEAKER_STOPS = _CLAUSE_BREAKS | frozenset(fold(w) for w in ["عن", "في", "على", "الى", "إلى", "لـ", "ل", "امس", "اليوم", "مساء", "صباح",
-                                                           "القيادي", "المتحدث", "الناطق", "المسؤول", "الوزير", "رئيس",
-                                                           "مدير", "قائد", "عضو", "مصدر", "مسؤول"])
-_PUNCT_BREAKS = ("،", "؛", ":", ",", ";", "(", ")", "\"", "«", "»")
+_SPEAKER_STOPS = _CLAUSE_BREAKS | frozenset(
+    fold(w)
+    for w in [
+        "عن",
+        "في",
+        "على",
+        "الى",
+        "إلى",
+        "لـ",
+        "ل",
+        "امس",
+        "اليوم",
+        "مساء",
+        "صباح",
+        "القيادي",
+        "المتحدث",
+        "الناطق",
+        "المسؤول",
+        "الوزير",
+        "رئيس",
+        "مدير",
+        "قائد",
+        "عضو",
+        "مصدر",
+        "مسؤول",
+    ]
+)
+_PUNCT_BREAKS = ("،", "؛", ":", ",", ";", "(", ")", '"', "«", "»")
 CASUALTY_KINDS = ("killed", "wounded", "captured", "displaced")
 
 
@@ -100,14 +139,20 @@ class _Analysed:
 
 def _analyse(sentence: Sentence, published: date | None) -> _Analysed:
     tokens = tokenize(sentence.text, sentence.start)
-    triggers = [m for m in lexicon.trigger_index().find(tokens)
-                if not (m.entry.pos == "v" and (m.had_article or m.had_prep))]
+    triggers = [
+        m
+        for m in lexicon.trigger_index().find(tokens)
+        if not (m.entry.pos == "v" and (m.had_article or m.had_prep))
+    ]
     specific_types = {m.entry.event_type for m in triggers if not m.entry.generic}
     triggers = [m for m in triggers if not (m.entry.generic and m.entry.event_type in specific_types)]
     dates = find_dates(tokens, published)
     date_tokens = {i for d in dates for i in range(d.start_token, d.end_token)}
-    counts = [c for c in find_counts(tokens, sentence.text, sentence.start)
-              if not any(i in date_tokens for i in range(c.start_token, c.end_token))]
+    counts = [
+        c
+        for c in find_counts(tokens, sentence.text, sentence.start)
+        if not any(i in date_tokens for i in range(c.start_token, c.end_token))
+    ]
     speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
     clauses = _clause_ids(sentence, tokens)
     actors = lexicon.actor_index().find(tokens)
@@ -116,10 +161,23 @@ def _analyse(sentence: Sentence, published: date | None) -> _Analysed:
     taken = {i for m in actors for i in range(m.start_token, m.end_token)}
     if speaker:
         taken.update(range(speaker[1], _name_end(tokens, clauses, speaker[1], speaker[2])))
-    places = [m for m in place_index().find(tokens)
-              if not taken.intersection(range(m.start_token, m.end_token)) and not _needs_cue_missing(m, tokens)]
-    return _Analysed(sentence, tokens, triggers, actors, places, counts,
-                     lexicon.casualty_index().find(tokens), dates, speaker, clauses)
+    places = [
+        m
+        for m in place_index().find(tokens)
+        if not taken.intersection(range(m.start_token, m.end_token)) and not _needs_cue_missing(m, tokens)
+    ]
+    return _Analysed(
+        sentence,
+        tokens,
+        triggers,
+        actors,
+        places,
+        counts,
+        lexicon.casualty_index().find(tokens),
+        dates,
+        speaker,
+        clauses,
+    )
 
 
 def _name_end(tokens: list[Token], clauses: list[int], s: int, e: int) -> int:
@@ -139,7 +197,9 @@ def _needs_cue_missing(m: Match[list[Place]], tokens: list[Token]) -> bool:
 
 def _is_nisba(m: Match[list[Place]]) -> bool:
     place = m.entry[0]
-    return place.nisba or (place.precision == "country" and m.had_article and not fold(place.name_ar).startswith("ال"))
+    return place.nisba or (
+        place.precision == "country" and m.had_article and not fold(place.name_ar).startswith("ال")
+    )
 
 
 def _role(actor: Actor, m: Match[Actor], trig: Match[Trigger], tokens: list[Token]) -> str | None:
@@ -151,7 +211,10 @@ def _role(actor: Actor, m: Match[Actor], trig: Match[Trigger], tokens: list[Toke
     before = {t.text for t in tokens[max(0, m.start_token - 2) : m.start_token]}
     if before & _TARGET_CUES:
         return "target"
-    if trig.entry.sub_event_type in ("arrests", "abduction_forced_disappearance") and m.start_token > trig.end_token:
+    if (
+        trig.entry.sub_event_type in ("arrests", "abduction_forced_disappearance")
+        and m.start_token > trig.end_token
+    ):
         return "target"
     return "actor"
 
@@ -165,16 +228,20 @@ def _assign_casualties(a: _Analysed, cands: list[Candidate]) -> None:
         found: Count | None = None
         if "before_number" in sides:  # «قتل 5», «أسرت سبعة من»
             for ci, c in enumerate(a.counts):
-                if ci not in used and 0 <= c.start_token - cue.end_token <= 3 and not any(
-                    i in cue_tokens for i in range(cue.end_token, c.start_token)
+                if (
+                    ci not in used
+                    and 0 <= c.start_token - cue.end_token <= 3
+                    and not any(i in cue_tokens for i in range(cue.end_token, c.start_token))
                 ):
                     found, used_idx = c, ci
                     break
         if found is None and "after_number" in sides:  # «5 قتلى», «أحد مقاتلي قسد قتل»
             for ci in range(len(a.counts) - 1, -1, -1):
                 c = a.counts[ci]
-                if ci not in used and 0 <= cue.start_token - c.end_token <= 5 and not any(
-                    i in cue_tokens for i in range(c.end_token, cue.start_token)
+                if (
+                    ci not in used
+                    and 0 <= cue.start_token - c.end_token <= 5
+                    and not any(i in cue_tokens for i in range(c.end_token, cue.start_token))
                 ):
                     found, used_idx = c, ci
                     break
@@ -266,8 +333,13 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
                     cand.actors.setdefault(m.entry.id, (m.entry, role, m))
             specific = [m for m in a.places if not _is_nisba(m)]
             if specific:
-                best = max(specific, key=lambda m: ({"place": 3, "admin1": 2, "country": 1}[resolve(m.entry, countries).precision],
-                                                    -abs(m.start_token - trig.start_token)))
+                best = max(
+                    specific,
+                    key=lambda m: (
+                        {"place": 3, "admin1": 2, "country": 1}[resolve(m.entry, countries).precision],
+                        -abs(m.start_token - trig.start_token),
+                    ),
+                )
                 cand.place = (resolve(best.entry, countries), best, a.sentence)
             elif main_place:
                 cand.place = (main_place[0], None, main_place[2])
@@ -297,9 +369,17 @@ def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
     return list(groups.values())
 
 
-def _ev(field_name: str, item_id: str, sentence: Sentence, start: int, end: int, conf: float) -> dict[str, Any]:
-    return {"field": field_name, "item_id": item_id, "sentence": sentence.text[:5000], "start": start, "end": end,
-            "confidence": round(conf, 3)}
+def _ev(
+    field_name: str, item_id: str, sentence: Sentence, start: int, end: int, conf: float
+) -> dict[str, Any]:
+    return {
+        "field": field_name,
+        "item_id": item_id,
+        "sentence": sentence.text[:5000],
+        "start": start,
+        "end": end,
+        "confidence": round(conf, 3),
+    }
 
 
 def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) -> dict[str, Any]:
@@ -314,14 +394,24 @@ def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) ->
         for actor, role, m in c.actors.values():
             prev = actors.get(actor.id)
             if prev is None or (prev["role"] != role and role == "actor"):
-                actors[actor.id] = {"id": actor.id, "name": actor.name, "name_ar": actor.name_ar, "role": role}
+                actors[actor.id] = {
+                    "id": actor.id,
+                    "name": actor.name,
+                    "name_ar": actor.name_ar,
+                    "role": role,
+                }
                 evidence.append(_ev("actor", item_id, c.sentence, m.start, m.end, 0.8))
         for kind, (count, sentence, start, end) in c.casualties.items():
             if casualties[kind] is None:  # the first figure an article gives is its headline figure
                 casualties[kind] = count.as_dict()
-                evidence.append(_ev(kind, item_id, sentence, start, end, 0.8 if count.lo == count.hi else 0.6))
+                evidence.append(
+                    _ev(kind, item_id, sentence, start, end, 0.8 if count.lo == count.hi else 0.6)
+                )
         if c.attribution:
-            attr = attributions.setdefault(c.attribution["speaker"], {k: v for k, v in c.attribution.items() if k != "_evidence"} | {"claims": []})
+            attr = attributions.setdefault(
+                c.attribution["speaker"],
+                {k: v for k, v in c.attribution.items() if k != "_evidence"} | {"claims": []},
+            )
             claim = c.trigger.sub_event_type
             if claim not in attr["claims"]:
                 attr["claims"].append(claim)
@@ -337,8 +427,10 @@ def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) ->
     event_date = dated.date[1].isoformat() if dated and dated.date[1] else None
     if dated and dated.date[0] is not None and dated.date[2] is not None:
         mention = dated.date[0]
-        evidence.append(_ev("date", item_id, dated.date[2], 0, 0, mention.confidence) | {
-            "start": dated.date[2].start, "end": dated.date[2].end})
+        evidence.append(
+            _ev("date", item_id, dated.date[2], 0, 0, mention.confidence)
+            | {"start": dated.date[2].start, "end": dated.date[2].end}
+        )
     confidence = max(c.trigger.confidence for c in group) * (0.6 + 0.2 * bool(location) + 0.2 * bool(actors))
     event_key = f"{item_id}|{first.trigger.sub_event_type}|{location['id'] if location else '-'}"
     event: dict[str, Any] = {
@@ -352,11 +444,17 @@ def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) ->
         "date": event_date,
         "casualties": casualties,
         "attributions": list(attributions.values()),
-        "sources": [{
-            "item_id": item_id, "source": item.get("source", ""), "url": item.get("url", ""),
-            "title": item.get("title", "")[:500], "published_at": item.get("published_at"), "copy_of": None,
-            "fingerprint": fingerprint,
-        }],
+        "sources": [
+            {
+                "item_id": item_id,
+                "source": item.get("source", ""),
+                "url": item.get("url", ""),
+                "title": item.get("title", "")[:500],
+                "published_at": item.get("published_at"),
+                "copy_of": None,
+                "fingerprint": fingerprint,
+            }
+        ],
         "first_reported_at": item.get("published_at") or item.get("fetched_at"),
         "last_reported_at": item.get("published_at") or item.get("fetched_at"),
         "evidence": evidence[:MAX_EVIDENCE],

@@ -11,9 +11,29 @@ from workers.extract.text import Token, clitic_variants
 # Python: Monday = 0
 _WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
 _MONTHS = {
-    "يناير": 1, "كانون الثاني": 1, "فبراير": 2, "شباط": 2, "مارس": 3, "اذار": 3, "ابريل": 4, "نيسان": 4,
-    "مايو": 5, "ايار": 5, "يونيو": 6, "حزيران": 6, "يوليو": 7, "تموز": 7, "اغسطس": 8, "اب": 8, "سبتمبر": 9,
-    "ايلول": 9, "اكتوبر": 10, "تشرين الاول": 10, "نوفمبر": 11, "تشرين الثاني": 11, "ديسمبر": 12,
+    "يناير": 1,
+    "كانون الثاني": 1,
+    "فبراير": 2,
+    "شباط": 2,
+    "مارس": 3,
+    "اذار": 3,
+    "ابريل": 4,
+    "نيسان": 4,
+    "مايو": 5,
+    "ايار": 5,
+    "يونيو": 6,
+    "حزيران": 6,
+    "يوليو": 7,
+    "تموز": 7,
+    "اغسطس": 8,
+    "اب": 8,
+    "سبتمبر": 9,
+    "ايلول": 9,
+    "اكتوبر": 10,
+    "تشرين الاول": 10,
+    "نوفمبر": 11,
+    "تشرين الثاني": 11,
+    "ديسمبر": 12,
     "كانون الاول": 12,
 }
 
@@ -49,7 +69,9 @@ def find_dates(tokens: list[Token], published: date | None) -> list[DateMention]
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if w == "اليوم":
             if nxt in _WEEKDAYS:
-                out.append(DateMention(_weekday_on_or_before(published, _WEEKDAYS[nxt]), "day", i, i + 2, 0.95))
+                out.append(
+                    DateMention(_weekday_on_or_before(published, _WEEKDAYS[nxt]), "day", i, i + 2, 0.95)
+                )
                 i += 2
                 continue
             out.append(DateMention(published, "day", i, i + 1, 0.85))
@@ -68,7 +90,9 @@ def find_dates(tokens: list[Token], published: date | None) -> list[DateMention]
             out.append(DateMention(_weekday_on_or_before(published, _WEEKDAYS[w]), "day", i, i + 1, 0.75))
         elif w in ("الاسبوع", "الشهر") and nxt in ("الماضي", "المنصرم"):
             days = 7 if w == "الاسبوع" else 30
-            out.append(DateMention(published - timedelta(days=days), "week" if days == 7 else "month", i, i + 2, 0.6))
+            out.append(
+                DateMention(published - timedelta(days=days), "week" if days == 7 else "month", i, i + 2, 0.6)
+            )
             i += 2
             continue
         elif re.fullmatch(r"\d{1,2}", w) and i + 1 < len(words):

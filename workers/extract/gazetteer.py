@@ -17,14 +17,63 @@ from workers.extract.lexicon import PhraseIndex, load_data
 from workers.extract.text import fold
 
 # Where an unknown name is more likely a town than a word, GeoNames is trusted with fewer people.
-ARAB_WORLD = {"SY", "IQ", "YE", "LB", "PS", "IL", "JO", "EG", "LY", "TN", "DZ", "MA", "SD", "SS", "SO", "SA",
-              "AE", "QA", "BH", "KW", "OM", "MR", "DJ", "KM", "TR", "IR", "AF"}
+ARAB_WORLD = {
+    "SY",
+    "IQ",
+    "YE",
+    "LB",
+    "PS",
+    "IL",
+    "JO",
+    "EG",
+    "LY",
+    "TN",
+    "DZ",
+    "MA",
+    "SD",
+    "SS",
+    "SO",
+    "SA",
+    "AE",
+    "QA",
+    "BH",
+    "KW",
+    "OM",
+    "MR",
+    "DJ",
+    "KM",
+    "TR",
+    "IR",
+    "AF",
+}
 MIN_POP_ARAB_WORLD = 15_000
 MIN_POP_ELSEWHERE = 500_000
 # Smaller GeoNames towns are matched only after a locative cue: their names are often words too.
 CUE_FREE_POPULATION = 100_000
-LOCATIVE_CUES = frozenset(fold(w) for w in ["في", "مدينة", "بلدة", "قرية", "ريف", "محافظة", "شمال", "جنوب", "شرق",
-                                            "غرب", "قرب", "بالقرب", "منطقة", "حي", "مخيم", "داخل", "الى", "من", "نحو"])
+LOCATIVE_CUES = frozenset(
+    fold(w)
+    for w in [
+        "في",
+        "مدينة",
+        "بلدة",
+        "قرية",
+        "ريف",
+        "محافظة",
+        "شمال",
+        "جنوب",
+        "شرق",
+        "غرب",
+        "قرب",
+        "بالقرب",
+        "منطقة",
+        "حي",
+        "مخيم",
+        "داخل",
+        "الى",
+        "من",
+        "نحو",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -91,8 +140,18 @@ def place_index() -> PhraseIndex[list[Place]]:
             by_name[key].append(place)
 
     for spec in data["places"]:
-        place = Place(spec["id"], spec["name"], spec["ar"][0], spec.get("admin1"), spec["country_code"], spec["lat"],
-                      spec["lon"], spec.get("population", 0), spec.get("precision", "place"), spec.get("needs_cue", False))
+        place = Place(
+            spec["id"],
+            spec["name"],
+            spec["ar"][0],
+            spec.get("admin1"),
+            spec["country_code"],
+            spec["lat"],
+            spec["lon"],
+            spec.get("population", 0),
+            spec.get("precision", "place"),
+            spec.get("needs_cue", False),
+        )
         for name in spec["ar"]:
             add(name, place)
     curated_names = set(by_name)
@@ -102,8 +161,17 @@ def place_index() -> PhraseIndex[list[Place]]:
         name_ar = ar.territories.get(code)
         if not name_ar:
             continue
-        place = Place(f"country:{code}", str(info["name"]), name_ar, None, code, None, None,
-                      int(info.get("population") or 0), "country")
+        place = Place(
+            f"country:{code}",
+            str(info["name"]),
+            name_ar,
+            None,
+            code,
+            None,
+            None,
+            int(info.get("population") or 0),
+            "country",
+        )
         for name in {name_ar, name_ar.replace("سوريا", "سورية")}:
             add(name, place)
 
@@ -113,8 +181,18 @@ def place_index() -> PhraseIndex[list[Place]]:
         if not name_ar or not info or " " in name_ar:
             continue
         stem = _bare(fold(name_ar)).rstrip("اه")
-        place = Place(f"country:{code}", str(info["name"]), name_ar, None, code, None, None,
-                      int(info.get("population") or 0), "country", nisba=True)
+        place = Place(
+            f"country:{code}",
+            str(info["name"]),
+            name_ar,
+            None,
+            code,
+            None,
+            None,
+            int(info.get("population") or 0),
+            "country",
+            nisba=True,
+        )
         for suffix in ("ي", "يه", "يين", "يون"):
             add("ال" + stem + suffix, place)
 
@@ -126,9 +204,18 @@ def place_index() -> PhraseIndex[list[Place]]:
         names = [n for n in city.get("alternatenames", []) if _is_arabic_name(n)]
         if not names:
             continue
-        place = Place(f"geonames:{city['geonameid']}", city["name"], names[0], city.get("admin1code"), code,
-                      float(city["latitude"]), float(city["longitude"]), int(city["population"]), "place",
-                      needs_cue=city["population"] < CUE_FREE_POPULATION)
+        place = Place(
+            f"geonames:{city['geonameid']}",
+            city["name"],
+            names[0],
+            city.get("admin1code"),
+            code,
+            float(city["latitude"]),
+            float(city["longitude"]),
+            int(city["population"]),
+            "place",
+            needs_cue=city["population"] < CUE_FREE_POPULATION,
+        )
         for name in names:
             key = " ".join(fold(name).split())
             if _bare(key) in stop or key in curated_names:
@@ -144,4 +231,6 @@ def place_index() -> PhraseIndex[list[Place]]:
 
 def resolve(candidates: list[Place], context_countries: set[str]) -> Place:
     """Pick one reading of an ambiguous name: a country the article mentions first, then population."""
-    return max(candidates, key=lambda p: (p.country_code in context_countries, p.precision == "place", p.population))
+    return max(
+        candidates, key=lambda p: (p.country_code in context_countries, p.precision == "place", p.population)
+    )

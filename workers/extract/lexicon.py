@@ -92,7 +92,13 @@ class Actor:
 def trigger_index() -> PhraseIndex[Trigger]:
     index: PhraseIndex[Trigger] = PhraseIndex()
     for spec in load_data("triggers.json")["triggers"]:
-        trig = Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], spec.get("generic", False), spec["pos"])
+        trig = Trigger(
+            spec["event_type"],
+            spec["sub_event_type"],
+            spec["confidence"],
+            spec.get("generic", False),
+            spec["pos"],
+        )
         for term in spec["terms"]:
             # Verb forms take only و/ف (handled by clitic_variants' conjunction step when not article/prep).
             index.add(term, trig, clitics=True)
@@ -103,7 +109,9 @@ def trigger_index() -> PhraseIndex[Trigger]:
 def actor_index() -> PhraseIndex[Actor]:
     index: PhraseIndex[Actor] = PhraseIndex()
     for spec in load_data("actors.json")["actors"]:
-        actor = Actor(spec["id"], spec["name"], spec["kind"], spec.get("country"), spec["ar"][0] if spec["ar"] else "")
+        actor = Actor(
+            spec["id"], spec["name"], spec["kind"], spec.get("country"), spec["ar"][0] if spec["ar"] else ""
+        )
         for alias in spec["ar"] + spec["en"]:
             index.add(alias, actor)
     return index

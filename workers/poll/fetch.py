@@ -96,8 +96,12 @@ async def fetch(
         headers["If-Modified-Since"] = validators.last_modified
     try:
         async with asyncio.timeout(timeout_s):
-            async with session.get(url, headers=headers, max_redirects=max_redirects, allow_redirects=True) as resp:
-                result = FetchResult(resp.status, final_url=str(resp.url), content_type=resp.headers.get("Content-Type"))
+            async with session.get(
+                url, headers=headers, max_redirects=max_redirects, allow_redirects=True
+            ) as resp:
+                result = FetchResult(
+                    resp.status, final_url=str(resp.url), content_type=resp.headers.get("Content-Type")
+                )
                 result.validators = Validators(resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
                 if resp.status == 304:
                     result.validators = validators or Validators()
@@ -114,10 +118,14 @@ async def fetch(
                     else:
                         result.body = body
     except TimeoutError:
-        result = FetchResult(None, error="timeout", detail=f"no complete response in {timeout_s}s", final_url=url)
+        result = FetchResult(
+            None, error="timeout", detail=f"no complete response in {timeout_s}s", final_url=url
+        )
     except aiohttp.TooManyRedirects as exc:
         result = FetchResult(None, error="redirects", detail=str(exc)[:300], final_url=url)
     except (aiohttp.ClientError, OSError, ValueError) as exc:
-        result = FetchResult(None, error="network", detail=f"{type(exc).__name__}: {exc}"[:300], final_url=url)
+        result = FetchResult(
+            None, error="network", detail=f"{type(exc).__name__}: {exc}"[:300], final_url=url
+        )
     result.elapsed_s = time.monotonic() - started
     return result

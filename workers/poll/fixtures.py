@@ -21,7 +21,9 @@ def rss_document(title: str, link: str, entries: Iterable[dict[str, str]]) -> by
     """entries: dicts with title, link, description, and pubDate (RFC 822) or published (datetime)."""
     items = []
     for e in entries:
-        pub = e.get("pubDate") or (format_datetime(e["published"]) if isinstance(e.get("published"), datetime) else "")
+        pub = e.get("pubDate") or (
+            format_datetime(e["published"]) if isinstance(e.get("published"), datetime) else ""
+        )
         items.append(
             "<item>"
             f"<title>{escape(e['title'])}</title><link>{escape(e['link'])}</link>"
@@ -37,8 +39,9 @@ def rss_document(title: str, link: str, entries: Iterable[dict[str, str]]) -> by
     ).encode("utf-8")
 
 
-def demo_feeds(out_dir: str | Path, data_dir: Path = SHARED_DATA, per_outlet: int = 40,
-               category: str = "middleEast") -> Path:
+def demo_feeds(
+    out_dir: str | Path, data_dir: Path = SHARED_DATA, per_outlet: int = 40, category: str = "middleEast"
+) -> Path:
     """Write one RSS file per outlet from the multi-outlet corpus; return the feeds.toml path."""
     corpus = data_dir / "ant-multisource-2018.jsonl.gz"
     if not corpus.exists():
@@ -53,14 +56,23 @@ def demo_feeds(out_dir: str | Path, data_dir: Path = SHARED_DATA, per_outlet: in
                 continue
             bucket = by_src.setdefault(art["src"], [])
             if len(bucket) < per_outlet:
-                bucket.append({"title": art["title"], "link": art["url"], "description": art["text"],
-                               "pubDate": art["time"], "guid": art["docno"]})
+                bucket.append(
+                    {
+                        "title": art["title"],
+                        "link": art["url"],
+                        "description": art["text"],
+                        "pubDate": art["time"],
+                        "guid": art["docno"],
+                    }
+                )
     lines = []
     for src, entries in sorted(by_src.items()):
         path = out / f"{src}.xml"
         path.write_bytes(rss_document(src, f"https://{src}.example/", entries))
-        lines.append(f'[[feed]]\nid = "{src.lower()}"\nname = "{src}"\nurl = "{path.resolve().as_uri()}"\n'
-                     'language = "ar"\ninterval_s = 60\n')
+        lines.append(
+            f'[[feed]]\nid = "{src.lower()}"\nname = "{src}"\nurl = "{path.resolve().as_uri()}"\n'
+            'language = "ar"\ninterval_s = 60\n'
+        )
     feeds = out / "feeds.toml"
     feeds.write_text("\n".join(lines), encoding="utf-8")
     return feeds

@@ -6,8 +6,24 @@ import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track the reader, never change the article.
-_TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid", "ref", "ref_src", "cmpid",
-             "ocid", "at_medium", "at_campaign", "rss", "output", "ito"}
+_TRACKING = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "ref",
+    "ref_src",
+    "cmpid",
+    "ocid",
+    "at_medium",
+    "at_campaign",
+    "rss",
+    "output",
+    "ito",
+}
 
 
 def canonical_url(url: str) -> str:
@@ -15,8 +31,11 @@ def canonical_url(url: str) -> str:
         parts = urlsplit(url.strip())
     except ValueError:
         return url.strip()
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith("utm_") and k.lower() not in _TRACKING]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in _TRACKING
+    ]
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]

@@ -21,7 +21,22 @@ from workers.contracts import NEWS_ITEM, ContractError, now_iso, validation_erro
 from workers.poll.feeds import Feed
 from workers.poll.identity import item_id_for
 
-_BLOCK_TAGS = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article"}
+_BLOCK_TAGS = {
+    "p",
+    "br",
+    "div",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+}
 _SKIP_TAGS = {"script", "style", "noscript", "iframe", "object"}
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -76,7 +91,9 @@ def _tidy(text: str) -> str:
 @dataclass
 class ParsedFeed:
     items: list[dict[str, Any]] = field(default_factory=list)
-    rejected: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (reason, error, raw entry)
+    rejected: list[tuple[str, str, dict[str, Any]]] = field(
+        default_factory=list
+    )  # (reason, error, raw entry)
     bozo: str | None = None  # feedparser's complaint about the document, if any
     entries: int = 0
 
@@ -91,7 +108,9 @@ def _iso(struct: Any) -> str | None:
         return None
 
 
-def entry_to_item(entry: Any, feed: Feed, base_url: str, fetched_at: str, max_text_chars: int) -> dict[str, Any]:
+def entry_to_item(
+    entry: Any, feed: Feed, base_url: str, fetched_at: str, max_text_chars: int
+) -> dict[str, Any]:
     """One feedparser entry -> news item dict (not yet validated)."""
     link = entry.get("link") or ""
     if link:
@@ -131,7 +150,9 @@ def parse_feed(
     """Parse fetched bytes; keep every entry that yields a valid item, reject the rest with a reason."""
     headers = {"content-type": content_type} if content_type else {}
     headers["content-location"] = base_url or feed.url
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    parsed = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     result = ParsedFeed(entries=len(parsed.entries))
     if parsed.get("bozo"):
         result.bozo = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"[:500]

@@ -39,7 +39,9 @@ class Publisher:
             **kafka_python_security(settings),
         )
 
-    def publish_items(self, items: list[dict[str, Any]], attempts: int = 3, timeout_s: float = 30.0) -> list[str]:
+    def publish_items(
+        self, items: list[dict[str, Any]], attempts: int = 3, timeout_s: float = 30.0
+    ) -> list[str]:
         """Send items; return ids the broker acknowledged. Raises PublishError if some never were."""
         pending = {item["item_id"]: item for item in items}
         acked: list[str] = []
@@ -65,7 +67,9 @@ class Publisher:
         raise PublishError(f"{len(pending)} items not acknowledged after {attempts} attempts", acked)
 
     def dead_letter(self, record: dict[str, Any]) -> None:
-        self.producer.send(self.topics.dead_letter.name, key=(record.get("key") or "").encode(), value=encode(record))
+        self.producer.send(
+            self.topics.dead_letter.name, key=(record.get("key") or "").encode(), value=encode(record)
+        )
         self.producer.flush(timeout=30)
         metrics.dead_letters.labels(record["stage"], record["reason"]).inc()
 

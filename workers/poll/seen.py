@@ -69,12 +69,16 @@ class SeenStore:
 
     def validators(self, feed_id: str) -> tuple[str | None, str | None]:
         with self._lock:
-            row = self._db.execute("SELECT etag, last_modified FROM validators WHERE feed_id=?", (feed_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT etag, last_modified FROM validators WHERE feed_id=?", (feed_id,)
+            ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
     def save_validators(self, feed_id: str, etag: str | None, last_modified: str | None) -> None:
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO validators VALUES (?, ?, ?)", (feed_id, etag, last_modified))
+            self._db.execute(
+                "INSERT OR REPLACE INTO validators VALUES (?, ?, ?)", (feed_id, etag, last_modified)
+            )
 
     def close(self) -> None:
         with self._lock:

@@ -62,7 +62,9 @@ class Poller:
 
     def __post_init__(self) -> None:
         self.states = {f.id: FeedState(f) for f in self.feeds}
-        self._host_limits: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(self.per_host))
+        self._host_limits: dict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(self.per_host)
+        )
         self._global = asyncio.Semaphore(self.concurrency)
 
     def interval(self, feed: Feed) -> float:
@@ -133,7 +135,9 @@ class Poller:
         metrics.feed_entries.labels(feed.id, "seen").inc(report.seen)
         for reason, error, raw in parsed.rejected:
             self.publisher.dead_letter(
-                dead_letter("poll", reason, error, repr(raw)[:100_000], feed_id=feed.id, key=raw.get("item_id"))
+                dead_letter(
+                    "poll", reason, error, repr(raw)[:100_000], feed_id=feed.id, key=raw.get("item_id")
+                )
             )
             metrics.items_rejected.labels("poll", reason).inc()
             metrics.feed_entries.labels(feed.id, "rejected").inc()

@@ -31,7 +31,9 @@ def _freshness(event: dict[str, Any]) -> None:
     last = event.get("last_reported_at")
     if last:
         try:
-            age = time.time() - datetime.fromisoformat(last.replace("Z", "+00:00")).astimezone(UTC).timestamp()
+            age = (
+                time.time() - datetime.fromisoformat(last.replace("Z", "+00:00")).astimezone(UTC).timestamp()
+            )
             metrics.freshness.observe(max(age, 0.0))
         except ValueError:
             pass
@@ -76,10 +78,17 @@ def create_app(settings: Settings) -> faust.App:
         table_cleanup_interval=60,
         datadir=f"{settings.state_dir}/faust",
     )
-    items = app.topic(topics.items.name, key_type=bytes, value_type=bytes, value_serializer="raw",
-                      key_serializer="raw")
-    candidates = app.topic(topics.candidates.name, key_type=bytes, value_type=bytes, value_serializer="raw",
-                           key_serializer="raw", partitions=topics.candidates.partitions)
+    items = app.topic(
+        topics.items.name, key_type=bytes, value_type=bytes, value_serializer="raw", key_serializer="raw"
+    )
+    candidates = app.topic(
+        topics.candidates.name,
+        key_type=bytes,
+        value_type=bytes,
+        value_serializer="raw",
+        key_serializer="raw",
+        partitions=topics.candidates.partitions,
+    )
     events = app.topic(topics.events.name, key_serializer="raw", value_serializer="raw")
     dead_letters = app.topic(topics.dead_letter.name, key_serializer="raw", value_serializer="raw")
     # Key: block key (str), value: the block's open events (JSON). Co-partitioned with `candidates`.
@@ -105,8 +114,9 @@ def create_app(settings: Settings) -> faust.App:
             msg = event.message
             raw_key = event.key or b""
             key = raw_key.decode("utf-8", "replace")
-            result = handle_candidate(event.value, list(blocks[key]), cfg,
-                                      Delivery(msg.topic, msg.partition, msg.offset, raw_key))
+            result = handle_candidate(
+                event.value, list(blocks[key]), cfg, Delivery(msg.topic, msg.partition, msg.offset, raw_key)
+            )
             if result.dead_letter:
                 await send_dead_letter(result.dead_letter)
                 continue
@@ -117,8 +127,11 @@ def create_app(settings: Settings) -> faust.App:
             if published:
                 await events.send(key=published["event_id"].encode(), value=encode(published))
                 loc = published.get("location") or {}
-                metrics.events_emitted.labels(published["event_type"], loc.get("country_code") or "unknown",
-                                              "new" if published["version"] == 1 else "update").inc()
+                metrics.events_emitted.labels(
+                    published["event_type"],
+                    loc.get("country_code") or "unknown",
+                    "new" if published["version"] == 1 else "update",
+                ).inc()
                 _freshness(published)
 
     @app.timer(10.0)

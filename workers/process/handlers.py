@@ -59,8 +59,16 @@ def handle_item(raw: bytes | None, where: Delivery | None = None) -> ItemResult:
 
 def _reject(stage: str, reason: str, error: str, raw: bytes | None, where: Delivery) -> ItemResult:
     metrics.items_rejected.labels(stage, reason).inc()
-    record = dead_letter(stage, reason, error, raw, source_topic=where.topic, partition=where.partition,
-                         offset=where.offset, key=where.key)
+    record = dead_letter(
+        stage,
+        reason,
+        error,
+        raw,
+        source_topic=where.topic,
+        partition=where.partition,
+        offset=where.offset,
+        key=where.key,
+    )
     return ItemResult(dead_letter=record)
 
 
@@ -90,8 +98,11 @@ def handle_candidate(
     except ContractError as exc:
         return CandidateResult(dead_letter=_reject("dedup", exc.reason, str(exc), raw, where).dead_letter)
     except Exception as exc:  # noqa: BLE001
-        return CandidateResult(dead_letter=_reject("dedup", "dedup_error", f"{type(exc).__name__}: {exc}", raw,
-                                                   where).dead_letter)
+        return CandidateResult(
+            dead_letter=_reject(
+                "dedup", "dedup_error", f"{type(exc).__name__}: {exc}", raw, where
+            ).dead_letter
+        )
     finally:
         metrics.stage_latency.labels("dedup").observe(time.perf_counter() - started)
     if outcome.kind == "new":
