@@ -44,6 +44,11 @@ def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
         log.info("poller: %d feeds, metrics on :%d/metrics", len(feeds), port)
         metrics.worker_info.labels("poller").set(1)
         publisher, seen = Publisher(settings), seen_store_for(settings)
+        recovered = publisher.recover_seen(seen, settings)
+        if recovered:
+            log.info(
+                "poller: %d items found on the items topic after the last checkpoint, marked seen", recovered
+            )
         poller = Poller(settings, feeds, publisher, seen)
         try:
             if args.once:
@@ -61,6 +66,7 @@ def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
                 return 0
             asyncio.run(_until_signal(poller.run))
         finally:
+            poller.close()
             publisher.close()
             seen.close()
     finally:

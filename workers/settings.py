@@ -26,6 +26,9 @@ class Settings:
     # Poller
     feeds_file: str = str(REPO_ROOT / "deploy" / "feeds.toml")
     poll_interval_s: float = 300.0
+    poll_per_host: int = 2  # concurrent fetches per host: polite to outlets with many feeds
+    poll_concurrency: int = 64
+    poll_parse_workers: int = 0  # processes for feed parsing; 0 or 1 = parse in threads of the poller
     fetch_timeout_s: float = 20.0
     max_body_bytes: int = 10 * 1024 * 1024
     max_text_chars: int = 100_000

@@ -27,6 +27,11 @@ class SeenStore:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS validators (feed_id TEXT PRIMARY KEY, etag TEXT, last_modified TEXT)"
         )
+        # Highest items-topic offset per partition whose item is marked here: on start, anything after
+        # it (published but not marked before a crash) is read back from the log and marked.
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS checkpoints (partition INTEGER PRIMARY KEY, offset INTEGER)"
+        )
 
     def unseen(self, item_ids: list[str]) -> list[str]:
         if not item_ids:
@@ -41,13 +46,20 @@ class SeenStore:
                 known.update(r[0] for r in rows)
         return [i for i in item_ids if i not in known]
 
-    def mark(self, item_ids: list[str]) -> None:
-        if not item_ids:
+    def mark(self, item_ids: list[str], offsets: dict[int, int] | None = None) -> None:
+        """Mark ids seen and, in the same transaction, advance the per-partition log checkpoints."""
+        if not item_ids and not offsets:
             return
         now = time.time()
         with self._lock:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?)", [(i, now) for i in item_ids])
+            for partition, offset in (offsets or {}).items():
+                self._db.execute(
+                    "INSERT INTO checkpoints VALUES (?, ?) ON CONFLICT(partition) DO UPDATE "
+                    "SET offset = MAX(offset, excluded.offset)",
+                    (partition, offset),
+                )
             self._db.execute("COMMIT")
             self._marks_since_prune += len(item_ids)
             # COUNT(*) is a table scan: prune in batches, not on every mark.
@@ -62,6 +74,10 @@ class SeenStore:
             self._db.execute(
                 "DELETE FROM seen WHERE item_id IN (SELECT item_id FROM seen ORDER BY at LIMIT ?)", (excess,)
             )
+
+    def checkpoints(self) -> dict[int, int]:
+        with self._lock:
+            return dict(self._db.execute("SELECT partition, offset FROM checkpoints").fetchall())
 
     def __len__(self) -> int:
         with self._lock:

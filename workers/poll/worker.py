@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import random
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -56,12 +58,23 @@ class Poller:
     feeds: list[Feed]
     publisher: Publisher
     seen: SeenStore
-    per_host: int = 2
-    concurrency: int = 64
     states: dict[str, FeedState] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.per_host = self.settings.poll_per_host
+        self.concurrency = self.settings.poll_concurrency
         self.states = {f.id: FeedState(f) for f in self.feeds}
+        # feedparser and schema checks are CPU-bound: parse in worker processes, one per core.
+        workers = self.settings.poll_parse_workers
+        self._parse_pool = (
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            if workers > 1
+            else None
+        )
+        self._limits()
+
+    def _limits(self) -> None:
+        # asyncio primitives belong to one event loop: made afresh for each poll_once / run.
         self._host_limits: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self.per_host)
         )
@@ -72,15 +85,16 @@ class Poller:
 
     def _schedule(self, state: FeedState, result: FetchResult | None) -> None:
         base = self.interval(state.feed)
+        floor = 0.0
         if result is not None and result.error:
             state.failures += 1
             delay = min(base * 2 ** min(state.failures, 10), MAX_BACKOFF_S)
-            if result.retry_after_s is not None:
-                delay = max(delay, result.retry_after_s)
+            floor = result.retry_after_s or 0.0  # the server's Retry-After is a minimum, jitter or not
         else:
             state.failures = 0
             delay = base
-        state.next_due = time.monotonic() + delay * random.uniform(0.9, 1.1)
+        # Jitter spreads feeds that share an interval so they are not all fetched in one burst.
+        state.next_due = time.monotonic() + max(delay * random.uniform(0.9, 1.1), floor)
 
     async def poll_feed(self, session: aiohttp.ClientSession, feed: Feed) -> PollReport:
         host = urlsplit(feed.url).hostname or ""
@@ -109,14 +123,16 @@ class Poller:
             metrics.feed_polls.labels(feed.id, "not_modified").inc()
             metrics.feed_last_success.labels(feed.id).set(time.time())
             return PollReport(feed.id, "not_modified")
-        parsed = parse_feed(
-            result.body,
-            feed,
-            content_type=result.content_type,
-            base_url=result.final_url or feed.url,
-            fetched_at=now_iso(),
-            max_text_chars=self.settings.max_text_chars,
-        )
+        kwargs = {
+            "content_type": result.content_type,
+            "base_url": result.final_url or feed.url,
+            "fetched_at": now_iso(),
+            "max_text_chars": self.settings.max_text_chars,
+        }
+        if self._parse_pool is not None:
+            parsed = self._parse_pool.submit(parse_feed, result.body, feed, **kwargs).result()
+        else:
+            parsed = parse_feed(result.body, feed, **kwargs)
         if parsed.bozo and not parsed.entries:
             metrics.feed_polls.labels(feed.id, "error").inc()
             metrics.feed_errors.labels(feed.id, "parse").inc()
@@ -129,11 +145,14 @@ class Poller:
         by_id = {item["item_id"]: item for item in parsed.items}
         fresh_ids = self.seen.unseen(list(by_id))
         report.seen = len(parsed.items) - len(fresh_ids)
+        rejected_ids = [r[2]["item_id"] for r in parsed.rejected if r[2].get("item_id")]
+        already = set(rejected_ids) - set(self.seen.unseen(rejected_ids))
         # Stage "in" counts entries not seen before that this poll settled: published or rejected.
         # Entries whose publish failed stay unseen and are counted when a later poll publishes them.
-        metrics.items_in.labels("poll").inc(len(parsed.rejected))
+        metrics.items_in.labels("poll").inc(len(parsed.rejected) - len(already))
         metrics.feed_entries.labels(feed.id, "seen").inc(report.seen)
-        for reason, error, raw in parsed.rejected:
+        rejected = [r for r in parsed.rejected if not r[2].get("item_id") or r[2]["item_id"] not in already]
+        for reason, error, raw in rejected:
             self.publisher.dead_letter(
                 dead_letter(
                     "poll", reason, error, repr(raw)[:100_000], feed_id=feed.id, key=raw.get("item_id")
@@ -142,13 +161,17 @@ class Poller:
             metrics.items_rejected.labels("poll", reason).inc()
             metrics.feed_entries.labels(feed.id, "rejected").inc()
             report.rejected += 1
+        # A rejected entry is dead-lettered once, not at every poll.
+        self.seen.mark([r[2]["item_id"] for r in rejected if r[2].get("item_id")])
         fresh = [by_id[i] for i in fresh_ids]
-        try:
-            acked = self.publisher.publish_items(fresh) if fresh else []
-        except PublishError as exc:
-            acked = exc.acked
-            log.error("feed %s: %s; the rest stays unseen and is retried next poll", feed.id, exc)
-        self.seen.mark(acked)
+        # One publish + mark at a time: the log checkpoints then only ever cover marked items.
+        with self.publisher.lock:
+            try:
+                acked = self.publisher.publish_items(fresh) if fresh else []
+            except PublishError as exc:
+                acked = exc.acked
+                log.error("feed %s: %s; the rest stays unseen and is retried next poll", feed.id, exc)
+            self.seen.mark(acked, self.publisher.last_offsets if acked else None)
         report.new = len(acked)
         metrics.items_in.labels("poll").inc(len(acked))
         metrics.items_out.labels("poll").inc(len(acked))
@@ -166,12 +189,18 @@ class Poller:
         metrics.feed_last_success.labels(feed.id).set(time.time())
         return report
 
+    def close(self) -> None:
+        if self._parse_pool is not None:
+            self._parse_pool.shutdown(wait=True, cancel_futures=True)
+
     async def poll_once(self) -> list[PollReport]:
+        self._limits()
         async with _session(self.settings) as session:
             return await asyncio.gather(*(self.poll_feed(session, s.feed) for s in self.states.values()))
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll every feed when due until `stop` is set."""
+        self._limits()
         async with _session(self.settings) as session:
             tasks: dict[str, asyncio.Task[PollReport]] = {}
             while not stop.is_set():
