@@ -33,7 +33,7 @@ def start_processor(settings: Settings, log_path: Path) -> subprocess.Popen[byte
         "MARSAD_APP_ID": settings.app_id,
         "MARSAD_PARTITIONS": str(settings.partitions),
         "MARSAD_STATE_DIR": settings.state_dir,
-        "MARSAD_METRICS_PORT": "0",
+        "MARSAD_METRICS_PORT": str(settings.metrics_port),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "workers.cli", "process"],

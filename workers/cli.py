@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workers import logs, metrics
+from workers import endpoints, logs, metrics
 from workers.settings import Settings, load_settings
 
 log = logging.getLogger("marsad")
@@ -40,8 +40,8 @@ def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
     settings, broker = _with_broker(settings)
     try:
         ensure_topics(settings)
-        port = metrics.serve(settings.metrics_port, settings.metrics_host)
-        log.info("poller: %d feeds, metrics on :%d/metrics", len(feeds), port)
+        port = endpoints.serve(settings.metrics_port, settings.metrics_host)
+        log.info("poller: %d feeds, metrics on :%d/metrics (also /healthz, /readyz)", len(feeds), port)
         metrics.worker_info.labels("poller").set(1)
         publisher, seen = Publisher(settings), seen_store_for(settings)
         recovered = publisher.recover_seen(seen, settings)
@@ -50,6 +50,7 @@ def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
                 "poller: %d items found on the items topic after the last checkpoint, marked seen", recovered
             )
         poller = Poller(settings, feeds, publisher, seen)
+        endpoints.set_ready("poller", True)
         try:
             if args.once:
                 reports = asyncio.run(poller.poll_once())
@@ -92,8 +93,10 @@ def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
     settings, broker = _with_broker(settings)
     try:
         ensure_topics(settings)
-        port = metrics.serve(settings.metrics_port, settings.metrics_host)
-        log.info("processor: metrics on :%d/metrics", port)
+        Path(settings.state_dir).mkdir(parents=True, exist_ok=True)  # Faust's datadir lives in it
+        port = endpoints.serve(settings.metrics_port, settings.metrics_host)
+        endpoints.set_ready("processor", False)
+        log.info("processor: metrics on :%d/metrics (also /healthz, /readyz)", port)
         app = create_app(settings)
         worker = faust.Worker(
             app,

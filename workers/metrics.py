@@ -8,9 +8,7 @@ Reconciliation per stage: items_in_total == items_out_total + items_rejected_tot
 
 from __future__ import annotations
 
-import threading
-
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -112,17 +110,13 @@ broker_up = Gauge(
 worker_info = Gauge(
     "marsad_worker_up", "1 while the worker runs (labels name the worker).", ["worker"], registry=REGISTRY
 )
+worker_ready = Gauge(
+    "marsad_worker_ready", "1 when the worker is ready (as /readyz answers).", ["worker"], registry=REGISTRY
+)
 
-_server_lock = threading.Lock()
-_servers: dict[int, object] = {}
-
-
-def serve(port: int, host: str = "127.0.0.1") -> int:
-    """Start the /metrics HTTP endpoint once per port; port 0 picks a free one. Returns the port."""
-    with _server_lock:
-        if port and port in _servers:
-            return port
-        server, _thread = start_http_server(port, addr=host, registry=REGISTRY)
-        actual = server.server_address[1]
-        _servers[actual] = server
-        return actual
+consumer_lag = Gauge(
+    "marsad_consumer_lag_messages",
+    "Messages on a partition not yet processed by this worker's consumer group (highwater - committed).",
+    ["topic", "partition"],
+    registry=REGISTRY,
+)

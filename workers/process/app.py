@@ -17,7 +17,7 @@ from typing import Any
 
 import faust
 
-from workers import metrics
+from workers import endpoints, metrics
 from workers.contracts import encode
 from workers.dedup.core import DedupConfig
 from workers.process.handlers import Delivery, handle_candidate, handle_item
@@ -139,10 +139,25 @@ def create_app(settings: Settings) -> faust.App:
         # A timer, not per message: walking the table is O(state).
         metrics.dedup_state_events.set(sum(len(v) for v in blocks.values()))
 
+    @app.timer(10.0)
+    async def report_lag() -> None:
+        consumer = app.consumer
+        committed = getattr(consumer, "_committed_offset", {})
+        for tp in consumer.assignment():
+            try:
+                high = consumer.highwater(tp)
+            except Exception:  # noqa: BLE001 - no fetch yet for this partition
+                continue
+            done = committed.get(tp)
+            metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(
+                max(high - (done + 1 if done is not None else 0), 0)
+            )
+
     @app.task
     async def on_started() -> None:
         metrics.broker_up.labels("processor").set(1)
         metrics.worker_info.labels("processor").set(1)
+        endpoints.set_ready("processor", True)
         log.info("processor started: %s -> %s", topics.items.name, topics.events.name)
 
     return app
