@@ -8,7 +8,9 @@ keeps its evidence (sentence, character offsets in the item text, confidence).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import re
 from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -110,16 +112,13 @@ def _speaker_span(tokens: list[Token], verbs: frozenset[str]) -> tuple[int, int,
         return i, i + 1, j
 
 
+_PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS))
+
+
 def _clause_ids(sentence: Sentence, tokens: list[Token]) -> list[int]:
     """Clause number per token: a comma, semicolon or colon between two tokens starts a new clause."""
-    ids, clause = [], 0
-    for k, tok in enumerate(tokens):
-        if k:
-            gap = sentence.text[tokens[k - 1].end - sentence.start : tok.start - sentence.start]
-            if any(p in gap for p in _PUNCT_BREAKS):
-                clause += 1
-        ids.append(clause)
-    return ids
+    breaks = [m.start() + sentence.start for m in _PUNCT_RE.finditer(sentence.text)]
+    return [bisect.bisect_left(breaks, tok.start) for tok in tokens]
     return None
 
 
@@ -287,6 +286,9 @@ def _attribution(a: _Analysed, item_id: str, last: dict[str, Any] | None) -> dic
 def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     """Events reported by one item (each a version-1, single-source event)."""
     text: str = item["text"]
+    # Cheap gate first: an article without any trigger word has no event.
+    if not lexicon.trigger_index().find(tokenize(text)):
+        return []
     published = _published_date(item)
     analysed = [_analyse(s, published) for s in split_sentences(text)]
     title_places = place_index().find(tokenize(item.get("title") or ""))
@@ -357,6 +359,8 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
             sentence_cands.append(cand)
         _assign_casualties(a, sentence_cands)
         candidates.extend(sentence_cands)
+    if not candidates:
+        return []
     fingerprint = simhash(text)
     return [_to_event(group, item, fingerprint) for group in _group(candidates)]
 

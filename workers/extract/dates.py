@@ -58,8 +58,11 @@ def _weekday_on_or_before(ref: date, weekday: int) -> date:
     return ref - timedelta(days=(ref.weekday() - weekday) % 7)
 
 
+_HINT = re.compile("اليوم|امس|الاسبوع|الشهر|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت|احد|\\d")
+
+
 def find_dates(tokens: list[Token], published: date | None) -> list[DateMention]:
-    if published is None:
+    if published is None or not any(_HINT.search(t.text) for t in tokens):
         return []
     out: list[DateMention] = []
     words = [_stem(t.text) for t in tokens]

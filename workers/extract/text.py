@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
@@ -57,16 +58,32 @@ class Folded:
     offsets: list[int]  # offsets[i] = position in the original of folded char i (len+1 entries)
 
 
+@cache
+def _one_to_one() -> tuple[dict[int, str], re.Pattern[str]]:
+    """Folding split in two: same-length replacements (a str.translate table) and deletions (a regex)."""
+    same, deleted = {}, []
+    for cp, rep in _table().items():
+        if rep == "":
+            deleted.append(chr(cp))
+        elif len(rep) == 1:
+            same[cp] = rep
+    return same, re.compile("[" + re.escape("".join(deleted)) + "]")
+
+
 def fold_with_offsets(original: str) -> Folded:
-    table = _table()
+    same, deleted = _one_to_one()
+    folded = original.translate(same)
+    if not deleted.search(folded):  # usual case (undiacritized news): offsets are the identity
+        return Folded(folded, list(range(len(original) + 1)))
     out: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(original):
-        rep = table.get(ord(ch), ch)
-        for piece in rep:
-            out.append(piece)
-            offsets.append(i)
-    offsets.append(len(original))
+    pos = 0
+    for m in deleted.finditer(folded):
+        out.append(folded[pos : m.start()])
+        offsets.extend(range(pos, m.start()))
+        pos = m.end()
+    out.append(folded[pos:])
+    offsets.extend(range(pos, len(original) + 1))
     return Folded("".join(out), offsets)
 
 
@@ -104,8 +121,7 @@ def _trimmed(text: str, start: int, end: int) -> Sentence:
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: tokens are made by the hundred per article
     text: str  # folded form
     start: int  # original offsets
     end: int
