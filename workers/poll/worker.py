@@ -153,6 +153,12 @@ class Poller:
         metrics.feed_entries.labels(feed.id, "seen").inc(report.seen)
         rejected = [r for r in parsed.rejected if not r[2].get("item_id") or r[2]["item_id"] not in already]
         for reason, error, raw in rejected:
+            log.warning(
+                "feed %s: entry dead-lettered: %s",
+                feed.id,
+                error[:200],
+                extra={"feed": feed.id, "reason": reason, "item_id": raw.get("item_id")},
+            )
             self.publisher.dead_letter(
                 dead_letter(
                     "poll", reason, error, repr(raw)[:100_000], feed_id=feed.id, key=raw.get("item_id")

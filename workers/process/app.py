@@ -97,6 +97,17 @@ def create_app(settings: Settings) -> faust.App:
     async def send_dead_letter(record: dict[str, Any]) -> None:
         await dead_letters.send(key=(record.get("key") or "").encode(), value=encode(record))
         metrics.dead_letters.labels(record["stage"], record["reason"]).inc()
+        log.warning(
+            "dead-lettered: %s",
+            record["error"][:200],
+            extra={
+                "stage": record["stage"],
+                "reason": record["reason"],
+                "item_id": record.get("key"),
+                "partition": record.get("partition"),
+                "offset": record.get("offset"),
+            },
+        )
 
     @app.agent(items, name="extract")
     async def extract_agent(stream: faust.StreamT) -> None:
@@ -126,6 +137,17 @@ def create_app(settings: Settings) -> faust.App:
             published = result.publish
             if published:
                 await events.send(key=published["event_id"].encode(), value=encode(published))
+                log.info(
+                    "event %s v%d: %s",
+                    published["event_id"],
+                    published["version"],
+                    published["sub_event_type"],
+                    extra={
+                        "event_id": published["event_id"],
+                        "version": published["version"],
+                        "item_id": published["sources"][-1]["item_id"],
+                    },
+                )
                 loc = published.get("location") or {}
                 metrics.events_emitted.labels(
                     published["event_type"],
