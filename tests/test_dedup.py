@@ -140,3 +140,22 @@ def test_old_events_expire_from_state() -> None:
     new = cand("b1", "outlet-b", reported="2019-03-11T00:00:00Z")
     _, outcomes = run([old, new], cfg)
     assert len(outcomes[-1].state) == 1  # the January event left the block
+
+
+def test_sweep_expires_idle_blocks_by_event_time() -> None:
+    from datetime import datetime
+
+    from workers.dedup.core import sweep
+
+    blocks = {
+        "battles|a": [cand("a1", "x", reported="2019-01-01T00:00:00Z")],
+        "battles|b": [
+            cand("b1", "x", reported="2019-03-01T00:00:00Z"),
+            cand("b2", "y", reported="2019-02-01T00:00:00Z"),
+        ],
+    }
+    dropped = sweep(blocks, datetime.fromisoformat("2019-03-10T00:00:00+00:00"), DedupConfig(ttl_days=14))
+    assert dropped == 2
+    assert list(blocks) == ["battles|b"] and [e["sources"][0]["item_id"] for e in blocks["battles|b"]] == [
+        "b1"
+    ]

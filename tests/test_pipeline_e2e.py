@@ -74,7 +74,9 @@ def test_seed_story_from_two_feeds_becomes_one_set_of_events(
     proc = start_processor(settings, tmp_path / "processor.log")
     try:
         publisher, seen = Publisher(settings), seen_store_for(settings)
-        reports = asyncio.run(Poller(settings, feeds, publisher, seen).poll_once())
+        poller = Poller(settings, feeds, publisher, seen)
+        reports = asyncio.run(poller.poll_once())
+        poller.close()
         assert {r.feed_id: (r.outcome, r.new, r.rejected) for r in reports} == {
             "outlet-a": ("ok", 1, 0),
             "outlet-b": ("ok", 1, 1),

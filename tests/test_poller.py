@@ -55,6 +55,8 @@ def entries(n: int, prefix: str = "a") -> list[dict[str, str]]:
 
 
 def make(tmp_path: Path, feeds: list[Feed], **overrides: Any) -> tuple[Poller, RecordingPublisher]:
+    overrides.setdefault("allow_private_redirects", True)  # the test server is on loopback
+    overrides.setdefault("poll_parse_workers", 0)  # parse in threads: no process start per test
     settings = Settings(state_dir=str(tmp_path), fetch_timeout_s=1.5, max_body_bytes=2_000_000, **overrides)
     publisher = RecordingPublisher()
     return Poller(settings, feeds, publisher, SeenStore(tmp_path / "seen.sqlite3")), publisher  # type: ignore[arg-type]
@@ -244,3 +246,35 @@ def test_counters_reconcile_over_a_mixed_poll(tmp_path: Path, feed_server: FeedS
     delta = {k: counter(f"marsad_items_{k}_total", stage="poll") - v for k, v in before.items()}
     assert delta == {"in": 4, "out": 3, "rejected": 1}
     assert len(pub.items) == 3 and len(pub.dead) == 1 and pub.dead[0]["reason"] == "schema_violation"
+
+
+def test_redirects_into_private_networks_are_refused_by_default(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    url = feed_server.static("/internal.xml", rss_document("t", "https://o.example/", entries(1)))
+    feed_server.routes["/to-internal"] = lambda _r: (302, {"Location": url}, b"")
+    feed_server.routes["/to-file"] = lambda _r: (302, {"Location": "file:///etc/passwd"}, b"")
+    feeds = [Feed("ssrf", "S", feed_server.url("/to-internal")), Feed("fl", "F", feed_server.url("/to-file"))]
+    poller, pub = make(tmp_path, feeds, allow_private_redirects=False)
+    reports = poll(poller)
+    assert reports["ssrf"].error == "refused" and reports["fl"].error == "refused"
+    assert pub.items == [] and "/internal.xml" not in [path for path, _ in feed_server.requests]
+
+
+def test_a_parse_that_overruns_is_abandoned_and_the_poller_goes_on(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    big = rss_document("t", "https://o.example/", entries(400, "big"))  # takes far more than 1 ms to parse
+    small = rss_document("t", "https://o.example/", entries(1, "small"))
+    feed_server.static("/big", big)
+    feed_server.static("/small", small)
+    poller, pub = make(
+        tmp_path, [Feed("big", "B", feed_server.url("/big"))], poll_parse_workers=1, parse_timeout_s=0.001
+    )
+    try:
+        assert poll(poller)["big"].error == "parse_timeout"
+        poller.settings = poller.settings.replace(parse_timeout_s=30)
+        poller.states = {"small": type(poller.states["big"])(Feed("small", "S", feed_server.url("/small")))}
+        assert poll(poller)["small"].new == 1  # a fresh worker process took over
+    finally:
+        poller.close()

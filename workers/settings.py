@@ -28,9 +28,12 @@ class Settings:
     poll_interval_s: float = 300.0
     poll_per_host: int = 2  # concurrent fetches per host: polite to outlets with many feeds
     poll_concurrency: int = 64
-    poll_parse_workers: int = 0  # processes for feed parsing; 0 or 1 = parse in threads of the poller
+    poll_parse_workers: int = 2  # processes that parse feeds (0 = in the poller's threads, no time cap)
+    parse_timeout_s: float = 20.0  # a feed whose parse takes longer is abandoned (needs parse workers)
     fetch_timeout_s: float = 20.0
     max_body_bytes: int = 10 * 1024 * 1024
+    # A public feed that redirects into our network (SSRF) is refused unless this is set.
+    allow_private_redirects: bool = False
     max_text_chars: int = 100_000
     user_agent: str = "MarsadBot/0.1 (+https://github.com/marsad; news monitoring)"
     state_dir: str = str(Path.home() / ".marsad")

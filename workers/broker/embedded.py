@@ -47,12 +47,14 @@ class EmbeddedBroker:
         storage: str = "memory://tansu/",
         log_file: str | os.PathLike[str] | None = None,
         env: dict[str, str] | None = None,
+        advertised: str | None = None,
     ):
         self.host = "127.0.0.1"
         self.port = port or free_port()
         self.storage = storage
         self.log_file = Path(log_file) if log_file else None
         self.env = env
+        self.advertised = advertised  # host:port clients are told to use (a proxy's, in fault tests)
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -68,7 +70,7 @@ class EmbeddedBroker:
             "--listener-url",
             url,
             "--advertised-listener-url",
-            url,
+            f"tcp://{self.advertised}" if self.advertised else url,
             "--storage-engine",
             self.storage,
         ]

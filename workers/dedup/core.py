@@ -226,3 +226,24 @@ def apply(
     merged = merge_into(state[best], cand)
     new_state = state[:best] + [merged] + state[best + 1 :]
     return Outcome("merged", merged, new_state)
+
+
+def sweep(blocks: dict[str, list[dict[str, Any]]], watermark: datetime, cfg: DedupConfig) -> int:
+    """Drop events older than the TTL from every block, and blocks left empty (in place).
+
+    `watermark` is event time (the newest report seen), not wall-clock time, so a replay of the
+    same input sweeps the same events. Returns how many events were dropped.
+    """
+    dropped = 0
+    for key in list(blocks):
+        kept = [e for e in blocks[key] if not _expired(e, watermark, cfg)]
+        dropped += len(blocks[key]) - len(kept)
+        if not kept:
+            del blocks[key]
+        elif len(kept) != len(blocks[key]):
+            blocks[key] = kept
+    return dropped
+
+
+def reported_at(event: dict[str, Any]) -> datetime | None:
+    return _reported(event)

@@ -12,9 +12,11 @@ import contextlib
 import logging
 import multiprocessing
 import random
+import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +27,7 @@ from workers import metrics
 from workers.contracts import dead_letter, now_iso
 from workers.poll.feeds import Feed
 from workers.poll.fetch import FetchResult, Validators, fetch
-from workers.poll.parse import parse_feed
+from workers.poll.parse import ParsedFeed, parse_feed
 from workers.poll.publish import Publisher, PublishError
 from workers.poll.seen import SeenStore
 from workers.settings import Settings
@@ -64,13 +66,8 @@ class Poller:
         self.per_host = self.settings.poll_per_host
         self.concurrency = self.settings.poll_concurrency
         self.states = {f.id: FeedState(f) for f in self.feeds}
-        # feedparser and schema checks are CPU-bound: parse in worker processes, one per core.
-        workers = self.settings.poll_parse_workers
-        self._parse_pool = (
-            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-            if workers > 1
-            else None
-        )
+        self._pool_lock = threading.Lock()
+        self._parse_pool = self._new_pool()
         self._limits()
 
     def _limits(self) -> None:
@@ -106,6 +103,7 @@ class Poller:
                 Validators(etag, last_modified),
                 timeout_s=self.settings.fetch_timeout_s,
                 max_bytes=self.settings.max_body_bytes,
+                allow_private_redirects=self.settings.allow_private_redirects,
             )
         metrics.feed_fetch_latency.observe(result.elapsed_s)
         report = await asyncio.to_thread(self._handle, feed, result)
@@ -129,10 +127,13 @@ class Poller:
             "fetched_at": now_iso(),
             "max_text_chars": self.settings.max_text_chars,
         }
-        if self._parse_pool is not None:
-            parsed = self._parse_pool.submit(parse_feed, result.body, feed, **kwargs).result()
-        else:
-            parsed = parse_feed(result.body, feed, **kwargs)
+        try:
+            parsed = self._parse(result.body, feed, kwargs)
+        except FuturesTimeout:
+            metrics.feed_polls.labels(feed.id, "error").inc()
+            metrics.feed_errors.labels(feed.id, "parse_timeout").inc()
+            log.warning("feed %s: parse took over %.1fs; abandoned", feed.id, self.settings.parse_timeout_s)
+            return PollReport(feed.id, "error", error="parse_timeout")
         if parsed.bozo and not parsed.entries:
             metrics.feed_polls.labels(feed.id, "error").inc()
             metrics.feed_errors.labels(feed.id, "parse").inc()
@@ -194,6 +195,30 @@ class Poller:
         metrics.feed_polls.labels(feed.id, "ok").inc()
         metrics.feed_last_success.labels(feed.id).set(time.time())
         return report
+
+    def _new_pool(self) -> ProcessPoolExecutor | None:
+        # feedparser and schema checks are CPU-bound, and a hostile feed could keep a parser busy:
+        # parsing runs in worker processes, which can be abandoned when they overrun.
+        workers = self.settings.poll_parse_workers
+        return (
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) if workers else None
+        )
+
+    def _parse(self, body: bytes, feed: Feed, kwargs: dict[str, object]) -> ParsedFeed:
+        pool = self._parse_pool
+        if pool is None:
+            return parse_feed(body, feed, **kwargs)  # type: ignore[arg-type]
+        future = pool.submit(parse_feed, body, feed, **kwargs)
+        try:
+            return future.result(timeout=self.settings.parse_timeout_s)
+        except FuturesTimeout:
+            with self._pool_lock:
+                if self._parse_pool is pool:  # first to notice replaces the pool; the stuck worker dies
+                    self._parse_pool = self._new_pool()
+                    for proc in list(getattr(pool, "_processes", {}).values()):
+                        proc.terminate()
+                    pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
     def close(self) -> None:
         if self._parse_pool is not None:

@@ -16,15 +16,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import faust
+from aiokafka.partitioner import murmur2
 
 from workers import endpoints, metrics
 from workers.contracts import encode
-from workers.dedup.core import DedupConfig
+from workers.dedup.core import DedupConfig, reported_at, sweep
 from workers.process.handlers import Delivery, handle_candidate, handle_item
 from workers.settings import Settings
 from workers.topics import topics_for
 
 log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL_S = 60.0  # how often each partition's dedup blocks are swept for expired events
 
 
 def _freshness(event: dict[str, Any]) -> None:
@@ -119,6 +122,29 @@ def create_app(settings: Settings) -> faust.App:
             for key, cand in result.candidates:
                 await candidates.send(key=key.encode(), value=encode(cand))
 
+    watermark: dict[str, datetime] = {}  # newest report time this worker has seen (event time)
+    last_sweep: dict[int, float] = {}
+
+    def sweep_partition(partition: int) -> None:
+        """Expire old events of every block on `partition`, inside the agent's iteration.
+
+        Blocks that get no new report are never touched by `apply`, so they are swept here. Faust
+        writes a table change to the changelog partition of the current event, so only the keys of
+        that partition (same murmur2 partitioner as the producer) are rewritten or deleted.
+        """
+        now = watermark.get("now")
+        if now is None:
+            return
+        n = topics.candidates.partitions
+        mine = {k: list(v) for k, v in blocks.items() if (murmur2(k.encode()) & 0x7FFFFFFF) % n == partition}
+        before = {k: len(v) for k, v in mine.items()}
+        sweep(mine, now, cfg)
+        for key, count in before.items():
+            if key not in mine:
+                del blocks[key]
+            elif len(mine[key]) != count:
+                blocks[key] = mine[key]
+
     @app.agent(candidates, name="dedup")
     async def dedup_agent(stream: faust.StreamT) -> None:
         async for event in stream.events():
@@ -134,6 +160,12 @@ def create_app(settings: Settings) -> faust.App:
             assert result.outcome is not None
             if result.outcome.kind != "duplicate":
                 blocks[key] = result.outcome.state
+            reported = reported_at(result.outcome.event)
+            if reported and ("now" not in watermark or reported > watermark["now"]):
+                watermark["now"] = reported
+            if time.monotonic() - last_sweep.get(msg.partition, 0.0) > SWEEP_INTERVAL_S:
+                last_sweep[msg.partition] = time.monotonic()
+                sweep_partition(msg.partition)
             published = result.publish
             if published:
                 await events.send(key=published["event_id"].encode(), value=encode(published))

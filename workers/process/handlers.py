@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from workers import metrics
 from workers.contracts import EVENT, NEWS_ITEM, ContractError, dead_letter, decode, encode, validate
-from workers.dedup.core import DedupConfig, Outcome, apply, block_key
+from workers.dedup.core import DedupConfig, Outcome, apply, block_key, reported_at, sweep
 from workers.extract.core import extract
 
 MAX_ITEM_BYTES = 2_000_000
@@ -113,14 +114,24 @@ def handle_candidate(
 
 
 class LocalPipeline:
-    """extract -> dedup in memory: the same handlers the Faust agents use, for tests, eval and benchmarks."""
+    """extract -> dedup in memory: the same handlers the Faust agents use, for tests, eval and benchmarks.
 
-    def __init__(self, cfg: DedupConfig | None = None):
+    `retain=False` keeps no copy of the output (sink, versions): for soak runs, where only the
+    pipeline's own state should hold memory.
+    """
+
+    SWEEP_EVERY = 500
+
+    def __init__(self, cfg: DedupConfig | None = None, retain: bool = True):
         self.cfg = cfg or DedupConfig()
+        self.retain = retain
         self.state: dict[str, list[dict[str, Any]]] = {}
         self.sink: dict[str, dict[str, Any]] = {}  # event_id -> latest version (a compacted topic)
         self.versions: list[dict[str, Any]] = []  # every version emitted, in order
         self.dead_letters: list[dict[str, Any]] = []
+        self.emitted = 0
+        self.watermark: datetime | None = None
+        self._since_sweep = 0
 
     def feed(self, raw: bytes) -> None:
         result = handle_item(raw)
@@ -133,6 +144,15 @@ class LocalPipeline:
                 continue
             assert res.outcome is not None
             self.state[key] = res.outcome.state
+            reported = reported_at(cand)
+            if reported and (self.watermark is None or reported > self.watermark):
+                self.watermark = reported
             if res.publish:
-                self.sink[res.publish["event_id"]] = res.publish
-                self.versions.append(res.publish)
+                self.emitted += 1
+                if self.retain:
+                    self.sink[res.publish["event_id"]] = res.publish
+                    self.versions.append(res.publish)
+        self._since_sweep += 1
+        if self._since_sweep >= self.SWEEP_EVERY and self.watermark is not None:
+            self._since_sweep = 0
+            sweep(self.state, self.watermark, self.cfg)
