@@ -82,7 +82,21 @@ def test_seed_story_from_two_feeds_becomes_one_set_of_events(
             "outlet-b": ("ok", 1, 1),
         }
         # A poison message straight onto the items topic: the processor must dead-letter it and go on.
-        poison = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+        poison = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, max_request_size=16 * 1024 * 1024)
+        huge = {
+            "schema_version": 1,
+            "item_id": "e" * 20,
+            "feed_id": "x",
+            "source": "X",
+            "url": "",
+            "title": "",
+            "text": "نص " * 2_000_000,  # 10 MB
+            "language": "ar",
+            "fetched_at": "2019-03-11T10:00:00Z",
+        }
+        poison.send(topics.items.name, key=b"huge", value=json.dumps(huge, ensure_ascii=False).encode()).get(
+            30
+        )
         poison.send(topics.items.name, key=b"poison", value=b"{not json").get(30)
         poison.close()
         publisher.close()
@@ -134,13 +148,16 @@ def test_seed_story_from_two_feeds_becomes_one_set_of_events(
         settings.kafka_bootstrap,
         topics.dead_letter.name,
         topics.dead_letter.partitions,
-        until=lambda rs: len(rs) >= 2,
+        until=lambda rs: len(rs) >= 3,
         timeout=30,
     )
     reasons = {(d["stage"], d["reason"]) for d in (json.loads(r.value) for r in dead)}
     assert ("poll", "schema_violation") in reasons
     assert ("extract", "invalid_json") in reasons
-    poison_record = next(json.loads(r.value) for r in dead if json.loads(r.value)["stage"] == "extract")
+    assert ("extract", "too_large") in reasons  # a 10 MB item: dead-lettered (payload cut to 64 KiB)
+    huge_record = next(json.loads(r.value) for r in dead if json.loads(r.value)["reason"] == "too_large")
+    assert huge_record["payload_truncated"] and huge_record["key"] == "huge"
+    poison_record = next(json.loads(r.value) for r in dead if json.loads(r.value)["reason"] == "invalid_json")
     assert poison_record["payload"] == "{not json" and poison_record["source_topic"] == topics.items.name
 
     # Poll stage counters reconcile: in == out + rejected.
