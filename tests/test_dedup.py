@@ -159,3 +159,18 @@ def test_sweep_expires_idle_blocks_by_event_time() -> None:
     assert list(blocks) == ["battles|b"] and [e["sources"][0]["item_id"] for e in blocks["battles|b"]] == [
         "b1"
     ]
+
+
+def test_semantic_similarity_ranks_a_paraphrase_above_unrelated_news() -> None:
+    import pytest
+
+    from workers.dedup.core import config_for
+    from workers.dedup.semantic import semantic_similarity
+
+    report = {"summary": "اندلعت اشتباكات بين قوات سوريا الديمقراطية وتنظيم داعش في الباغوز"}
+    paraphrase = {"summary": "معارك عنيفة بين قسد ومسلحي داعش في بلدة الباغوز شرقي سوريا"}
+    unrelated = {"summary": "افتتح معرض الكتاب أبوابه في القاهرة بمشاركة مئات الناشرين"}
+    assert semantic_similarity(report, paraphrase) > semantic_similarity(report, unrelated) + 0.2
+    assert config_for(3, 14, "semantic").text_sim is semantic_similarity
+    with pytest.raises(ValueError, match="unknown"):
+        config_for(3, 14, "fuzzy")

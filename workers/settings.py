@@ -42,6 +42,7 @@ class Settings:
     store: str = "memory://"
     dedup_window_days: int = 3
     dedup_ttl_days: int = 14
+    dedup_text_similarity: str = "lexical"  # lexical | semantic (multilingual USE sentence embeddings)
     # Observability
     metrics_port: int = 9464
     metrics_host: str = "127.0.0.1"

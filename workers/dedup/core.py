@@ -75,14 +75,15 @@ def _casualties_agree(a: dict[str, Any], b: dict[str, Any]) -> float:
     return min(scores) if scores else 1.0
 
 
+Similarity = Callable[[dict[str, Any], dict[str, Any]], float]
+
+
 @dataclass(frozen=True)
 class DedupConfig:
     window_days: int = 3
     ttl_days: int = 14
     threshold: float = MERGE_THRESHOLD
-
-
-Similarity = Callable[[dict[str, Any], dict[str, Any]], float]
+    text_sim: Similarity = lexical_similarity  # or workers.dedup.semantic.semantic_similarity
 
 
 def match_score(event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, text_sim: Similarity) -> float:
@@ -204,7 +205,6 @@ def apply(
     state: list[dict[str, Any]],
     cand: dict[str, Any],
     cfg: DedupConfig | None = None,
-    text_sim: Similarity = lexical_similarity,
 ) -> Outcome:
     """Merge `cand` into the block's open events `state` (pure: returns the new state)."""
     cfg = cfg or DedupConfig()
@@ -217,7 +217,7 @@ def apply(
             s["item_id"] == item_id for s in event["sources"]
         ):
             return Outcome("duplicate", event, state)
-    scored = [(match_score(e, cand, cfg, text_sim), i) for i, e in enumerate(state)]
+    scored = [(match_score(e, cand, cfg, cfg.text_sim), i) for i, e in enumerate(state)]
     scored = [(s, i) for s, i in scored if s >= cfg.threshold]
     if not scored:
         event = {**cand, "version": 1, "changes": []}
@@ -247,3 +247,14 @@ def sweep(blocks: dict[str, list[dict[str, Any]]], watermark: datetime, cfg: Ded
 
 def reported_at(event: dict[str, Any]) -> datetime | None:
     return _reported(event)
+
+
+def config_for(window_days: int, ttl_days: int, text_similarity: str) -> DedupConfig:
+    """The dedup configuration named by settings (`lexical` or `semantic` text similarity)."""
+    if text_similarity == "semantic":
+        from workers.dedup.semantic import semantic_similarity
+
+        return DedupConfig(window_days, ttl_days, text_sim=semantic_similarity)
+    if text_similarity != "lexical":
+        raise ValueError(f"unknown dedup text similarity {text_similarity!r}: use lexical or semantic")
+    return DedupConfig(window_days, ttl_days)

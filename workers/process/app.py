@@ -20,7 +20,7 @@ from aiokafka.partitioner import murmur2
 
 from workers import endpoints, metrics
 from workers.contracts import encode
-from workers.dedup.core import DedupConfig, reported_at, sweep
+from workers.dedup.core import config_for, reported_at, sweep
 from workers.process.handlers import Delivery, handle_candidate, handle_item
 from workers.settings import Settings
 from workers.topics import topics_for
@@ -62,7 +62,7 @@ def faust_credentials(settings: Settings) -> Any:
 
 def create_app(settings: Settings) -> faust.App:
     topics = topics_for(settings)
-    cfg = DedupConfig(window_days=settings.dedup_window_days, ttl_days=settings.dedup_ttl_days)
+    cfg = config_for(settings.dedup_window_days, settings.dedup_ttl_days, settings.dedup_text_similarity)
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
