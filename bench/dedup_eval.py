@@ -12,16 +12,21 @@ decide at all (both articles must yield an event; SemEval's news is mostly not c
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
 from workers.contracts import encode
 from workers.dedup.core import DedupConfig, config_for
-from workers.process.handlers import LocalPipeline
+from workers.process.handlers import LocalPipeline, handle_candidate, handle_item
 
-PAIRS = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2022-task8-ar-pairs.jsonl"
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+PAIRS = DATA / "semeval2022-task8-ar-pairs.jsonl"
+CORPUS = DATA / "ant-multisource-2018.jsonl.gz"
+CLUSTERS = Path(__file__).resolve().parents[1] / "eval" / "dedup_clusters.json"
 A, B = "a" * 20, "b" * 20
 
 
@@ -103,6 +108,63 @@ def evaluate(rows: list[dict[str, Any]], cfg: DedupConfig) -> str:
     )
 
 
+def pair_scores(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, float, float]:
+    docs = sorted(gold)
+    tp = fp = fn = 0
+    for i, a in enumerate(docs):
+        for b in docs[i + 1 :]:
+            g, p = gold[a] == gold[b], pred[a] == pred[b]
+            tp, fp, fn = tp + (g and p), fp + (p and not g), fn + (g and not p)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def evaluate_clusters(cfg: DedupConfig) -> str:
+    """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json): each article's lead event
+    (its first single-report event) is its predicted cluster."""
+    gold = {d: c for c, docs in json.loads(CLUSTERS.read_text())["clusters"].items() for d in docs}
+    arts = []
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            art = json.loads(line)
+            if art["docno"] in gold:
+                arts.append(art)
+    arts.sort(key=lambda a: parsedate_to_datetime(a["time"]))
+    state: dict[str, list[dict[str, Any]]] = {}
+    pred: dict[str, str] = {}
+    for n, art in enumerate(arts):
+        published = parsedate_to_datetime(art["time"]).isoformat()
+        raw = encode(
+            {
+                "schema_version": 1,
+                "item_id": f"{n:020x}",
+                "feed_id": art["src"].lower(),
+                "source": art["src"],
+                "url": art["url"],
+                "title": art["title"],
+                "text": art["text"],
+                "language": "ar",
+                "published_at": published,
+                "fetched_at": published,
+            }
+        )
+        pred[art["docno"]] = f"none:{art['docno']}"  # no event: a cluster of its own
+        for i, (key, cand) in enumerate(handle_item(raw).candidates):
+            res = handle_candidate(encode(cand), state.get(key, []), cfg)
+            assert res.outcome is not None
+            state[key] = res.outcome.state
+            if i == 0:
+                pred[art["docno"]] = res.outcome.event["event_id"]
+    p, r, f1 = pair_scores(gold, pred)
+    nodes = list(gold)
+    b3 = bcubed_f1({d: hash(gold[d]) for d in nodes}, {d: hash(pred[d]) for d in nodes})
+    return (
+        f"pairwise P {p:.2f} R {r:.2f} F1 {f1:.2f}; B-cubed F1 {b3:.2f} "
+        f"({len(arts)} articles, {len(set(gold.values()))} gold events, {len(set(pred.values()))} predicted)"
+    )
+
+
 def main() -> None:
     if not PAIRS.exists():
         sys.exit(f"skipped: {PAIRS} not found (the evaluation reads the shared data at run time)")
@@ -112,6 +174,11 @@ def main() -> None:
     print(f"{len(rows)} labelled pairs: {same} same, {len(rows) - same} different (overall 1.5-2.5 left out)")
     for name in ("lexical", "semantic"):
         print(f"{name:>8}: {evaluate(rows, config_for(3, 14, name))}")
+    if CORPUS.exists():
+        print("hand-labelled multi-outlet event clusters (eval/dedup_clusters.json), article lead events:")
+        for window in (3, 1):
+            for name in ("lexical", "semantic"):
+                print(f"  window {window} d, {name:>8}: {evaluate_clusters(config_for(window, 14, name))}")
 
 
 if __name__ == "__main__":

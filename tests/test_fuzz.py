@@ -16,7 +16,10 @@ from workers.process.handlers import handle_item
 FEED = Feed("fz", "Fuzz", "https://fz.example/rss")
 ARABIC = st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
 TEXTISH = st.text(
-    alphabet=st.one_of(ARABIC, st.characters(), st.sampled_from(list(" .,،؟\n0123456789٣"))), max_size=600
+    alphabet=st.one_of(
+        ARABIC, st.characters(exclude_categories=("Cs",)), st.sampled_from(list(" .,،؟\n0123456789٣"))
+    ),
+    max_size=600,
 )
 # Real words so the extractor's deeper paths run, not only its early exit.
 WORDS = st.sampled_from(
@@ -65,7 +68,7 @@ WORDS = st.sampled_from(
     ]
 )
 NEWSY = st.lists(WORDS, max_size=60).map(" ".join)
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 def item(text: str, title: str = "") -> dict:

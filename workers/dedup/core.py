@@ -80,7 +80,7 @@ Similarity = Callable[[dict[str, Any], dict[str, Any]], float]
 
 @dataclass(frozen=True)
 class DedupConfig:
-    window_days: int = 3
+    window_days: int = 1
     ttl_days: int = 14
     threshold: float = MERGE_THRESHOLD
     text_sim: Similarity = lexical_similarity  # or workers.dedup.semantic.semantic_similarity
