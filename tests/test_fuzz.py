@@ -68,7 +68,9 @@ WORDS = st.sampled_from(
     ]
 )
 NEWSY = st.lists(WORDS, max_size=60).map(" ".join)
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def item(text: str, title: str = "") -> dict:
