@@ -243,6 +243,17 @@ def cmd_demo_feeds(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.extract.evaluate import evaluate, load_gold, report
+    from workers.poll.fixtures import SHARED_DATA
+
+    gold = load_gold(
+        Path(args.gold), Path(args.corpus) if args.corpus else SHARED_DATA / "ant-multisource-2018.jsonl.gz"
+    )
+    print(report(evaluate(gold), len(gold), sum(len(e["events"]) for e, _ in gold)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marsad",
@@ -281,6 +292,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tail", help="print events from the sink topic of the configured cluster")
     p.set_defaults(func=cmd_tail)
+
+    p = sub.add_parser(
+        "eval", help="score the extractor on a gold file of annotated sentences (P/R/F1 per field)"
+    )
+    p.add_argument(
+        "--gold", default=str(Path(__file__).resolve().parent.parent / "eval" / "extract_gold.jsonl")
+    )
+    p.add_argument(
+        "--corpus",
+        help="corpus the gold refs point into (default: ../shared/data/ant-multisource-2018.jsonl.gz)",
+    )
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("demo-feeds", help="write fixture RSS feeds from the shared corpus and a feeds file")
     p.add_argument("out", help="output folder")
