@@ -12,7 +12,6 @@ decide at all (both articles must yield an event; SemEval's news is mostly not c
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 from email.utils import parsedate_to_datetime
@@ -21,11 +20,11 @@ from typing import Any
 
 from workers.contracts import encode
 from workers.dedup.core import DedupConfig, config_for
+from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 from workers.process.handlers import LocalPipeline, handle_candidate, handle_item
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PAIRS = DATA / "semeval2022-task8-ar-pairs.jsonl"
-CORPUS = DATA / "ant-multisource-2018.jsonl.gz"
 CLUSTERS = Path(__file__).resolve().parents[1] / "eval" / "dedup_clusters.json"
 A, B = "a" * 20, "b" * 20
 
@@ -124,31 +123,12 @@ def evaluate_clusters(cfg: DedupConfig) -> str:
     """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json): each article's lead event
     (its first single-report event) is its predicted cluster."""
     gold = {d: c for c, docs in json.loads(CLUSTERS.read_text())["clusters"].items() for d in docs}
-    arts = []
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            art = json.loads(line)
-            if art["docno"] in gold:
-                arts.append(art)
+    arts = [a for a in corpus_articles(("middleEast",)) if a["docno"] in gold]
     arts.sort(key=lambda a: parsedate_to_datetime(a["time"]))
     state: dict[str, list[dict[str, Any]]] = {}
     pred: dict[str, str] = {}
     for n, art in enumerate(arts):
-        published = parsedate_to_datetime(art["time"]).isoformat()
-        raw = encode(
-            {
-                "schema_version": 1,
-                "item_id": f"{n:020x}",
-                "feed_id": art["src"].lower(),
-                "source": art["src"],
-                "url": art["url"],
-                "title": art["title"],
-                "text": art["text"],
-                "language": "ar",
-                "published_at": published,
-                "fetched_at": published,
-            }
-        )
+        raw = encode(corpus_item(art, f"{n:020x}"))
         pred[art["docno"]] = f"none:{art['docno']}"  # no event: a cluster of its own
         for i, (key, cand) in enumerate(handle_item(raw).candidates):
             res = handle_candidate(encode(cand), state.get(key, []), cfg)

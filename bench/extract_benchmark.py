@@ -9,48 +9,21 @@ for the in-memory extract + dedup pipeline, and the dedup state size at the end.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import statistics
 import sys
 import time
-from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 from workers.contracts import encode
 from workers.extract.core import extract
 from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import actor_index, trigger_index
+from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 from workers.process.handlers import LocalPipeline
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ant-multisource-2018.jsonl.gz"
 
 
 def load(n: int) -> list[dict]:
-    items = []
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            art = json.loads(line)
-            if art["cat"] not in ("middleEast", "internationalNews") or not art["text"].strip():
-                continue
-            published = parsedate_to_datetime(art["time"]).isoformat()
-            items.append(
-                {
-                    "schema_version": 1,
-                    "item_id": f"{len(items):020x}",
-                    "feed_id": art["src"],
-                    "source": art["src"],
-                    "url": art["url"],
-                    "title": art["title"],
-                    "text": art["text"],
-                    "language": "ar",
-                    "published_at": published,
-                    "fetched_at": published,
-                }
-            )
-            if len(items) >= n:
-                break
-    return items
+    arts = corpus_articles(("middleEast", "internationalNews"))
+    return [corpus_item(art, f"{i:020x}") for i, art in zip(range(n), arts, strict=False)]
 
 
 def main() -> None:

@@ -10,19 +10,15 @@ the dedup state size. With the state's time-to-live, state and memory level off 
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import resource
 import sys
 import time
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 from workers.contracts import encode
 from workers.dedup.core import DedupConfig
+from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 from workers.process.handlers import LocalPipeline
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ant-multisource-2018.jsonl.gz"
 
 
 def rss_mb() -> float:
@@ -41,12 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"skipped: {CORPUS} not found (the soak reads the shared corpus at run time)")
-    arts = []
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            art = json.loads(line)
-            if art["cat"] in ("middleEast", "internationalNews") and art["text"].strip():
-                arts.append(art)
+    arts = list(corpus_articles(("middleEast", "internationalNews")))
     arts.sort(key=lambda a: parsedate_to_datetime(a["time"]))
     arts = arts[: args.articles]
     pipeline = LocalPipeline(DedupConfig(ttl_days=args.ttl_days), retain=False)
@@ -58,19 +49,8 @@ def main() -> None:
         f"{'articles':>8} {'simulated date':>16} {'RSS MB':>7} {'state events':>12} {'versions out':>12} {'dead':>5}"
     )
     for n, art in enumerate(arts, 1):
-        published = parsedate_to_datetime(art["time"]).isoformat()
-        item = {
-            "schema_version": 1,
-            "item_id": f"{n:020x}",
-            "feed_id": art["src"].lower(),
-            "source": art["src"],
-            "url": art["url"],
-            "title": art["title"],
-            "text": art["text"],
-            "language": "ar",
-            "published_at": published,
-            "fetched_at": published,
-        }
+        item = corpus_item(art, f"{n:020x}")
+        published = item["published_at"]
         pipeline.feed(encode(item))
         if n % args.every == 0 or n == len(arts):
             state = sum(len(v) for v in pipeline.state.values())

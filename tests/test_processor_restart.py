@@ -6,22 +6,20 @@ candidates is the order of items, so both must reach the same events with the sa
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import signal
 import time
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 from kafka import KafkaProducer
 
-from tests.conftest import SHARED_DATA, need_shared
+from tests.conftest import need_shared
 from tests.helpers import latest_by_key, read_topic
 from tests.test_pipeline_e2e import start_processor, stop
 from workers.broker.admin import ensure_topics
 from workers.contracts import encode
+from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 from workers.process.handlers import LocalPipeline
 from workers.settings import Settings
 from workers.topics import topics_for
@@ -31,30 +29,8 @@ N_ITEMS = 80
 
 
 def corpus_items(n: int) -> list[dict]:
-    items = []
-    with gzip.open(need_shared(SHARED_DATA / "ant-multisource-2018.jsonl.gz"), "rt", encoding="utf-8") as fh:
-        for line in fh:
-            art = json.loads(line)
-            if art["cat"] != "middleEast" or not art["text"].strip():
-                continue
-            published = parsedate_to_datetime(art["time"]).isoformat()
-            items.append(
-                {
-                    "schema_version": 1,
-                    "item_id": f"{len(items):020x}",
-                    "feed_id": art["src"].lower(),
-                    "source": art["src"],
-                    "url": art["url"],
-                    "title": art["title"],
-                    "text": art["text"],
-                    "language": "ar",
-                    "published_at": published,
-                    "fetched_at": published,
-                }
-            )
-            if len(items) == n:
-                return items
-    return items
+    arts = corpus_articles(("middleEast",), need_shared(CORPUS))
+    return [corpus_item(art, f"{i:020x}") for i, art in zip(range(n), arts, strict=False)]
 
 
 def signature(events: dict[str, dict]) -> set[tuple[str, str, frozenset[str]]]:

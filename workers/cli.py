@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
 import signal
@@ -179,21 +178,9 @@ def _spawn(command: str, settings: Settings, metrics_port: int, extra: list[str]
     )
 
 
-def _stop_child(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(5)
-
-
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from workers.broker.admin import ensure_topics
+    from workers.broker.embedded import stop_process_group
 
     feeds = args.feeds
     if args.demo:
@@ -229,7 +216,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         asyncio.run(_until_signal(supervise))
     finally:
         for child in reversed(children):  # poller first, then the processor
-            _stop_child(child)
+            stop_process_group(child, 20)
         if broker:
             broker.stop()  # type: ignore[attr-defined]
         print("marsad: stopped.", flush=True)

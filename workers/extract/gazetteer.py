@@ -124,6 +124,22 @@ def _is_arabic_name(name: str) -> bool:
     return bool(name) and all("\u0621" <= c <= "\u064a" or c == " " for c in name)
 
 
+def _country(code: str, info: dict[str, object], name_ar: str, nisba: bool = False) -> Place:
+    """A country as a place: no coordinates, precision 'country'."""
+    return Place(
+        f"country:{code}",
+        str(info["name"]),
+        name_ar,
+        None,
+        code,
+        None,
+        None,
+        int(info.get("population") or 0),
+        "country",
+        nisba=nisba,
+    )  # type: ignore[call-overload]
+
+
 @cache
 def place_index() -> PhraseIndex[list[Place]]:
     """Folded name -> candidate places (one index entry per distinct name, holding all readings)."""
@@ -161,17 +177,7 @@ def place_index() -> PhraseIndex[list[Place]]:
         name_ar = ar.territories.get(code)
         if not name_ar:
             continue
-        place = Place(
-            f"country:{code}",
-            str(info["name"]),
-            name_ar,
-            None,
-            code,
-            None,
-            None,
-            int(info.get("population") or 0),
-            "country",
-        )
+        place = _country(code, info, name_ar)
         for name in {name_ar, name_ar.replace("سوريا", "سورية")}:
             add(name, place)
 
@@ -181,18 +187,7 @@ def place_index() -> PhraseIndex[list[Place]]:
         if not name_ar or not info or " " in name_ar:
             continue
         stem = _bare(fold(name_ar)).rstrip("اه")
-        place = Place(
-            f"country:{code}",
-            str(info["name"]),
-            name_ar,
-            None,
-            code,
-            None,
-            None,
-            int(info.get("population") or 0),
-            "country",
-            nisba=True,
-        )
+        place = _country(code, info, name_ar, nisba=True)
         for suffix in ("ي", "يه", "يين", "يون"):
             add("ال" + stem + suffix, place)
 

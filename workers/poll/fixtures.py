@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -76,3 +77,34 @@ def demo_feeds(
     feeds = out / "feeds.toml"
     feeds.write_text("\n".join(lines), encoding="utf-8")
     return feeds
+
+
+CORPUS = SHARED_DATA / "ant-multisource-2018.jsonl.gz"
+
+
+def corpus_articles(
+    categories: tuple[str, ...] = ("middleEast",), path: Path = CORPUS
+) -> Iterator[dict[str, Any]]:
+    """Articles of the multi-outlet corpus in the given categories (read at run time, never copied)."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            art = json.loads(line)
+            if art.get("cat") in categories and art["text"].strip():
+                yield art
+
+
+def corpus_item(article: dict[str, Any], item_id: str) -> dict[str, Any]:
+    """A corpus article as a news item (schemas/news_item.json), published at the article's time."""
+    published = parsedate_to_datetime(article["time"]).isoformat()
+    return {
+        "schema_version": 1,
+        "item_id": item_id,
+        "feed_id": article["src"].lower(),
+        "source": article["src"],
+        "url": article["url"],
+        "title": article["title"],
+        "text": article["text"],
+        "language": "ar",
+        "published_at": published,
+        "fetched_at": published,
+    }
