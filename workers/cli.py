@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -178,6 +179,20 @@ def _spawn(command: str, settings: Settings, metrics_port: int, extra: list[str]
     )
 
 
+def _port_or_free(host: str, port: int, avoid: int | None = None) -> int:
+    from workers.broker.embedded import free_port
+
+    if port and port != avoid:
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+                return port
+            except OSError:
+                log.warning("port %d is in use; the worker takes a free one", port)
+    chosen = free_port()
+    return chosen if chosen != avoid else free_port()
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from workers.broker.admin import ensure_topics
     from workers.broker.embedded import stop_process_group
@@ -192,13 +207,14 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     children: list[subprocess.Popen[bytes]] = []
     try:
         ensure_topics(settings)
-        children.append(_spawn("process", settings, settings.metrics_port, []))
-        children.append(
-            _spawn("poll", settings, settings.metrics_port + 1, ["--feeds", feeds] if feeds else [])
-        )
+        # Local run: the configured port and the next one when free, else any free port (printed below).
+        processor_port = _port_or_free(settings.metrics_host, settings.metrics_port)
+        poller_port = _port_or_free(settings.metrics_host, settings.metrics_port + 1, avoid=processor_port)
+        children.append(_spawn("process", settings, processor_port, []))
+        children.append(_spawn("poll", settings, poller_port, ["--feeds", feeds] if feeds else []))
         print(
-            f"marsad: broker {settings.kafka_bootstrap}; processor metrics :{settings.metrics_port}/metrics, "
-            f"poller metrics :{settings.metrics_port + 1}/metrics. Ctrl-C to stop.\n",
+            f"marsad: broker {settings.kafka_bootstrap}; processor metrics :{processor_port}/metrics, "
+            f"poller metrics :{poller_port}/metrics. Ctrl-C to stop.\n",
             flush=True,
         )
 
