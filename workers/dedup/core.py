@@ -38,7 +38,8 @@ def _day(event: dict[str, Any]) -> date | None:
         return None
 
 
-def _reported(event: dict[str, Any]) -> datetime | None:
+def reported_at(event: dict[str, Any]) -> datetime | None:
+    """When the event was last reported (its newest source), or None."""
     value = event.get("last_reported_at")
     if not value:
         return None
@@ -197,7 +198,7 @@ class Outcome:
 
 
 def _expired(event: dict[str, Any], now: datetime | None, cfg: DedupConfig) -> bool:
-    last = _reported(event)
+    last = reported_at(event)
     return bool(last and now and now - last > timedelta(days=cfg.ttl_days))
 
 
@@ -208,7 +209,7 @@ def apply(
 ) -> Outcome:
     """Merge `cand` into the block's open events `state` (pure: returns the new state)."""
     cfg = cfg or DedupConfig()
-    now = _reported(cand)
+    now = reported_at(cand)
     state = [e for e in state if not _expired(e, now, cfg)]
     item_id = cand["sources"][0]["item_id"]
     for event in state:
@@ -243,10 +244,6 @@ def sweep(blocks: dict[str, list[dict[str, Any]]], watermark: datetime, cfg: Ded
         elif len(kept) != len(blocks[key]):
             blocks[key] = kept
     return dropped
-
-
-def reported_at(event: dict[str, Any]) -> datetime | None:
-    return _reported(event)
 
 
 def config_for(window_days: int, ttl_days: int, text_similarity: str) -> DedupConfig:

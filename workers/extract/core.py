@@ -136,8 +136,7 @@ class _Analysed:
     clauses: list[int]
 
 
-def _analyse(sentence: Sentence, published: date | None) -> _Analysed:
-    tokens = tokenize(sentence.text, sentence.start)
+def _analyse(sentence: Sentence, tokens: list[Token], published: date | None) -> _Analysed:
     triggers = [
         m
         for m in lexicon.trigger_index().find(tokens)
@@ -287,10 +286,17 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     """Events reported by one item (each a version-1, single-source event)."""
     text: str = item["text"]
     # Cheap gate first: an article without any trigger word has no event.
-    if not lexicon.trigger_index().find(tokenize(text)):
+    tokens = tokenize(text)
+    if not lexicon.trigger_index().find(tokens):
         return []
     published = _published_date(item)
-    analysed = [_analyse(s, published) for s in split_sentences(text)]
+    starts = [t.start for t in tokens]
+    analysed = [
+        _analyse(
+            s, tokens[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)], published
+        )
+        for s in split_sentences(text)
+    ]
     title_places = place_index().find(tokenize(item.get("title") or ""))
 
     # Article context: which countries it talks about, its main place.
