@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
+import signal
+import subprocess
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from workers.poll.fixtures import rss_document
@@ -60,3 +65,20 @@ def seed_entry(seed_path: Path, link: str) -> dict[str, Any]:
 
 def seed_feed(seed_path: Path, outlet: str, link: str, extra: list[dict[str, Any]] | None = None) -> bytes:
     return rss_document(outlet, f"https://{outlet}.example/", [seed_entry(seed_path, link), *(extra or [])])
+
+
+def debian_tool(name: str) -> str:
+    """Path of a tool from Debian's prometheus package: CI must have it (.ci/run installs it), else skip."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} missing in CI: .ci/run installs Debian's prometheus package")
+        pytest.skip(f"{name} not installed (Debian package prometheus)")
+    return path
+
+
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a worker started in its own session (a crash, for fault tests), if it still runs."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import debian_tool
 from workers import endpoints, metrics
 from workers.settings import REPO_ROOT
 
@@ -66,17 +66,8 @@ def test_alert_rules_query_only_defined_metrics_and_have_runbooks() -> None:
         assert f"## {rule['alert']}" in runbook, f"no runbook section for {rule['alert']}"
 
 
-def promtool() -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("promtool missing in CI: .ci/run installs Debian's prometheus package")
-        pytest.skip("promtool not installed (Debian package prometheus)")
-    return path
-
-
 def test_promtool_checks_config_and_rules(tmp_path: Path) -> None:
-    tool = promtool()
+    tool = debian_tool("promtool")
     # The compose file mounts rules at /etc/prometheus; check a copy with the path made local.
     shutil.copy(DEPLOY / "prometheus" / "rules.yml", tmp_path / "rules.yml")
     config = (

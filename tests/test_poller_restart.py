@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FeedServer
-from tests.helpers import read_topic
+from tests.helpers import kill_group, read_topic
 from workers.broker.admin import ensure_topics
 from workers.poll.fixtures import rss_document
 from workers.poll.identity import item_id_for
@@ -81,11 +80,8 @@ def test_poller_killed_mid_run_then_restarted(
         assert len(got) >= 150, (
             first.stderr.read().decode()[-2000:] if first.poll() is not None else "too slow"
         )
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait(10)
     finally:
-        if first.poll() is None:
-            os.killpg(first.pid, signal.SIGKILL)
+        kill_group(first)
     partial = len(
         read_topic(settings.kafka_bootstrap, items.name, items.partitions, until=lambda rs: False, timeout=3)
     )

@@ -6,8 +6,6 @@ candidates is the order of items, so both must reach the same events with the sa
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import pytest
 from kafka import KafkaProducer
 
 from tests.conftest import need_shared
-from tests.helpers import latest_by_key, read_topic
+from tests.helpers import kill_group, latest_by_key, read_topic
 from tests.test_pipeline_e2e import start_processor, stop
 from workers.broker.admin import ensure_topics
 from workers.contracts import encode
@@ -66,11 +64,8 @@ def test_processor_killed_mid_stream_recovers_to_the_clean_result(settings: Sett
             settings.kafka_bootstrap, topics.events.name, 1, until=lambda rs: len(rs) >= 10, timeout=120
         )
         assert len(partial) >= 10, (tmp_path / "first.log").read_text()[-3000:]
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait(10)
     finally:
-        if first.poll() is None:
-            os.killpg(first.pid, signal.SIGKILL)
+        kill_group(first)
     killed_at = len(
         read_topic(settings.kafka_bootstrap, topics.events.name, 1, until=lambda rs: False, timeout=2)
     )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import time
 import urllib.parse
@@ -15,7 +13,7 @@ import pytest
 from kafka import KafkaProducer
 
 from tests.conftest import SEED_ARTICLE, need_shared
-from tests.helpers import SEED_PUBLISHED, latest_by_key, read_topic
+from tests.helpers import SEED_PUBLISHED, debian_tool, latest_by_key, read_topic
 from tests.test_pipeline_e2e import start_processor, stop
 from workers.broker.admin import ensure_topics
 from workers.broker.embedded import free_port, wait_for_port
@@ -24,15 +22,6 @@ from workers.settings import Settings
 from workers.topics import topics_for
 
 pytestmark = pytest.mark.integration
-
-
-def prometheus_binary() -> str:
-    path = shutil.which("prometheus")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("prometheus missing in CI: .ci/run installs Debian's prometheus package")
-        pytest.skip("prometheus not installed (Debian package prometheus)")
-    return path
 
 
 def query(port: int, promql: str) -> float | None:
@@ -44,7 +33,7 @@ def query(port: int, promql: str) -> float | None:
 
 
 def test_prometheus_scrapes_pipeline_metrics(settings: Settings, tmp_path: Path) -> None:
-    binary = prometheus_binary()
+    binary = debian_tool("prometheus")
     need_shared(SEED_ARTICLE)
     ensure_topics(settings)
     topics = topics_for(settings)
