@@ -14,15 +14,18 @@ import re
 from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache, cached_property
+from itertools import compress, repeat
+from operator import and_
 from typing import Any
 
 from workers.extract import lexicon
 from workers.extract.dates import DateMention, find_dates
-from workers.extract.fingerprint import simhash
+from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import LOCATIVE_CUES, Place, place_index, resolve
-from workers.extract.lexicon import Actor, Match, Trigger
+from workers.extract.lexicon import Actor, Match, PhraseIndex, Trigger
 from workers.extract.numbers import Count, find_counts
-from workers.extract.text import Sentence, Token, fold, split_sentences, tokenize
+from workers.extract.text import Sentence, Tokens, fold, split_sentences, tokenize
 
 MAX_EVIDENCE = 40
 _TARGET_CUES = frozenset(
@@ -100,14 +103,21 @@ def _published_date(item: dict[str, Any]) -> date | None:
         return None
 
 
-def _speaker_span(tokens: list[Token], verbs: frozenset[str]) -> tuple[int, int, int] | None:
+@cache
+def _with_conjunctions(verbs: frozenset[str]) -> frozenset[str]:
+    return verbs | {c + v for v in verbs for c in ("و", "ف")}
+
+
+def _speaker_span(tokens: Tokens, verbs: frozenset[str]) -> tuple[int, int, int] | None:
     """(verb index, speaker start, speaker end) of the first reporting verb in a sentence."""
-    for i, tok in enumerate(tokens):
-        stem = tok.text[1:] if tok.text[:1] in ("و", "ف") and tok.text[1:] in verbs else tok.text
-        if stem not in verbs:
+    words = tokens.words
+    if _with_conjunctions(verbs).isdisjoint(words):
+        return None
+    for i, w in enumerate(words):
+        if w not in verbs and not (w[:1] in ("و", "ف") and w[1:] in verbs):
             continue
         j = i + 1
-        while j < len(tokens) and j - i <= 12 and tokens[j].text not in _CLAUSE_BREAKS:
+        while j < len(words) and j - i <= 12 and words[j] not in _CLAUSE_BREAKS:
             j += 1
         return i, i + 1, j
 
@@ -115,81 +125,94 @@ def _speaker_span(tokens: list[Token], verbs: frozenset[str]) -> tuple[int, int,
 _PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS))
 
 
-def _clause_ids(sentence: Sentence, tokens: list[Token]) -> list[int]:
+def _clause_ids(sentence: Sentence, tokens: Tokens) -> list[int]:
     """Clause number per token: a comma, semicolon or colon between two tokens starts a new clause."""
     breaks = [m.start() + sentence.start for m in _PUNCT_RE.finditer(sentence.text)]
-    return [bisect.bisect_left(breaks, tok.start) for tok in tokens]
-    return None
+    if not breaks:
+        return [0] * len(tokens)
+    return [bisect.bisect_left(breaks, start) for start in tokens.starts]
 
 
-@dataclass
+def _indexes() -> tuple[PhraseIndex[Any], ...]:
+    """Trigger, actor, place and casualty-cue lexicons, in the order _Analysed takes their matches."""
+    return (lexicon.trigger_index(), lexicon.actor_index(), place_index(), lexicon.casualty_index())
+
+
+class _PhraseStarts(dict[str, int]):
+    """token -> bit k set when lexicon k (of _indexes()) has a phrase starting with it (memoized), so
+    each lexicon looks only at the few tokens that can start one of its phrases."""
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= 200_000:
+            self.clear()
+        self[token] = mask = sum(1 << k for k, index in enumerate(_indexes()) if index.starts_phrase(token))
+        return mask
+
+
+_PHRASE_STARTS = _PhraseStarts()
+
+
 class _Analysed:
-    sentence: Sentence
-    tokens: list[Token]
-    triggers: list[Match[Trigger]]
-    actors: list[Match[Actor]]
-    places: list[Match[list[Place]]]
-    counts: list[Count]
-    casualty_cues: list[Match[tuple[str, frozenset[str]]]]
-    dates: list[DateMention]
-    speaker: tuple[int, int, int] | None
-    clauses: list[int]
+    """One sentence's mentions. Triggers, actors, places and the speaker are found for every sentence
+    (they give the article its context); dates, counts, cues and clauses only when asked for, which
+    is mostly for sentences with a trigger."""
+
+    def __init__(
+        self, sentence: Sentence, tokens: Tokens, published: date | None, found: list[list[Match[Any]]]
+    ) -> None:
+        """`found`: the sentence's trigger, actor, place and casualty-cue matches, in that order."""
+        self.sentence, self.tokens, self._published = sentence, tokens, published
+        triggers = [m for m in found[0] if not (m.entry.pos == "v" and (m.had_article or m.had_prep))]
+        specific_types = {m.entry.event_type for m in triggers if not m.entry.generic}
+        self.triggers = [
+            m for m in triggers if not (m.entry.generic and m.entry.event_type in specific_types)
+        ]
+        self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
+        self.actors: list[Match[Actor]] = found[1]
+        self.casualty_cues: list[Match[tuple[str, frozenset[str]]]] = found[3]
+        # Not places: a name inside an actor's name («قوات سوريا الديمقراطية»), or a person's name in
+        # the speaker slot («قال عدنان عفرين»), or a small town's name with no locative cue before it.
+        taken = {i for m in self.actors for i in range(m.start_token, m.end_token)}
+        if self.speaker:
+            taken.update(
+                range(self.speaker[1], _name_end(tokens, self.clauses, self.speaker[1], self.speaker[2]))
+            )
+        self.places = [
+            m
+            for m in found[2]
+            if not taken.intersection(range(m.start_token, m.end_token)) and not _needs_cue_missing(m, tokens)
+        ]
+
+    @cached_property
+    def dates(self) -> list[DateMention]:
+        return find_dates(self.tokens, self._published)
+
+    @cached_property
+    def counts(self) -> list[Count]:
+        date_tokens = {i for d in self.dates for i in range(d.start_token, d.end_token)}
+        return [
+            c
+            for c in find_counts(self.tokens, self.sentence.text, self.sentence.start)
+            if not any(i in date_tokens for i in range(c.start_token, c.end_token))
+        ]
+
+    @cached_property
+    def clauses(self) -> list[int]:
+        return _clause_ids(self.sentence, self.tokens)
 
 
-def _analyse(sentence: Sentence, tokens: list[Token], published: date | None) -> _Analysed:
-    triggers = [
-        m
-        for m in lexicon.trigger_index().find(tokens)
-        if not (m.entry.pos == "v" and (m.had_article or m.had_prep))
-    ]
-    specific_types = {m.entry.event_type for m in triggers if not m.entry.generic}
-    triggers = [m for m in triggers if not (m.entry.generic and m.entry.event_type in specific_types)]
-    dates = find_dates(tokens, published)
-    date_tokens = {i for d in dates for i in range(d.start_token, d.end_token)}
-    counts = [
-        c
-        for c in find_counts(tokens, sentence.text, sentence.start)
-        if not any(i in date_tokens for i in range(c.start_token, c.end_token))
-    ]
-    speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
-    clauses = _clause_ids(sentence, tokens)
-    actors = lexicon.actor_index().find(tokens)
-    # Not places: a name inside an actor's name («قوات سوريا الديمقراطية»), or a person's name in the
-    # speaker slot («قال عدنان عفرين»), or a small town's name with no locative cue before it.
-    taken = {i for m in actors for i in range(m.start_token, m.end_token)}
-    if speaker:
-        taken.update(range(speaker[1], _name_end(tokens, clauses, speaker[1], speaker[2])))
-    places = [
-        m
-        for m in place_index().find(tokens)
-        if not taken.intersection(range(m.start_token, m.end_token)) and not _needs_cue_missing(m, tokens)
-    ]
-    return _Analysed(
-        sentence,
-        tokens,
-        triggers,
-        actors,
-        places,
-        counts,
-        lexicon.casualty_index().find(tokens),
-        dates,
-        speaker,
-        clauses,
-    )
-
-
-def _name_end(tokens: list[Token], clauses: list[int], s: int, e: int) -> int:
+def _name_end(tokens: Tokens, clauses: list[int], s: int, e: int) -> int:
     """End of the speaker's name: before the first comma, preposition or title, at most 4 words."""
     end = s + 1
-    while end < e and clauses[end] == clauses[s] and tokens[end].text not in _SPEAKER_STOPS and end - s < 4:
+    while end < e and clauses[end] == clauses[s] and tokens.words[end] not in _SPEAKER_STOPS and end - s < 4:
         end += 1
     return end
 
 
-def _needs_cue_missing(m: Match[list[Place]], tokens: list[Token]) -> bool:
+def _needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
     if not any(p.needs_cue for p in m.entry):
         return False
-    prev = tokens[m.start_token - 1].text if m.start_token else ""
+    prev = tokens.words[m.start_token - 1] if m.start_token else ""
     return not (m.had_prep or prev in LOCATIVE_CUES)
 
 
@@ -200,13 +223,13 @@ def _is_nisba(m: Match[list[Place]]) -> bool:
     )
 
 
-def _role(actor: Actor, m: Match[Actor], trig: Match[Trigger], tokens: list[Token]) -> str | None:
+def _role(actor: Actor, m: Match[Actor], trig: Match[Trigger], tokens: Tokens) -> str | None:
     """actor / target, or None when the mention has no part in this kind of event."""
     if actor.kind == "civilians":
         return None if trig.entry.event_type in ("battles", "strategic_developments") else "target"
     if trig.entry.event_type == "battles":
         return "actor"
-    before = {t.text for t in tokens[max(0, m.start_token - 2) : m.start_token]}
+    before = set(tokens.words[max(0, m.start_token - 2) : m.start_token])
     if before & _TARGET_CUES:
         return "target"
     if (
@@ -264,11 +287,11 @@ def _attribution(a: _Analysed, item_id: str, last: dict[str, Any] | None) -> dic
     verb_i, s, e = a.speaker
     span_tokens = a.tokens[s:e]
     org = next((m.entry for m in lexicon.actor_index().find(span_tokens)), None)
-    if s == e or (e - s == 1 and span_tokens[0].text in _CLAUSE_BREAKS):
+    if s == e or (e - s == 1 and span_tokens.words[0] in _CLAUSE_BREAKS):
         return dict(last) if last else None  # «وأضاف أن...»: the previous speaker goes on
     # the name is what precedes the first comma or preposition (appositions and objects follow it)
     name_end = _name_end(a.tokens, a.clauses, s, e)
-    start, end = a.tokens[s].start, a.tokens[name_end - 1].end
+    start, end = a.tokens.starts[s], a.tokens.ends[name_end - 1]
     speaker = a.sentence.text[start - a.sentence.start : end - a.sentence.start]
     if last and last.get("speaker") and speaker.split()[-1:] == last["speaker"].split()[-1:]:
         return dict(last)  # «وقال بالي» after «مصطفى بالي»: same person
@@ -282,20 +305,48 @@ def _attribution(a: _Analysed, item_id: str, last: dict[str, Any] | None) -> dic
     }
 
 
+def _by_sentence(matches: list[Match[Any]], spans: list[tuple[int, int]]) -> list[list[Match[Any]]]:
+    """Article-level matches split by sentence, their token positions made sentence-relative."""
+    out: list[list[Match[Any]]] = [[] for _ in spans]
+    los = [lo for lo, _ in spans]
+    for m in matches:
+        k = bisect.bisect_right(los, m.start_token) - 1
+        lo = los[k]
+        m.start_token -= lo
+        m.end_token -= lo
+        out[k].append(m)
+    return out
+
+
 def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     """Events reported by one item (each a version-1, single-source event)."""
     text: str = item["text"]
     # Cheap gate first: an article without any trigger word has no event.
     tokens = tokenize(text)
-    if not lexicon.trigger_index().find(tokens):
+    masks = list(map(_PHRASE_STARTS.__getitem__, tokens.words))
+    # positions where lexicon k may match, by C-speed loops: compress(positions, mask & bit k)
+    candidates = [list(compress(range(len(masks)), map(and_, masks, repeat(1 << k)))) for k in range(4)]
+    if not candidates[0]:
+        return []
+    sentences = split_sentences(text)
+    starts = tokens.starts
+    spans = [(bisect.bisect_left(starts, s.start), bisect.bisect_left(starts, s.end)) for s in sentences]
+    bound = list(range(1, len(tokens) + 1))  # a phrase ends inside its sentence
+    for lo, hi in spans:
+        bound[lo:hi] = repeat(hi, hi - lo)
+    indexes = _indexes()
+    triggers = indexes[0].find(tokens, candidates[0], bound)
+    if not triggers:
         return []
     published = _published_date(item)
-    starts = [t.start for t in tokens]
+    # Each lexicon runs once over the article; its matches then go to their sentences.
+    per_sentence = [
+        _by_sentence(triggers if k == 0 else indexes[k].find(tokens, candidates[k], bound), spans)
+        for k in range(4)
+    ]
     analysed = [
-        _analyse(
-            s, tokens[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)], published
-        )
-        for s in split_sentences(text)
+        _Analysed(s, tokens[lo:hi], published, [found[k] for found in per_sentence])
+        for k, (s, (lo, hi)) in enumerate(zip(sentences, spans, strict=True))
     ]
     title_places = place_index().find(tokenize(item.get("title") or ""))
 
@@ -358,7 +409,7 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
                 cand.date = (None, lead_date.date, None)
             elif published:
                 cand.date = (None, published, None)
-            window = {t.text for t in a.tokens[max(0, trig.start_token - 4) : trig.start_token]}
+            window = set(a.tokens.words[max(0, trig.start_token - 4) : trig.start_token])
             cand.attempted = bool(window & attempt_words)
             qty = next((c for c in a.counts if c.end_token == trig.start_token and c.lo == c.hi), None)
             cand.quantity = qty.lo if qty else None
@@ -367,7 +418,7 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         candidates.extend(sentence_cands)
     if not candidates:
         return []
-    fingerprint = simhash(text)
+    fingerprint = simhash_words(tokens.words)
     return [_to_event(group, item, fingerprint) for group in _group(candidates)]
 
 

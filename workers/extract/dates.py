@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
-from workers.extract.text import Token, clitic_variants
+from workers.extract.text import Tokens, clitic_variants
 
 # Python: Monday = 0
 _WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
@@ -47,6 +48,7 @@ class DateMention:
     confidence: float
 
 
+@lru_cache(maxsize=100_000)
 def _stem(tok: str) -> str:
     for stem, _a, _p in clitic_variants(tok):
         if stem in _WEEKDAYS or stem in ("اليوم", "امس", "الاسبوع", "الشهر", "اول", "الليله", "ليله"):
@@ -61,11 +63,11 @@ def _weekday_on_or_before(ref: date, weekday: int) -> date:
 _HINT = re.compile("اليوم|امس|الاسبوع|الشهر|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت|احد|\\d")
 
 
-def find_dates(tokens: list[Token], published: date | None) -> list[DateMention]:
-    if published is None or not any(_HINT.search(t.text) for t in tokens):
+def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
+    if published is None or not _HINT.search(" ".join(tokens.words)):
         return []
     out: list[DateMention] = []
-    words = [_stem(t.text) for t in tokens]
+    words = list(map(_stem, tokens.words))
     i = 0
     while i < len(words):
         w = words[i]
@@ -98,7 +100,7 @@ def find_dates(tokens: list[Token], published: date | None) -> list[DateMention]
             )
             i += 2
             continue
-        elif re.fullmatch(r"\d{1,2}", w) and i + 1 < len(words):
+        elif len(w) <= 2 and w.isdecimal() and i + 1 < len(words):
             month = _MONTHS.get(nxt) or _MONTHS.get(f"{nxt} {words[i + 2]}" if i + 2 < len(words) else "")
             day = int(w)
             if month and 1 <= day <= 31:

@@ -3,27 +3,47 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 import numpy as np
 
-from workers.extract.text import fold
+from workers.extract.text import tokenize
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 SYNDICATION_MAX_DISTANCE = 6  # of 64 bits: copies with light edits still match
 _EMPTY = "0" * 16
+# Odd 64-bit multipliers (from splitmix64) that make a shingle's hash depend on word order.
+_MIX = np.array([0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB], dtype=np.uint64)
+
+
+class _WordHashes(dict[str, int]):
+    """word -> stable 64-bit hash (blake2b, the same in every process), computed once per word."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 200_000:
+            self.clear()
+        self[word] = h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+        return h
+
+
+_HASHES = _WordHashes()
+
+
+def simhash_words(words: list[str], shingle: int = 3) -> str:
+    """SimHash of a folded word sequence (an article's token texts)."""
+    if not words:
+        return _EMPTY
+    h = np.array(list(map(_HASHES.__getitem__, words)), dtype=np.uint64)
+    n = max(1, len(h) - shingle + 1)
+    grams = np.zeros(n, dtype=np.uint64)
+    for k in range(min(shingle, len(h))):  # uint64 arithmetic wraps, as a hash mix should
+        grams ^= h[k : k + n] * _MIX[k % len(_MIX)]
+    # bits of every shingle's hash at once: (n, 64) matrix of 0/1, then a majority vote per bit
+    bits = np.unpackbits(grams.view(np.uint8).reshape(-1, 8), axis=1)
+    votes = bits.sum(axis=0) * 2 > n
+    return np.packbits(votes).tobytes().hex()
 
 
 def simhash(text: str, shingle: int = 3) -> str:
-    words = _WORD.findall(fold(text))
-    if not words:
-        return _EMPTY
-    grams = [" ".join(words[i : i + shingle]) for i in range(max(1, len(words) - shingle + 1))]
-    digests = b"".join(hashlib.blake2b(g.encode(), digest_size=8).digest() for g in grams)
-    # bits of every gram's hash at once: (n, 64) matrix of 0/1, then a majority vote per bit
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
-    votes = bits.sum(axis=0) * 2 > len(grams)
-    return np.packbits(votes).tobytes().hex()
+    return simhash_words(tokenize(text).words, shingle)
 
 
 def distance(a: str, b: str) -> int:

@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress
 from typing import Any, Generic, TypeVar
 
-from workers.extract.text import Token, clitic_variants, fold
+from workers.extract.text import Tokens, clitic_variants, fold
 
 T = TypeVar("T")
 
@@ -18,7 +19,7 @@ def load_data(name: str) -> dict[str, Any]:
     return json.loads(resources.files("workers.extract").joinpath("data", name).read_text(encoding="utf-8"))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x, and matches are many
 class Match(Generic[T]):
     entry: T
     start_token: int
@@ -29,45 +30,93 @@ class Match(Generic[T]):
     had_prep: bool  # first token carried ب/ل/ك
 
 
+_MEMO_LIMIT = 200_000  # distinct tokens remembered per index; the memo starts over past this
+
+
+# first word -> [(phrase length, {the other words: [(entry, takes clitics), ...]}), ...], longest first
+_Phrases = list[tuple[int, dict[tuple[str, ...], list[tuple[Any, bool]]]]]
+
+
+class _FirstWordHits(dict[str, tuple]):
+    """token -> the clitic readings of it that start some phrase: (stem, article, prep, bare, phrases).
+    Filled on first sight of a token, so matching an article costs one dict lookup per token."""
+
+    def __init__(self, by_first: dict[str, _Phrases]) -> None:
+        super().__init__()
+        self._by_first = by_first
+
+    def __missing__(self, token: str) -> tuple:
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        hits = tuple(
+            (stem, article, prep, stem == token, self._by_first[stem])
+            for stem, article, prep in clitic_variants(token)
+            if stem in self._by_first
+        )
+        self[token] = hits
+        return hits
+
+
 class PhraseIndex(Generic[T]):
-    """Finds lexicon phrases in a token list; the first token may carry proclitics; longest match wins."""
+    """Finds lexicon phrases in a token list; the first token may carry proclitics; longest match wins.
+    Phrases are keyed by first word, then by length and remaining words, so a common first word
+    («ان», «علي») costs one lookup per length, not one comparison per phrase."""
 
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], T, bool]]] = defaultdict(list)
+        self._by_first: dict[str, _Phrases] = {}
+        self._hits = _FirstWordHits(self._by_first)
 
     def add(self, phrase: str, entry: T, clitics: bool = True) -> None:
         words = tuple(fold(phrase).split())
-        if words:
-            bucket = self._by_first[words[0]]
-            bucket.append((words, entry, clitics))
-            bucket.sort(key=lambda x: -len(x[0]))
+        if not words:
+            return
+        by_len = self._by_first.setdefault(words[0], [])
+        rests = next((r for n, r in by_len if n == len(words)), None)
+        if rests is None:
+            rests = {}
+            by_len.append((len(words), rests))
+            by_len.sort(key=lambda x: -x[0])
+        rests.setdefault(words[1:], []).append((entry, clitics))
+        self._hits.clear()
 
-    def find(self, tokens: list[Token]) -> list[Match[T]]:
+    def starts_phrase(self, token: str) -> bool:
+        return bool(self._hits[token])
+
+    def find(
+        self, tokens: Tokens, at: list[int] | None = None, bound: list[int] | None = None
+    ) -> list[Match[T]]:
+        """Matches in `tokens`. `at` (ascending positions), when given, are the only places a phrase
+        may start: a caller that has already screened the tokens for several indexes passes them.
+        `bound[i]`, when given, is where a phrase starting at i must end by (its sentence's end)."""
+        words = tokens.words
+        hits = self._hits
         matches: list[Match[T]] = []
-        i = 0
-        while i < len(tokens):
-            best: Match[T] | None = None
-            for stem, article, prep in clitic_variants(tokens[i].text):
-                bare = stem == tokens[i].text
-                for words, entry, clitics in self._by_first.get(stem, ()):
-                    if not bare and not clitics:
+        free = 0  # tokens before this one are inside an earlier match
+        if at is None:
+            at = list(compress(range(len(words)), map(hits.__getitem__, words)))
+        for i in at:
+            if i < free:
+                continue
+            limit = bound[i] if bound is not None else len(words)
+            best: tuple[T, int, bool, bool] | None = None
+            for _stem, article, prep, bare, by_len in hits[words[i]]:
+                for n, rests in by_len:
+                    if best is not None and n <= best[1]:
+                        break  # an earlier reading already matched a phrase this long
+                    if i + n > limit:
                         continue
-                    n = len(words)
-                    if tuple(_rest(tokens, i, n)) != words[1:]:
-                        continue
-                    if best is None or n > best.end_token - best.start_token:
-                        best = Match(entry, i, i + n, tokens[i].start, tokens[i + n - 1].end, article, prep)
-                    break
+                    options = rests.get(tuple(words[i + 1 : i + n]))
+                    entry = next((e for e, clitics in options if bare or clitics), None) if options else None
+                    if entry is not None:
+                        best = (entry, n, article, prep)
+                        break
             if best:
-                matches.append(best)
-                i = best.end_token
-            else:
-                i += 1
+                entry, n, article, prep = best
+                matches.append(
+                    Match(entry, i, i + n, tokens.starts[i], tokens.ends[i + n - 1], article, prep)
+                )
+                free = i + n
         return matches
-
-
-def _rest(tokens: list[Token], i: int, n: int) -> list[str]:
-    return [t.text for t in tokens[i + 1 : i + n]]
 
 
 @dataclass(frozen=True)

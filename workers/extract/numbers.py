@@ -8,8 +8,10 @@ made more exact than the text says.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
 
-from workers.extract.text import Token, clitic_variants, fold
+from workers.extract.text import Tokens, clitic_variants, fold
 
 _UNITS = {
     "واحد": 1,
@@ -117,11 +119,12 @@ class Count:
         return {"min": self.lo, "max": self.hi, "text": self.text[:200]}
 
 
+@lru_cache(maxsize=100_000)
 def _value(tok: str) -> int | None:
     if tok[:1].isdigit():
         try:
             return int(float(tok.replace(",", "")))
-        except ValueError:
+        except (ValueError, OverflowError):  # «1.2.3», 400 nines
             return None
     for stem, _article, _prep in clitic_variants(tok):
         if stem in _UNITS:
@@ -129,6 +132,7 @@ def _value(tok: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
 def _vague(tok: str) -> tuple[int, int | None] | None:
     for stem, _article, _prep in clitic_variants(tok):
         if stem in _VAGUE:
@@ -136,47 +140,56 @@ def _vague(tok: str) -> tuple[int, int | None] | None:
     return None
 
 
-def find_counts(tokens: list[Token], text: str, base: int = 0) -> list[Count]:
+class _IsNumeric(dict[str, bool]):
+    """token -> whether it can start a count (memoized: one dict lookup per token of an article)."""
+
+    def __missing__(self, tok: str) -> bool:
+        if len(self) >= 200_000:
+            self.clear()
+        self[tok] = found = _value(tok) is not None or _vague(tok) is not None
+        return found
+
+
+_NUMERIC = _IsNumeric()
+
+
+def find_counts(tokens: Tokens, text: str, base: int = 0) -> list[Count]:
     """All counts in a sentence's tokens; `text`/`base` give the original text for the `text` field."""
     counts: list[Count] = []
-    i = 0
-    n = len(tokens)
-    while i < n:
-        tok = tokens[i].text
+    words = tokens.words
+    n = len(words)
+    end = 0
+    for i in list(compress(range(n), map(_NUMERIC.__getitem__, words))):
+        if i < end:  # inside the previous count («ثلاثة آلاف»)
+            continue
+        tok = words[i]
         value = _value(tok)
         vague = None if value is not None else _vague(tok)
-        if value is None and vague is None:
-            i += 1
-            continue
         start, end = i, i + 1
         if value is not None:
             # compounds: "ثلاثة آلاف", "خمسة عشر", "3 آلاف", "2 مليون"
-            if end < n and tokens[end].text in ("الاف", "الف", "مليون", "ملايين", "مليار"):
-                value *= 1_000_000 if tokens[end].text in ("مليون", "ملايين") else 1000
+            if end < n and words[end] in ("الاف", "الف", "مليون", "ملايين", "مليار"):
+                value *= 1_000_000 if words[end] in ("مليون", "ملايين") else 1000
                 end += 1
-            elif end < n and tokens[end].text in ("عشر", "عشره") and value < 10:
+            elif end < n and words[end] in ("عشر", "عشره") and value < 10:
                 value += 10
                 end += 1
             lo, hi = value, value
             # ranges: "3000 أو 4000", "بين 10 و 20", "من 5 إلى 7"
-            if end + 1 < n and tokens[end].text in _OR:
-                other = _value(tokens[end + 1].text)
+            if end + 1 < n and words[end] in _OR:
+                other = _value(words[end + 1])
                 if other is not None and other > value:
                     hi = other
                     end += 2
-            elif (
-                end < n
-                and tokens[end].text.startswith("و")
-                and _value(tokens[end].text[1:] or "x") is not None
-            ):
-                other = _value(tokens[end].text[1:])
-                if other is not None and other > value and start > 0 and tokens[start - 1].text == "بين":
+            elif end < n and words[end].startswith("و") and _value(words[end][1:] or "x") is not None:
+                other = _value(words[end][1:])
+                if other is not None and other > value and start > 0 and words[start - 1] == "بين":
                     hi = other
                     end += 1
         else:
             lo, hi = vague  # type: ignore[misc]
         # qualifiers just before: "نحو 500", "أكثر من 20"
-        window = " ".join(t.text for t in tokens[max(0, start - 3) : start])
+        window = " ".join(words[max(0, start - 3) : start])
         if value is not None and any(window.endswith(q) for q in _APPROX):
             if any(w in window.split() for w in _AT_LEAST):
                 hi = None
@@ -185,7 +198,6 @@ def find_counts(tokens: list[Token], text: str, base: int = 0) -> list[Count]:
             elif hi == lo:
                 lo, hi = int(lo * 0.9), int(round(lo * 1.1))
         counts.append(
-            Count(lo, hi, start, end, text[tokens[start].start - base : tokens[end - 1].end - base])
+            Count(lo, hi, start, end, text[tokens.starts[start] - base : tokens.ends[end - 1] - base])
         )
-        i = end
     return counts

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
+import numpy as np
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
     normalize_alef_ar,
@@ -88,7 +90,8 @@ def fold_with_offsets(original: str) -> Folded:
 
 
 # Sentences end at . ! ? ؟ or a newline; the shared corpus joins sentences with ".," too.
-_SENTENCE_END = re.compile(r"(?<=[.!?؟])(?:[,،]|\s)+|\n+")
+# (A look-behind would be shorter, but the engine then tries it at every character.)
+_SENTENCE_END = re.compile(r"[.!?؟][,،\s]+|\n+")
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,9 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
-        if text[pos : m.start()].strip():
-            sentences.append(_trimmed(text, pos, m.start()))
+        end = m.start() if text[m.start()] == "\n" else m.start() + 1  # the stop stays in its sentence
+        if text[pos:end].strip():
+            sentences.append(_trimmed(text, pos, end))
         pos = m.end()
     if text[pos:].strip():
         sentences.append(_trimmed(text, pos, len(text)))
@@ -118,23 +122,125 @@ def _trimmed(text: str, start: int, end: int) -> Sentence:
     return Sentence(start, end, text[start:end])
 
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
-
-
-class Token(NamedTuple):  # a tuple: tokens are made by the hundred per article
+class Token(NamedTuple):
     text: str  # folded form
     start: int  # original offsets
     end: int
 
 
-def tokenize(original: str, base: int = 0) -> list[Token]:
+class Tokens(Sequence[Token]):
+    """An article's tokens as three parallel lists: hot loops read `words` (folded strings) and build a
+    Token only where a match needs its offsets; slicing (a sentence's tokens) copies list slices."""
+
+    __slots__ = ("words", "starts", "ends")
+
+    def __init__(self, words: list[str], starts: list[int], ends: list[int]) -> None:
+        self.words, self.starts, self.ends = words, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @overload
+    def __getitem__(self, i: int) -> Token: ...
+    @overload
+    def __getitem__(self, i: slice) -> Tokens: ...
+    def __getitem__(self, i: int | slice) -> Token | Tokens:
+        if isinstance(i, slice):
+            return Tokens(self.words[i], self.starts[i], self.ends[i])
+        return Token(self.words[i], self.starts[i], self.ends[i])
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(Token, self.words, self.starts, self.ends)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Tokens({list(self)!r})"
+
+
+# Tokens are what r"\d+(?:[.,]\d+)*|[^\W\d_]+" would find (numbers keep their separators). The
+# regex costs about a microsecond per character in CPython, so the tokenizer works on a code-point
+# array instead: a lookup table folds and classifies every character, numpy finds the runs.
+_OTHER, _LETTER, _DIGIT = 0, 1, 2
+_PLANE = 0x10000  # characters above the BMP (emoji, rare scripts) go to the regex tokenizer
+_SPACE = 0x20
+_SHORT = 250  # characters: below this (titles) numpy's fixed cost per call exceeds the regex's
+
+
+@cache
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """(folded code point, class) for every BMP code point; deleted characters fold to 0."""
+    fold_to = np.arange(_PLANE, dtype=np.uint32)
+    for cp, rep in _table().items():  # every replacement is one character or none
+        fold_to[cp] = ord(rep) if rep else 0
+    classes = np.zeros(_PLANE, dtype=np.int8)
+    for cp in range(_PLANE):
+        ch = chr(cp)
+        if ch.isdecimal():
+            classes[cp] = _DIGIT
+        elif ch.isalnum():
+            classes[cp] = _LETTER
+    return fold_to, classes
+
+
+def tokenize(original: str, base: int = 0) -> Tokens:
     """Word and number tokens of `original` (folded), with offsets shifted by `base`."""
+    if not original:
+        return Tokens([], [], [])
+    if len(original) < _SHORT:
+        return _tokenize_slow(original, base)
+    fold_to, classes = _tables()
+    codes = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
+    if codes.max() >= _PLANE:
+        return _tokenize_slow(original, base)
+    folded = fold_to[codes]
+    keep = folded != 0
+    # deleted characters (diacritics, tatweel) shift offsets: where[i] = original position of folded i
+    where = None if keep.all() else np.append(np.flatnonzero(keep), len(codes))
+    if where is not None:
+        folded = folded[keep]
+    kind = classes[folded]
+    # a . or , between two digits belongs to the number: «1,200» «3.5»
+    sep = np.flatnonzero((folded[1:-1] == 0x2C) | (folded[1:-1] == 0x2E)) + 1
+    if len(sep):
+        kind[sep[(kind[sep - 1] == _DIGIT) & (kind[sep + 1] == _DIGIT)]] = _DIGIT
+    padded = np.zeros(len(kind) + 2, dtype=np.int8)
+    padded[1:-1] = kind
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    # each edge starts a run that ends at the next edge; runs of separators are not tokens
+    starts, ends = edges[:-1], edges[1:]
+    is_token = kind[starts] != _OTHER
+    starts, ends = starts[is_token], ends[is_token]
+    if len(ends) > 1 and (ends[:-1] == starts[1:]).any():  # a letter run touching a number run: «و3»
+        text = folded.tobytes().decode("utf-32-le")
+        words = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    else:  # separators -> spaces, then str.split does the slicing in C
+        words = (
+            np.where(kind == _OTHER, _SPACE, folded).astype(np.uint32).tobytes().decode("utf-32-le").split()
+        )
+    # end = where the next folded char starts, so dropped diacritics at a word's end stay inside it
+    if where is not None:
+        starts, ends = where[starts], where[ends]
+    if base:
+        starts, ends = starts + base, ends + base
+    return Tokens(words, starts.tolist(), ends.tolist())
+
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+
+
+def _tokenize_slow(original: str, base: int) -> Tokens:
+    """Regex tokenizer for text with characters above the BMP (and the reference for tests)."""
     folded = fold_with_offsets(original)
-    return [
-        # end = where the next folded char starts, so dropped diacritics at a word's end stay inside it
-        Token(m.group(), base + folded.offsets[m.start()], base + folded.offsets[m.end()])
-        for m in _TOKEN.finditer(folded.text)
-    ]
+    found = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded.text)]
+    return Tokens(
+        [w for w, _, _ in found],
+        [base + folded.offsets[s] for _, s, _ in found],
+        [base + folded.offsets[e] for _, _, e in found],
+    )
 
 
 # Proclitics: conjunctions (و ف), prepositions (ب ل ك), the article (ال). "لل" = ل + ال.
