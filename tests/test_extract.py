@@ -140,3 +140,50 @@ def test_seed_article_events() -> None:
     assert arrests["date"] == "2019-03-10"  # «منذ أمس الأحد»
     assert [a["speaker_id"] for a in arrests["attributions"]] == ["SOHR"]
     assert any(a["speaker"] == "مصطفى بالي" and a["speaker_id"] == "SDF" for a in clash["attributions"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "كَتَبَ الولدُ ـ الدرسَ، وقال: «٣٠٠٠ أو 4,500» جريحاً في 3.5 ساعة.",
+        "وقتل 12 شخصا و3 جنود بالقرب من حمص😀 ثم انسحبوا.",
+        "Reuters reported 1,200 displaced; «العاصمة» وَ ٢٠١٨.",
+        "",
+        "...",
+    ],
+)
+def test_fast_tokenizer_agrees_with_the_regex_tokenizer(text: str) -> None:
+    # the article tokenizer works on code-point arrays; the regex one is its definition
+    from workers.extract.text import _tokenize_slow
+
+    long_text = (text + " ") * 30  # past the short-text cut-over, so the array path runs
+    assert list(tokenize(long_text, base=7)) == list(_tokenize_slow(long_text, 7))
+
+
+def test_ambiguous_trigger_needs_a_conflict_context() -> None:
+    # «خطف» as «snatched (an award)», «معركة» of a film, «انسحاب» from a deal: no event
+    assert extract(item("خطف الممثل جائزة أفضل ممثل في الحفل.")) == []
+    assert extract(item("يروي الفيلم قصة معركة بين قط وفأر.")) == []
+    assert extract(item("أعلنت الحكومة انسحاب البلاد من الاتفاق التجاري.")) == []
+    # the same words with armed actors or casualties around them are events
+    one(extract(item("خطف مسلحون مهندسين اثنين قرب المدينة.")), "abduction_forced_disappearance")
+    one(extract(item("قتل ثلاثة جنود في معركة قرب الحدود.")), "armed_clash")
+    one(
+        extract(item("أعلنت القوات الأمريكية انسحاب جنودها من القاعدة.")), "non_violent_transfer_of_territory"
+    )
+
+
+def test_dateline_is_not_the_event_place() -> None:
+    # the bureau's city and country say where the story was filed, not where the strike was
+    event = one(extract(item("لندن، بريطانيا (CNN) -- قتل خمسة أشخاص في غارة جوية.")), "air_drone_strike")
+    assert event["location"] is None
+    text = "لندن، بريطانيا (CNN) -- قتل خمسة أشخاص في غارة جوية. وقال شهود إن الغارة ضربت سوقا في إدلب."
+    assert one(extract(item(text)), "air_drone_strike")["location"]["name"] == "Idlib"
+
+
+def test_a_capital_without_a_locative_cue_stands_for_its_country() -> None:
+    events = extract(item("اعتقلت أنقرة عشرات الصحفيين."))
+    assert one(events, "arrests")["location"]["precision"] == "country"
+    assert one(events, "arrests")["location"]["country_code"] == "TR"
+    events = extract(item("اعتقلت الشرطة عشرات المحتجين في وسط أنقرة."))
+    assert one(events, "arrests")["location"]["name"] == "Ankara"

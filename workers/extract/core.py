@@ -12,7 +12,7 @@ import bisect
 import hashlib
 import re
 from collections import Counter as Tally
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache, cached_property
 from itertools import compress, repeat
@@ -22,10 +22,10 @@ from typing import Any
 from workers.extract import lexicon
 from workers.extract.dates import DateMention, find_dates
 from workers.extract.fingerprint import simhash_words
-from workers.extract.gazetteer import LOCATIVE_CUES, Place, place_index, resolve
+from workers.extract.gazetteer import LOCATIVE_CUES, Place, country_place, place_index, resolve
 from workers.extract.lexicon import Actor, Match, PhraseIndex, Trigger
 from workers.extract.numbers import Count, find_counts
-from workers.extract.text import Sentence, Tokens, fold, split_sentences, tokenize
+from workers.extract.text import Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
 
 MAX_EVIDENCE = 40
 _TARGET_CUES = frozenset(
@@ -163,6 +163,8 @@ class _Analysed:
         """`found`: the sentence's trigger, actor, place and casualty-cue matches, in that order."""
         self.sentence, self.tokens, self._published = sentence, tokens, published
         triggers = [m for m in found[0] if not (m.entry.pos == "v" and (m.had_article or m.had_prep))]
+        if any(m.entry.needs_context for m in triggers) and not _conflict_context(tokens, triggers, found):
+            triggers = [m for m in triggers if not m.entry.needs_context]
         specific_types = {m.entry.event_type for m in triggers if not m.entry.generic}
         self.triggers = [
             m for m in triggers if not (m.entry.generic and m.entry.event_type in specific_types)
@@ -177,11 +179,16 @@ class _Analysed:
             taken.update(
                 range(self.speaker[1], _name_end(tokens, self.clauses, self.speaker[1], self.speaker[2]))
             )
-        self.places = [
-            m
-            for m in found[2]
-            if not taken.intersection(range(m.start_token, m.end_token)) and not _needs_cue_missing(m, tokens)
-        ]
+        self.places = []
+        for m in found[2]:
+            if taken.intersection(range(m.start_token, m.end_token)):
+                continue
+            if _needs_cue_missing(m, tokens):
+                if not m.entry[0].capital or not m.entry[0].country_code:
+                    continue
+                # «دعت أنقرة»: the capital stands for its country
+                m = replace(m, entry=[country_place(m.entry[0].country_code)])
+            self.places.append(m)
 
     @cached_property
     def dates(self) -> list[DateMention]:
@@ -201,6 +208,32 @@ class _Analysed:
         return _clause_ids(self.sentence, self.tokens)
 
 
+# A dateline: a few words, then an agency in parentheses and/or a dash: «لندن، بريطانيا (CNN) --»,
+# «بيروت - (رويترز) -», «أبوظبي - سكاي نيوز عربية». «في حلب (شمال)» is not one.
+_DATELINE = re.compile(
+    r"\s*(?:[^\s.()،,-]+[\s،,]+){0,4}?[^\s.()،,-]+\s*"
+    r"(?:\((?:[A-Za-z][A-Za-z .]{1,20}|رويترز|أ ?ف ?ب|ا ?ف ?ب|د ?ب ?أ|سانا|واس|وام|الأناضول)\)\s*[-–—]*|[-–—]{1,2}\s)"
+)
+
+_ARMED_KINDS = frozenset({"state", "nonstate", "international"})
+
+
+def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: list[list[Match[Any]]]) -> bool:
+    """Does the sentence say it is about violence? An unambiguous trigger, an armed actor, a casualty
+    cue or a conflict word («مسلحين», «القوات», «قتلى») makes an ambiguous trigger («معركة») count."""
+    if any(not m.entry.needs_context for m in triggers):
+        return True
+    trigger_tokens = {i for m in triggers for i in range(m.start_token, m.end_token)}
+    if any(m.start_token not in trigger_tokens for m in found[3]):  # «خطف» is a cue as well as a trigger
+        return True
+    if any(m.entry.kind in _ARMED_KINDS for m in found[1]):
+        return True
+    words, prefixes = lexicon.word_or_prefix_set("conflict_context")
+    return any(
+        stem in words or stem.startswith(prefixes) for w in tokens.words for stem, _, _ in clitic_variants(w)
+    )
+
+
 def _name_end(tokens: Tokens, clauses: list[int], s: int, e: int) -> int:
     """End of the speaker's name: before the first comma, preposition or title, at most 4 words."""
     end = s + 1
@@ -210,10 +243,14 @@ def _name_end(tokens: Tokens, clauses: list[int], s: int, e: int) -> int:
 
 
 def _needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
-    if not any(p.needs_cue for p in m.entry):
+    """A small town's name, or a capital's (metonymy: «دعت أنقرة»), with no locative cue before it."""
+    if not any(p.needs_cue for p in m.entry) and not m.entry[0].capital:
         return False
-    prev = tokens.words[m.start_token - 1] if m.start_token else ""
-    return not (m.had_prep or prev in LOCATIVE_CUES)
+    words = tokens.words
+    prev = words[m.start_token - 1] if m.start_token else ""
+    if m.start_token >= 2 and prev.startswith("ال") and prev.endswith(("يه", "ي")):
+        prev = words[m.start_token - 2]  # past an adjective: «العاصمة الزيمبابوية هراري»
+    return not (m.had_prep or prev in LOCATIVE_CUES or (prev in _TARGET_CUES and m.entry[0].capital))
 
 
 def _is_nisba(m: Match[list[Place]]) -> bool:
@@ -340,10 +377,11 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     published = _published_date(item)
     # Each lexicon runs once over the article; its matches then go to their sentences.
-    per_sentence = [
-        _by_sentence(triggers if k == 0 else indexes[k].find(tokens, candidates[k], bound), spans)
-        for k in range(4)
-    ]
+    found = [triggers] + [indexes[k].find(tokens, candidates[k], bound) for k in (1, 2, 3)]
+    dateline = _DATELINE.match(text)
+    if dateline:  # «دبي، الإمارات (CNN) --»: where the bureau is, not where anything happened
+        found[2] = [m for m in found[2] if m.start >= dateline.end()]
+    per_sentence = [_by_sentence(matches, spans) for matches in found]
     analysed = [
         _Analysed(s, tokens[lo:hi], published, [found[k] for found in per_sentence])
         for k, (s, (lo, hi)) in enumerate(zip(sentences, spans, strict=True))

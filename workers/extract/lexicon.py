@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from itertools import compress
@@ -126,6 +126,7 @@ class Trigger:
     confidence: float
     generic: bool
     pos: str
+    needs_context: bool = False  # a term with common non-violent senses; see triggers.json
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,10 @@ def trigger_index() -> PhraseIndex[Trigger]:
             spec.get("generic", False),
             spec["pos"],
         )
+        ambiguous = replace(trig, needs_context=True)
+        needs_context = set(spec.get("needs_context", ()))
         for term in spec["terms"]:
-            # Verb forms take only و/ف (handled by clitic_variants' conjunction step when not article/prep).
-            index.add(term, trig, clitics=True)
+            index.add(term, ambiguous if term in needs_context else trig, clitics=True)
     return index
 
 
@@ -183,6 +185,15 @@ def casualty_index() -> PhraseIndex[tuple[str, frozenset[str]]]:
     for (kind, word), sides in sides_of.items():
         index.add(word, (kind, frozenset(sides)))
     return index
+
+
+@cache
+def word_or_prefix_set(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(whole words, prefixes) of a cues.json list whose entries ending in * are prefixes."""
+    entries = [fold(w) for w in cues()[key]]
+    return frozenset(w for w in entries if not w.endswith("*")), tuple(
+        w[:-1] for w in entries if w.endswith("*")
+    )
 
 
 @cache
