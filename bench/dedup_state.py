@@ -1,8 +1,9 @@
 """Dedup at scale: 1,000,000 single-report events through the dedup core, state size over time.
 
-Synthetic candidates (random event type, one of 2,000 places, actors, casualty figures) arrive in
-report-time order over a year, as from ~3 reports a minute; the script prints dedup throughput and
-the state size (open events, JSON bytes) at intervals. With the TTL sweep, state stays flat.
+Synthetic candidates (random event type, one of 2,000 places in 20 countries, actors, casualty
+figures) arrive in report-time order over a year, as from ~2 reports a minute; the script prints
+dedup throughput and the state size (open events, JSON bytes) at intervals. With the TTL sweep,
+state stays flat.
 
     .venv/bin/python bench/dedup_state.py [--items 1000000]
 """
@@ -23,6 +24,28 @@ TYPES = [
     ("protests", "peaceful_protest"),
     ("strategic_developments", "arrests"),
 ]
+COUNTRIES = [
+    "SY",
+    "IQ",
+    "YE",
+    "LY",
+    "EG",
+    "PS",
+    "LB",
+    "SO",
+    "SD",
+    "AF",
+    "TR",
+    "SA",
+    "JO",
+    "TN",
+    "DZ",
+    "MA",
+    "ML",
+    "NG",
+    "PK",
+    "IR",
+]
 ACTORS = ["SDF", "ISIS", "SYR-GOV", "HTS", "HOUTHI", "ISR-MIL", "HAMAS", "POLICE", "PMF", "TALIBAN"]
 
 
@@ -41,8 +64,10 @@ def candidate(n: int, when: datetime, rng: random.Random) -> dict:
         "location": {
             "id": f"geonames:{place}",
             "name": f"P{place}",
-            "country_code": "SY",
+            "country_code": COUNTRIES[place % len(COUNTRIES)],
             "precision": "place",
+            "lat": 30 + (place % 97) * 0.1,
+            "lon": 35 + (place // 97) * 0.1,
         },
         "date": when.date().isoformat(),
         "casualties": {

@@ -175,3 +175,30 @@ def test_semantic_similarity_ranks_a_paraphrase_above_unrelated_news() -> None:
     assert config_for(3, 14, "semantic").text_sim is semantic_similarity
     with pytest.raises(ValueError, match="unknown"):
         config_for(3, 14, "fuzzy")
+
+
+def test_slim_block_state_gives_the_same_events_as_whole_events() -> None:
+    """The worker keeps blocks slim and whole versions by id; the result must not change."""
+    from workers.dedup.core import slim
+
+    reports = [
+        cand("a1", "outlet-a", summary="اشتباكات عنيفة في الباغوز بين قسد وداعش"),
+        cand("b1", "outlet-b", summary="قسد تشتبك مع داعش في الباغوز"),
+        cand("c1", "outlet-c", sub="air_drone_strike", summary="غارة جوية على الباغوز", killed=None),
+        cand("a1", "outlet-a", summary="اشتباكات عنيفة في الباغوز بين قسد وداعش"),  # redelivered
+        cand("d1", "outlet-d", place="cur:hajin", killed=(7, 7), summary="قتلى في هجين"),
+    ]
+    whole_sink, whole_outcomes = run(copy.deepcopy(reports))
+    state: dict[str, list] = {}
+    events: dict[str, dict] = {}
+    kinds = []
+    for c in copy.deepcopy(reports):
+        out = apply(state.get(block_key(c), []), c, DedupConfig(), events)
+        state[block_key(c)] = out.state
+        kinds.append(out.kind)
+        if out.kind != "duplicate":
+            events[out.event["event_id"]] = out.event
+    assert kinds == [o.kind for o in whole_outcomes] == ["new", "merged", "new", "duplicate", "new"]
+    assert events == whole_sink
+    assert all(record == slim(events[record["event_id"]]) for block in state.values() for record in block)
+    assert all("evidence" not in record for block in state.values() for record in block)

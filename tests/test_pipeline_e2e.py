@@ -34,6 +34,9 @@ def start_processor(settings: Settings, log_path: Path) -> subprocess.Popen[byte
         "MARSAD_PARTITIONS": str(settings.partitions),
         "MARSAD_STATE_DIR": settings.state_dir,
         "MARSAD_METRICS_PORT": str(settings.metrics_port),
+        "MARSAD_DEDUP_WINDOW_DAYS": str(settings.dedup_window_days),
+        "MARSAD_DEDUP_TTL_DAYS": str(settings.dedup_ttl_days),
+        "MARSAD_DEDUP_TEXT_SIMILARITY": settings.dedup_text_similarity,
     }
     return subprocess.Popen(
         [sys.executable, "-m", "workers.cli", "process"],

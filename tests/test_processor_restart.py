@@ -17,13 +17,14 @@ from tests.helpers import kill_group, latest_by_key, read_topic
 from tests.test_pipeline_e2e import start_processor, stop
 from workers.broker.admin import ensure_topics
 from workers.contracts import encode
+from workers.dedup.core import config_for
 from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 from workers.process.handlers import LocalPipeline
 from workers.settings import Settings
 from workers.topics import topics_for
 
 pytestmark = pytest.mark.integration
-N_ITEMS = 80
+N_ITEMS = 300  # enough that a kill after the first 10 events lands mid-stream
 
 
 def corpus_items(n: int) -> list[dict]:
@@ -43,9 +44,14 @@ def signature(events: dict[str, dict]) -> set[tuple[str, str, frozenset[str]]]:
 
 
 def test_processor_killed_mid_stream_recovers_to_the_clean_result(settings: Settings, tmp_path: Path) -> None:
-    settings = settings.replace(partitions=1)
+    # 300 corpus articles span more than the TTL; the worker sweeps on a timer, the reference every
+    # 500 reports, so a TTL sweep could drop an event in one run and not the other. A long TTL keeps
+    # this test about recovery.
+    settings = settings.replace(partitions=1, dedup_ttl_days=3650)
     items = corpus_items(N_ITEMS)
-    reference = LocalPipeline()
+    reference = LocalPipeline(
+        config_for(settings.dedup_window_days, settings.dedup_ttl_days, settings.dedup_text_similarity)
+    )
     for item in items:
         reference.feed(encode(item))
     assert len(reference.sink) > 20

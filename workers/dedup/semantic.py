@@ -38,10 +38,10 @@ def embed(text: str) -> np.ndarray | None:
 
 
 def semantic_similarity(a: dict[str, Any], b: dict[str, Any]) -> float:
-    """Cosine similarity of the events' summaries (their trigger sentences), in [-1, 1]."""
-    from workers.dedup.core import lexical_similarity
+    """Cosine similarity of the events' stories (headline + reporting sentence), in [-1, 1]."""
+    from workers.dedup.core import lexical_similarity, story_text
 
-    ea, eb = embed(a.get("summary", "")), embed(b.get("summary", ""))
+    ea, eb = embed(story_text(a)), embed(story_text(b))
     if ea is None or eb is None:
         return lexical_similarity(a, b)
     return float(ea @ eb)

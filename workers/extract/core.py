@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections import Counter as Tally
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache, cached_property
 from itertools import compress, repeat
 from operator import and_
@@ -22,7 +22,15 @@ from typing import Any
 from workers.extract import lexicon
 from workers.extract.dates import DateMention, find_dates
 from workers.extract.fingerprint import simhash_words
-from workers.extract.gazetteer import LOCATIVE_CUES, Place, country_place, place_index, resolve
+from workers.extract.gazetteer import (
+    LOCATIVE_CUES,
+    NEAR_KM,
+    Place,
+    country_place,
+    distance_km,
+    place_index,
+    resolve,
+)
 from workers.extract.lexicon import Actor, Match, PhraseIndex, Trigger
 from workers.extract.numbers import Count, find_counts
 from workers.extract.text import Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
@@ -91,6 +99,19 @@ class Candidate:
     attribution: dict[str, Any] | None = None
     attempted: bool = False
     quantity: int | None = None
+
+
+def _utc(value: str | None) -> str | None:
+    """An ISO time in UTC with a Z, so report times compare as strings (dedup's TTL check)."""
+    if not value:
+        return value
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _published_date(item: dict[str, Any]) -> date | None:
@@ -386,7 +407,9 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         _Analysed(s, tokens[lo:hi], published, [found[k] for found in per_sentence])
         for k, (s, (lo, hi)) in enumerate(zip(sentences, spans, strict=True))
     ]
-    title_places = place_index().find(tokenize(item.get("title") or ""))
+    title_tokens = tokenize(item.get("title") or "")
+    title_places = place_index().find(title_tokens)
+    title_triggers = indexes[0].find(title_tokens)
 
     # Article context: which countries it talks about, its main place.
     countries: set[str] = set()
@@ -457,15 +480,86 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     if not candidates:
         return []
     fingerprint = simhash_words(tokens.words)
-    return [_to_event(group, item, fingerprint) for group in _group(candidates)]
+    events = [_to_event(group, item, fingerprint) for group in _group(candidates)]
+    lead = _mark_lead(
+        events, {m.entry.sub_event_type for m in title_triggers}, {m.entry.event_type for m in title_triggers}
+    )
+    _place_from_headline(lead, item, title_places, countries)
+    return events
+
+
+def _place_from_headline(
+    event: dict[str, Any], item: dict[str, Any], title_places: list[Match[list[Place]]], countries: set[str]
+) -> None:
+    """A lead event placed only by country (or not at all) takes the town its headline names:
+    «حصيلة جديدة لضحايا الهجوم الكيماوي في دوما» over a body that says only «سوريا»."""
+    loc = event["location"]
+    if loc and loc["precision"] != "country":
+        return
+    for m in title_places:
+        if _is_nisba(m):
+            continue
+        place = resolve(m.entry, countries)
+        if place.precision == "country" or (loc and place.country_code != loc["country_code"]):
+            continue
+        event["location"] = place.as_location()
+        title = item.get("title") or ""
+        event["evidence"].append(
+            _ev("location", item["item_id"], Sentence(0, len(title), title), m.start, m.end, 0.6)
+            | {"in_title": True}
+        )
+        return
+
+
+def _mark_lead(events: list[dict[str, Any]], title_subs: set[str], title_types: set[str]) -> dict[str, Any]:
+    """The article's own story: the event whose kind its headline names, else the first it reports
+    (events are in order of first mention). Others are background, follow-ups or context."""
+    lead = min(
+        range(len(events)),
+        key=lambda i: (
+            events[i]["sub_event_type"] not in title_subs,
+            events[i]["event_type"] not in title_types,
+            i,
+        ),
+    )
+    for i, event in enumerate(events):
+        event["lead"] = i == lead
+    return events[lead]
+
+
+_PRECISION = {"place": 3, "admin1": 2, "country": 1}
 
 
 def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
-    groups: dict[tuple[str, str], list[Candidate]] = {}
+    """One event per sub-type and area: mentions of one kind of event at the same place, at places
+    within NEAR_KM of each other («دوما» and «دمشق»), or at a place and only its country, are one
+    event located at the most precise of them."""
+    groups: list[list[Candidate]] = []
     for c in candidates:
-        key = (c.trigger.sub_event_type, c.place[0].id if c.place else "-")
-        groups.setdefault(key, []).append(c)
-    return list(groups.values())
+        for group in groups:
+            if group[0].trigger.sub_event_type == c.trigger.sub_event_type and _same_area(group[0], c):
+                group.append(c)
+                break
+        else:
+            groups.append([c])
+    for group in groups:  # the most precise place first: it becomes the event's location
+        group.sort(key=lambda c: -_PRECISION.get(c.place[0].precision, 0) if c.place else 0)
+    return groups
+
+
+def _same_area(a: Candidate, b: Candidate) -> bool:
+    if a.place is None or b.place is None:
+        return a.place is b.place
+    pa, pb = a.place[0], b.place[0]
+    if pa.id == pb.id:
+        return True
+    if pa.country_code != pb.country_code:
+        return False
+    if "country" in (pa.precision, pb.precision):
+        return True
+    if None in (pa.lat, pb.lat):
+        return False
+    return distance_km(pa.lat, pa.lon, pb.lat, pb.lon) <= NEAR_KM  # type: ignore[arg-type]
 
 
 def _ev(
@@ -532,9 +626,10 @@ def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) ->
         )
     confidence = max(c.trigger.confidence for c in group) * (0.6 + 0.2 * bool(location) + 0.2 * bool(actors))
     event_key = f"{item_id}|{first.trigger.sub_event_type}|{location['id'] if location else '-'}"
+    event_id = "ev-" + hashlib.sha1(event_key.encode()).hexdigest()[:16]
     event: dict[str, Any] = {
         "schema_version": 1,
-        "event_id": "ev-" + hashlib.sha1(event_key.encode()).hexdigest()[:16],
+        "event_id": event_id,
         "version": 1,
         "event_type": first.trigger.event_type,
         "sub_event_type": first.trigger.sub_event_type,
@@ -552,10 +647,11 @@ def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) ->
                 "published_at": item.get("published_at"),
                 "copy_of": None,
                 "fingerprint": fingerprint,
+                "report_id": event_id,
             }
         ],
-        "first_reported_at": item.get("published_at") or item.get("fetched_at"),
-        "last_reported_at": item.get("published_at") or item.get("fetched_at"),
+        "first_reported_at": _utc(item.get("published_at") or item.get("fetched_at")),
+        "last_reported_at": _utc(item.get("published_at") or item.get("fetched_at")),
         "evidence": evidence[:MAX_EVIDENCE],
         "confidence": round(min(confidence, 1.0), 3),
         "summary": first.sentence.text[:5000],

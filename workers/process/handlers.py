@@ -8,6 +8,7 @@ whole pipeline in memory with `LocalPipeline`.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -85,15 +86,22 @@ class CandidateResult:
 
 
 def handle_candidate(
-    raw: bytes | None, state: list[dict[str, Any]], cfg: DedupConfig, where: Delivery | None = None
+    raw: bytes | None,
+    state: list[dict[str, Any]],
+    cfg: DedupConfig,
+    where: Delivery | None = None,
+    events: Mapping[str, dict[str, Any]] | None = None,
 ) -> CandidateResult:
-    """candidates topic + the block's state -> new state and the event version to publish."""
+    """candidates topic + the block's state -> new state and the event version to publish.
+
+    With `events` (event id -> whole latest version) the block state is slim; see dedup.core.apply.
+    """
     where = where or Delivery()
     started = time.perf_counter()
     metrics.items_in.labels("dedup").inc()
     try:
         cand = decode(EVENT, raw, max_bytes=MAX_ITEM_BYTES)
-        outcome = apply(state, cand, cfg)
+        outcome = apply(state, cand, cfg, events)
         if outcome.kind != "duplicate":
             validate(EVENT, outcome.event)
     except ContractError as exc:
@@ -125,7 +133,8 @@ class LocalPipeline:
     def __init__(self, cfg: DedupConfig | None = None, retain: bool = True):
         self.cfg = cfg or DedupConfig()
         self.retain = retain
-        self.state: dict[str, list[dict[str, Any]]] = {}
+        self.state: dict[str, list[dict[str, Any]]] = {}  # block key -> slim open events
+        self.events: dict[str, dict[str, Any]] = {}  # event id -> whole latest version (open events)
         self.sink: dict[str, dict[str, Any]] = {}  # event_id -> latest version (a compacted topic)
         self.versions: list[dict[str, Any]] = []  # every version emitted, in order
         self.dead_letters: list[dict[str, Any]] = []
@@ -138,12 +147,16 @@ class LocalPipeline:
         if result.dead_letter:
             self.dead_letters.append(result.dead_letter)
         for key, cand in result.candidates:
-            res = handle_candidate(encode(cand), self.state.get(key, []), self.cfg)
+            res = handle_candidate(encode(cand), self.state.get(key, []), self.cfg, events=self.events)
             if res.dead_letter:
                 self.dead_letters.append(res.dead_letter)
                 continue
             assert res.outcome is not None
             self.state[key] = res.outcome.state
+            for event_id in res.outcome.expired:
+                self.events.pop(event_id, None)
+            if res.outcome.kind != "duplicate":
+                self.events[res.outcome.event["event_id"]] = res.outcome.event
             reported = reported_at(cand)
             if reported and (self.watermark is None or reported > self.watermark):
                 self.watermark = reported
@@ -155,4 +168,4 @@ class LocalPipeline:
         self._since_sweep += 1
         if self._since_sweep >= self.SWEEP_EVERY and self.watermark is not None:
             self._since_sweep = 0
-            sweep(self.state, self.watermark, self.cfg)
+            sweep(self.state, self.watermark, self.cfg, on_drop=lambda i: self.events.pop(i, None))
