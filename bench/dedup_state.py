@@ -101,7 +101,8 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(7)
     cfg = DedupConfig(ttl_days=14)
-    state: dict[str, list[dict]] = {}
+    state: dict[str, list[dict]] = {}  # block key -> slim open events, as in the worker's table
+    events: dict[str, dict] = {}  # event id -> whole latest version (the worker's second table)
     start = datetime(2018, 1, 1, tzinfo=UTC)
     step = timedelta(days=365) / args.items
     merged = new = 0
@@ -111,14 +112,18 @@ def main() -> None:
         when = start + step * n
         cand = candidate(n, when, rng)
         key = block_key(cand)
-        out = apply(state.get(key, []), cand, cfg)
+        out = apply(state.get(key, []), cand, cfg, events)
         state[key] = out.state
+        for event_id in out.expired:
+            events.pop(event_id, None)
+        if out.kind != "duplicate":
+            events[out.event["event_id"]] = out.event
         new += out.kind == "new"
         merged += out.kind == "merged"
         if n % 20_000 == 0:
-            sweep(state, when, cfg)
+            sweep(state, when, cfg, on_drop=lambda i: events.pop(i, None))
         if n % (args.items // 10) == 0:
-            size = sum(len(json.dumps(v)) for v in state.values()) / 1e6
+            size = (sum(len(json.dumps(v)) for v in state.values()) + len(json.dumps(events))) / 1e6
             rate = n / (time.process_time() - t0)
             print(
                 f"{n:>9,} {when.date().isoformat():>11} {sum(map(len, state.values())):>11,} {size:>15.1f} "

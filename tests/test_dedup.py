@@ -107,6 +107,19 @@ def test_different_events_in_the_same_town_stay_apart() -> None:
     assert len(sink) == 4
 
 
+def test_the_town_wins_over_the_country_in_either_arrival_order() -> None:
+    # Two workers may deliver one block's reports in another order than one worker does.
+    town = cand("a1", "outlet-a", fingerprint="0000000000000000")
+    country = cand("b1", "outlet-b", fingerprint="ffffffffffffffff", reported="2019-03-11T09:00:00Z")
+    country["location"] = {"id": "country:SY", "name": "Syria", "country_code": "SY", "precision": "country"}
+    for order in ([town, country], [country, town]):
+        sink, outcomes = run(order)
+        assert [o.kind for o in outcomes] == ["new", "merged"]
+        (event,) = sink.values()
+        assert event["location"]["id"] == "cur:baghouz"
+    assert "location: Syria -> cur:baghouz" in event["changes"]
+
+
 def test_two_events_of_one_article_are_never_merged() -> None:
     strike = cand("a1", "outlet-a", sub="air_drone_strike")
     bomb = cand("a1", "outlet-a", sub="suicide_bomb")

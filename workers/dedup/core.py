@@ -9,6 +9,8 @@ was born with; each merge emits a new version with what changed.
 
 from __future__ import annotations
 
+import heapq
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -64,10 +66,26 @@ def reported_at(event: dict[str, Any]) -> datetime | None:
         return None
 
 
-@lru_cache(maxsize=20_000)
-def _shingles(text: str, n: int = 4) -> frozenset[str]:
+SKETCH_SIZE = 64
+
+
+@lru_cache(maxsize=4096)  # recent candidates' texts; open events keep their sketch in the state
+def sketch(text: str, n: int = 4) -> tuple[int, ...]:
+    """Bottom-k sketch of the text's character 4-grams: the SKETCH_SIZE smallest CRC32 values.
+    Two sketches estimate the 4-gram Jaccard overlap; an open event keeps its sketch in the block
+    state, so a busy block is not re-shingled for every report."""
     t = "".join(fold(text).split())
-    return frozenset(t[i : i + n] for i in range(max(1, len(t) - n + 1)))
+    grams = {t[i : i + n] for i in range(max(1, len(t) - n + 1))}
+    return tuple(heapq.nsmallest(SKETCH_SIZE, {zlib.crc32(g.encode()) for g in grams}))
+
+
+def sketch_similarity(a: tuple[int, ...] | list[int], b: tuple[int, ...] | list[int]) -> float:
+    if not a or not b:
+        return 0.0
+    sa, sb = set(a), set(b)
+    union = heapq.nsmallest(SKETCH_SIZE, sa | sb)
+    both = sa & sb
+    return sum(1 for x in union if x in both) / len(union)
 
 
 def story_text(event: dict[str, Any]) -> str:
@@ -77,9 +95,11 @@ def story_text(event: dict[str, Any]) -> str:
 
 
 def lexical_similarity(a: dict[str, Any], b: dict[str, Any]) -> float:
-    """Jaccard overlap of character 4-grams of the two stories (headline + reporting sentence)."""
-    sa, sb = _shingles(story_text(a)), _shingles(story_text(b))
-    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+    """Jaccard overlap of character 4-grams of the two stories (headline + reporting sentence),
+    estimated from their sketches."""
+    return sketch_similarity(
+        a.get("sketch") or sketch(story_text(a)), b.get("sketch") or sketch(story_text(b))
+    )
 
 
 def _figures(event: dict[str, Any]) -> dict[str, tuple[int, int | None]]:
@@ -188,6 +208,20 @@ def _fmt_count(c: dict[str, Any] | None) -> str:
     return f"{c['min']}-{c['max'] if c['max'] is not None else ''}"
 
 
+_PLACE_RANK = {"place": 3, "admin1": 2, "country": 1}
+
+
+def _finer_place(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The more precise of two places of one event (a town over its province over its country);
+    between two towns, the smaller id: an arbitrary but fixed choice, the same in any arrival order."""
+    if not a or not b:
+        return a or b
+    rank_a, rank_b = _PLACE_RANK.get(a.get("precision", ""), 0), _PLACE_RANK.get(b.get("precision", ""), 0)
+    if rank_a != rank_b:
+        return a if rank_a > rank_b else b
+    return a if a["id"] <= b["id"] else b
+
+
 def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
     """A new version of `event` that includes the report in `cand` (same id, version + 1)."""
     merged = {**event, "version": event["version"] + 1}
@@ -217,9 +251,12 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
         ).get("max"):
             changes.append(f"{kind}: {_fmt_count(before)} -> {_fmt_count(after)}")
     merged["casualties"] = casualties
-    if not event.get("location") and cand.get("location"):
-        merged["location"] = cand["location"]
-        changes.append("location set")
+    # Reports of one block can arrive in either order (they come from different input partitions):
+    # the finer place wins whichever came first. (The summary and sub-type stay the first report's.)
+    place = _finer_place(event.get("location"), cand.get("location"))
+    if place is not event.get("location"):
+        merged["location"] = place
+        changes.append(f"location: {(event.get('location') or {}).get('name', '-')} -> {place['name']}")
     if not event.get("date") and cand.get("date"):
         merged["date"] = cand["date"]
         changes.append("date set")
@@ -271,6 +308,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "casualties": {k: v and {"min": v["min"], "max": v["max"]} for k, v in event["casualties"].items()},
         "lead": bool(event.get("lead")),
         "summary": event.get("summary", "")[:SLIM_SUMMARY],
+        "sketch": list(sketch(story_text(event))),
         "sources": [
             {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title") if k in s}
             for s in event["sources"]
@@ -285,13 +323,9 @@ def _expired(event: dict[str, Any], now: datetime | None, cfg: DedupConfig) -> b
 
 def _older_than(event: dict[str, Any], cutoff: str, now: datetime, cfg: DedupConfig) -> bool:
     last = event.get("last_reported_at")
-    if isinstance(last, str) and last.endswith("Z") and len(last) == len(cutoff):
-        return last < cutoff  # both UTC, same shape: string order is time order
+    if isinstance(last, str) and last.endswith("Z") and len(last) >= 20 and last[10] == "T":
+        return last[:19] < cutoff[:19]  # both UTC: string order is time order (to the second)
     return _expired(event, now, cfg)
-
-
-def _day_text(event: dict[str, Any]) -> str:
-    return event.get("date") or (event.get("first_reported_at") or "")[:10]
 
 
 def _has_report(event: dict[str, Any], cand: dict[str, Any]) -> bool:
@@ -313,7 +347,11 @@ def _within_window(state: list[dict[str, Any]], cand: dict[str, Any], cfg: Dedup
         return list(range(len(state)))
     lo = (day - timedelta(days=cfg.window_days)).isoformat()
     hi = (day + timedelta(days=cfg.window_days)).isoformat()
-    return [i for i, e in enumerate(state) if not (d := _day_text(e)) or lo <= d[:10] <= hi]
+    return [
+        i
+        for i, e in enumerate(state)
+        if not (d := e.get("date") or (e.get("first_reported_at") or "")[:10]) or lo <= d[:10] <= hi
+    ]
 
 
 def apply(
@@ -334,11 +372,14 @@ def apply(
     if now is not None:
         cutoff = (now - timedelta(days=cfg.ttl_days)).astimezone(UTC).isoformat(timespec="seconds")
         cutoff = cutoff.replace("+00:00", "Z")
-        kept = [e for e in state if not _older_than(e, cutoff, now, cfg)]
-        if len(kept) != len(state):
-            ids = {e["event_id"] for e in kept}
-            expired = tuple(e["event_id"] for e in state if e["event_id"] not in ids)
-        state = kept
+        # Events are appended as they open, so the oldest lead the list: drop expired ones from the
+        # front (O(expired), not O(block)); sweep() clears the rest periodically.
+        first = 0
+        while first < len(state) and _older_than(state[first], cutoff, now, cfg):
+            first += 1
+        if first:
+            expired = tuple(e["event_id"] for e in state[:first])
+            state = state[first:]
     keep = slim if events is not None else (lambda e: e)
     # A block (event type x country) may hold thousands of open events; only those dated within the
     # window can match (or hold an earlier delivery of this report), found by comparing ISO strings.
