@@ -120,6 +120,16 @@ def test_the_town_wins_over_the_country_in_either_arrival_order() -> None:
     assert "location: Syria -> cur:baghouz" in event["changes"]
 
 
+def test_a_gas_attack_is_not_merged_with_shelling_of_the_same_town() -> None:
+    shelling = cand("a1", "outlet-a", sub="shelling_artillery_missile_attack", summary="قصف على الباغوز")
+    gas = cand("b1", "outlet-b", sub="chemical_weapon", summary="قصف كيماوي على الباغوز")
+    sink, _ = run(
+        [shelling, gas, cand("c1", "outlet-c", sub="chemical_weapon", summary="هجوم كيماوي في الباغوز")]
+    )
+    assert sorted(len(e["sources"]) for e in sink.values()) == [1, 2]
+    assert {e["sub_event_type"] for e in sink.values() if len(e["sources"]) == 2} == {"chemical_weapon"}
+
+
 def test_two_events_of_one_article_are_never_merged() -> None:
     strike = cand("a1", "outlet-a", sub="air_drone_strike")
     bomb = cand("a1", "outlet-a", sub="suicide_bomb")

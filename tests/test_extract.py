@@ -173,6 +173,30 @@ def test_ambiguous_trigger_needs_a_conflict_context() -> None:
     )
 
 
+def test_a_release_is_not_an_abduction() -> None:
+    # «رهائن» / «المختطفين» with a release in the same clause report the end of an abduction
+    assert extract(item("أفرجت الجماعة المسلحة عن عشرة رهائن بموجب الاتفاق.")) == []
+    assert extract(item("طالب الأهالي بإطلاق سراح المختطفين.")) == []
+    # a kidnapping, and one by a group whose name holds «تحرير», still is one
+    one(extract(item("احتجز مسلحون خمسة رهائن في مصرف بالمدينة.")), "abduction_forced_disappearance")
+    event = one(
+        extract(item("اختطفت هيئة تحرير الشام ثلاثة صحفيين في إدلب.")), "abduction_forced_disappearance"
+    )
+    assert [a["id"] for a in event["actors"]] == ["HTS"]
+
+
+def test_suffocation_cases_after_shelling_are_a_chemical_attack_but_tear_gas_is_not() -> None:
+    one(extract(item("سجلت حالات اختناق بين المدنيين إثر قصف لقوات النظام على المدينة.")), "chemical_weapon")
+    events = extract(item("أطلقت الشرطة الغاز المسيل للدموع على المتظاهرين وسجلت حالات اختناق."))
+    assert "chemical_weapon" not in {e["sub_event_type"] for e in events}
+
+
+def test_security_council_is_not_the_police() -> None:
+    events = extract(item("قتل عشرة مدنيين في غارة جوية على القرية رغم هدنة مجلس الأمن."))
+    assert all(a["id"] != "POLICE" for e in events for a in e["actors"])
+    one(events, "air_drone_strike")
+
+
 def test_dateline_is_not_the_event_place() -> None:
     # the bureau's city and country say where the story was filed, not where the strike was
     event = one(extract(item("لندن، بريطانيا (CNN) -- قتل خمسة أشخاص في غارة جوية.")), "air_drone_strike")

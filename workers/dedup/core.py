@@ -34,6 +34,7 @@ def block_key(event: dict[str, Any]) -> str:
     return f"{event['event_type']}|{country}"
 
 
+CHEMICAL = "chemical_weapon"
 AREA_KM = 60  # farther apart than this, two places are two events
 
 
@@ -168,6 +169,8 @@ def match_score(event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, t
     if place is None:
         return 0.0  # same country, different towns
     same_sub = event["sub_event_type"] == cand["sub_event_type"]
+    if not same_sub and CHEMICAL in (event["sub_event_type"], cand["sub_event_type"]):
+        return 0.0  # a gas attack is its own event, even beside that day's shelling of the same town
     if same_sub and _is_copy_of_any(event, cand):
         return 1.0  # the same wire copy
     date_score = 1.0 if not (d1 and d2) else 1.0 - abs((d1 - d2).days) / (cfg.window_days + 1)

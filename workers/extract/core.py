@@ -184,6 +184,9 @@ class _Analysed:
         """`found`: the sentence's trigger, actor, place and casualty-cue matches, in that order."""
         self.sentence, self.tokens, self._published = sentence, tokens, published
         triggers = [m for m in found[0] if not (m.entry.pos == "v" and (m.had_article or m.had_prep))]
+        if any(m.entry.undone_by for m in triggers):
+            in_names = {i for m in found[1] for i in range(m.start_token, m.end_token)}  # «هيئة تحرير الشام»
+            triggers = [m for m in triggers if not (m.entry.undone_by and self._undone(m, in_names))]
         if any(m.entry.needs_context for m in triggers) and not _conflict_context(tokens, triggers, found):
             triggers = [m for m in triggers if not m.entry.needs_context]
         specific_types = {m.entry.event_type for m in triggers if not m.entry.generic}
@@ -210,6 +213,17 @@ class _Analysed:
                 # «دعت أنقرة»: the capital stands for its country
                 m = replace(m, entry=[country_place(m.entry[0].country_code)])
             self.places.append(m)
+
+    def _undone(self, m: Match[Trigger], skip: set[int]) -> bool:
+        """Does the trigger's clause say the event ended («أفرجت عن الرهائن»: a release, not a kidnapping)?"""
+        words = lexicon.word_set(m.entry.undone_by or "")
+        clause = self.clauses[m.start_token]
+        return any(
+            stem in words
+            for i, w in enumerate(self.tokens.words)
+            if self.clauses[i] == clause and i not in skip
+            for stem, _, _ in clitic_variants(w)
+        )
 
     @cached_property
     def dates(self) -> list[DateMention]:
@@ -272,6 +286,14 @@ def _needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
     if m.start_token >= 2 and prev.startswith("ال") and prev.endswith(("يه", "ي")):
         prev = words[m.start_token - 2]  # past an adjective: «العاصمة الزيمبابوية هراري»
     return not (m.had_prep or prev in LOCATIVE_CUES or (prev in _TARGET_CUES and m.entry[0].capital))
+
+
+def _country_as_actor(m: Match[list[Place]], tokens: Tokens) -> bool:
+    """A country named with no locative cue is a party, not where it happened («اتفاق توسطت فيه روسيا»)."""
+    if m.entry[0].precision != "country" or m.had_prep:
+        return False
+    prev = tokens.words[m.start_token - 1] if m.start_token else ""
+    return prev not in LOCATIVE_CUES and prev not in _TARGET_CUES
 
 
 def _is_nisba(m: Match[list[Place]]) -> bool:
@@ -452,6 +474,8 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
                 if role:
                     cand.actors.setdefault(m.entry.id, (m.entry, role, m))
             specific = [m for m in a.places if not _is_nisba(m)]
+            # a country named as a party («اتفاق توسطت فيه روسيا») yields to a place the sentence names
+            specific = [m for m in specific if not _country_as_actor(m, a.tokens)] or specific
             if specific:
                 best = max(
                     specific,

@@ -127,6 +127,7 @@ class Trigger:
     generic: bool
     pos: str
     needs_context: bool = False  # a term with common non-violent senses; see triggers.json
+    undone_by: str | None = None  # a cues.json word list that cancels it in its clause (a release)
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
             spec["confidence"],
             spec.get("generic", False),
             spec["pos"],
+            undone_by=spec.get("undone_by"),
         )
         ambiguous = replace(trig, needs_context=True)
         needs_context = set(spec.get("needs_context", ()))
