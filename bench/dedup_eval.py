@@ -119,11 +119,12 @@ def pair_scores(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, floa
     return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def evaluate_clusters(cfg: DedupConfig) -> str:
-    """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json): the event an article leads
-    with (the one its headline names, else its first) is its predicted cluster."""
-    gold = {d: c for c, docs in json.loads(CLUSTERS.read_text())["clusters"].items() for d in docs}
-    arts = [a for a in corpus_articles(("middleEast",)) if a["docno"] in gold]
+def evaluate_clusters(cfg: DedupConfig, labelled_set: str = "clusters") -> str:
+    """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json: `clusters`, the development
+    set, or `held_out`): the event an article leads with (the one its headline names, else its
+    first) is its predicted cluster."""
+    gold = {d: c for c, docs in json.loads(CLUSTERS.read_text())[labelled_set].items() for d in docs}
+    arts = [a for a in corpus_articles(("middleEast", "internationalNews")) if a["docno"] in gold]
     arts.sort(key=lambda a: parsedate_to_datetime(a["time"]))
     state: dict[str, list[dict[str, Any]]] = {}
     pred: dict[str, str] = {}
@@ -155,10 +156,14 @@ def main() -> None:
     for name in ("lexical", "semantic"):
         print(f"{name:>8}: {evaluate(rows, config_for(3, 14, name))}")
     if CORPUS.exists():
-        print("hand-labelled multi-outlet event clusters (eval/dedup_clusters.json), article lead events:")
-        for window in (3, 1):
-            for name in ("lexical", "semantic"):
-                print(f"  window {window} d, {name:>8}: {evaluate_clusters(config_for(window, 14, name))}")
+        for labelled_set in ("clusters", "held_out"):
+            print(
+                f"hand-labelled multi-outlet event clusters (eval/dedup_clusters.json {labelled_set}), lead events:"
+            )
+            for window in (3, 1):
+                for name in ("lexical", "semantic"):
+                    scores = evaluate_clusters(config_for(window, 14, name), labelled_set)
+                    print(f"  window {window} d, {name:>8}: {scores}")
 
 
 if __name__ == "__main__":

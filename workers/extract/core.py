@@ -289,7 +289,7 @@ def _needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
 
 
 def _country_as_actor(m: Match[list[Place]], tokens: Tokens) -> bool:
-    """A country named with no locative cue is a party, not where it happened («اتفاق توسطت فيه روسيا»)."""
+    """A country named with no locative cue is a party, not where it happened («اتفاق رعته روسيا»)."""
     if m.entry[0].precision != "country" or m.had_prep:
         return False
     prev = tokens.words[m.start_token - 1] if m.start_token else ""
@@ -474,7 +474,7 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
                 if role:
                     cand.actors.setdefault(m.entry.id, (m.entry, role, m))
             specific = [m for m in a.places if not _is_nisba(m)]
-            # a country named as a party («اتفاق توسطت فيه روسيا») yields to a place the sentence names
+            # a country named as a party («اتفاق رعته روسيا») yields to a place the sentence names
             specific = [m for m in specific if not _country_as_actor(m, a.tokens)] or specific
             if specific:
                 best = max(
