@@ -191,6 +191,27 @@ def test_suffocation_cases_after_shelling_are_a_chemical_attack_but_tear_gas_is_
     assert "chemical_weapon" not in {e["sub_event_type"] for e in events}
 
 
+def test_an_intercepted_missile_falls_where_it_was_aimed_not_where_it_came_from() -> None:
+    # «صاروخا»: the accusative spelling; «من اليمن»: the launch site, not the event's place
+    text = "اعترضت الدفاعات الجوية صاروخا أطلقه الحوثيون من اليمن على مدينة نجران."
+    event = one(extract(item(text)), "shelling_artillery_missile_attack")
+    assert event["location"]["country_code"] == "SA"
+    assert [a["id"] for a in event["actors"]] == ["HOUTHI"]
+    text = "أطلقت الفصائل صاروخا من غزة باتجاه إسرائيل."
+    event = one(extract(item(text)), "shelling_artillery_missile_attack")
+    assert event["location"]["id"] == "country:IL"
+
+
+def test_big_cities_whose_names_are_also_stop_words_are_found() -> None:
+    # «رياض» is a first name on the stop list; «الرياض» is the Saudi capital
+    event = one(
+        extract(item("اعترضت الدفاعات الجوية صاروخا في سماء الرياض.")), "shelling_artillery_missile_attack"
+    )
+    assert event["location"]["name"] == "Riyadh"
+    event = one(extract(item("قتل شخصان في انفجار عبوة ناسفة في جدة.")), "remote_explosive_landmine_ied")
+    assert event["location"]["name"] == "Jeddah"
+
+
 def test_security_council_is_not_the_police() -> None:
     events = extract(item("قتل عشرة مدنيين في غارة جوية على القرية رغم هدنة مجلس الأمن."))
     assert all(a["id"] != "POLICE" for e in events for a in e["actors"])

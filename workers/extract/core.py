@@ -296,6 +296,10 @@ def _country_as_actor(m: Match[list[Place]], tokens: Tokens) -> bool:
     return prev not in LOCATIVE_CUES and prev not in _TARGET_CUES
 
 
+def _launch_site(m: Match[list[Place]], tokens: Tokens) -> bool:
+    return m.start_token > 0 and tokens.words[m.start_token - 1] == "من"
+
+
 def _is_nisba(m: Match[list[Place]]) -> bool:
     place = m.entry[0]
     return place.nisba or (
@@ -474,12 +478,15 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
                 if role:
                     cand.actors.setdefault(m.entry.id, (m.entry, role, m))
             specific = [m for m in a.places if not _is_nisba(m)]
-            # a country named as a party («اتفاق رعته روسيا») yields to a place the sentence names
-            specific = [m for m in specific if not _country_as_actor(m, a.tokens)] or specific
+            remote = trig.entry.event_type == "explosions_remote_violence"
             if specific:
                 best = max(
                     specific,
                     key=lambda m: (
+                        # where a missile or shell came from is not where it fell («من اليمن على نجران»)
+                        not (remote and _launch_site(m, a.tokens)),
+                        # a country named as a party («اتفاق رعته روسيا») yields to a place named
+                        not _country_as_actor(m, a.tokens),
                         {"place": 3, "admin1": 2, "country": 1}[resolve(m.entry, countries).precision],
                         -abs(m.start_token - trig.start_token),
                     ),
