@@ -130,6 +130,20 @@ def test_a_gas_attack_is_not_merged_with_shelling_of_the_same_town() -> None:
     assert {e["sub_event_type"] for e in sink.values() if len(e["sources"]) == 2} == {"chemical_weapon"}
 
 
+def test_the_attacker_in_one_report_and_the_attacked_in_another_can_be_one_event() -> None:
+    def sides(item_id: str, source: str, **roles: str) -> dict:
+        c = cand(item_id, source, sub="air_drone_strike", actors=())
+        c["actors"] = [{"id": a, "name": a, "role": r} for a, r in roles.items()]
+        return c
+
+    # Israel struck; Syria's army says it was struck: no contradiction
+    sink, _ = run([sides("a1", "outlet-a", ISR="actor"), sides("b1", "outlet-b", SYR="target")])
+    assert len(sink) == 1
+    # two different air forces striking the same town the same day: two strikes
+    sink, _ = run([sides("a1", "outlet-a", RUS="actor"), sides("b1", "outlet-b", SYR="actor")])
+    assert len(sink) == 2
+
+
 def test_two_events_of_one_article_are_never_merged() -> None:
     strike = cand("a1", "outlet-a", sub="air_drone_strike")
     bomb = cand("a1", "outlet-a", sub="suicide_bomb")

@@ -145,6 +145,12 @@ def _is_copy_of_any(event: dict[str, Any], cand: dict[str, Any]) -> bool:
     return any(is_copy(s.get("fingerprint"), fingerprint) for s in event["sources"])
 
 
+def _attackers(event: dict[str, Any]) -> set[str]:
+    """Actors the report names as carrying the event out (role `actor`; `unknown` counts too, as
+    the report did not say they were only the target)."""
+    return {a["id"] for a in event["actors"] if a.get("role", "actor") != "target"}
+
+
 def match_score(event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, text_sim: Similarity) -> float:
     """0 when the two cannot be the same event; else the evidence that they are, in [0, 1].
 
@@ -161,8 +167,10 @@ def match_score(event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, t
         return 0.0
     ea = {a["id"] for a in event["actors"]}
     ca = {a["id"] for a in cand["actors"]}
-    if ea and ca and not ea & ca:
-        return 0.0  # different belligerents: a different clash in the same place
+    if _attackers(event) and _attackers(cand) and not ea & ca:
+        # different attackers: a different attack in the same place. (One report may name only the
+        # attacker and another only the side attacked: that is no contradiction.)
+        return 0.0
     if _casualties_agree(event, cand) < 0.5:
         return 0.0
     place = place_agreement(event.get("location"), cand.get("location"))
@@ -307,7 +315,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "location": {k: loc.get(k) for k in ("id", "lat", "lon", "precision", "country_code")}
         if loc
         else None,
-        "actors": [{"id": a["id"]} for a in event["actors"]],
+        "actors": [{"id": a["id"], "role": a.get("role", "unknown")} for a in event["actors"]],
         "casualties": {k: v and {"min": v["min"], "max": v["max"]} for k, v in event["casualties"].items()},
         "lead": bool(event.get("lead")),
         "summary": event.get("summary", "")[:SLIM_SUMMARY],

@@ -28,7 +28,12 @@ _ARABIC_INDIC = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")} |
 }
 
 
+# Persian letters that Arabic writes with its own: keheh, Farsi yeh (GeoNames spells «کابول» so).
+_PERSIAN = {"\u06a9": "\u0643", "\u06cc": "\u064a"}
+
+
 def _fold_char(ch: str) -> str:
+    ch = _PERSIAN.get(ch, ch)
     if ord(ch) in _ARABIC_INDIC:
         return _ARABIC_INDIC[ord(ch)]
     if ch == "\u0640":  # tatweel
