@@ -121,8 +121,8 @@ def pair_scores(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, floa
 
 def evaluate_clusters(cfg: DedupConfig, labelled_set: str = "clusters") -> str:
     """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json: `clusters`, the development
-    set, or `held_out`, `held_out_2`, `held_out_3`): the event an article leads with (the one its headline names, else its
-    first) is its predicted cluster."""
+    set, or `held_out`, `held_out_2`, `held_out_3`): the event an article leads with (the one its
+    headline names, else its first) is its predicted cluster."""
     gold = {d: c for c, docs in json.loads(CLUSTERS.read_text())[labelled_set].items() for d in docs}
     arts = [a for a in corpus_articles(("middleEast", "internationalNews")) if a["docno"] in gold]
     arts.sort(key=lambda a: parsedate_to_datetime(a["time"]))

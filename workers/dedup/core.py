@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from workers.extract.fingerprint import is_copy
-from workers.extract.gazetteer import NEAR_KM, distance_km
+from workers.extract.gazetteer import NEAR_KM, PRECISION_RANK, distance_km
 from workers.extract.text import fold
 
 MAX_SOURCES = 200
@@ -48,8 +48,13 @@ def place_agreement(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float
     return 1.0 if km <= NEAR_KM else 0.6 if km <= AREA_KM else None
 
 
+def _day_text(event: dict[str, Any]) -> str:
+    """The event's day as ISO text: its date, else the day it was first reported."""
+    return event.get("date") or (event.get("first_reported_at") or "")[:10]
+
+
 def _day(event: dict[str, Any]) -> date | None:
-    value = event.get("date") or (event.get("first_reported_at") or "")[:10]
+    value = _day_text(event)
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
@@ -219,15 +224,15 @@ def _fmt_count(c: dict[str, Any] | None) -> str:
     return f"{c['min']}-{c['max'] if c['max'] is not None else ''}"
 
 
-_PLACE_RANK = {"place": 3, "admin1": 2, "country": 1}
-
-
 def _finer_place(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
     """The more precise of two places of one event (a town over its province over its country);
     between two towns, the smaller id: an arbitrary but fixed choice, the same in any arrival order."""
     if not a or not b:
         return a or b
-    rank_a, rank_b = _PLACE_RANK.get(a.get("precision", ""), 0), _PLACE_RANK.get(b.get("precision", ""), 0)
+    rank_a, rank_b = (
+        PRECISION_RANK.get(a.get("precision", ""), 0),
+        PRECISION_RANK.get(b.get("precision", ""), 0),
+    )
     if rank_a != rank_b:
         return a if rank_a > rank_b else b
     return a if a["id"] <= b["id"] else b
@@ -358,11 +363,7 @@ def _within_window(state: list[dict[str, Any]], cand: dict[str, Any], cfg: Dedup
         return list(range(len(state)))
     lo = (day - timedelta(days=cfg.window_days)).isoformat()
     hi = (day + timedelta(days=cfg.window_days)).isoformat()
-    return [
-        i
-        for i, e in enumerate(state)
-        if not (d := e.get("date") or (e.get("first_reported_at") or "")[:10]) or lo <= d[:10] <= hi
-    ]
+    return [i for i, e in enumerate(state) if not (d := _day_text(e)) or lo <= d[:10] <= hi]
 
 
 def apply(

@@ -25,6 +25,7 @@ from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import (
     LOCATIVE_CUES,
     NEAR_KM,
+    PRECISION_RANK,
     Place,
     country_place,
     distance_km,
@@ -281,10 +282,9 @@ def _needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
     """A small town's name, or a capital's (metonymy: «دعت أنقرة»), with no locative cue before it."""
     if not any(p.needs_cue for p in m.entry) and not m.entry[0].capital:
         return False
-    words = tokens.words
-    prev = words[m.start_token - 1] if m.start_token else ""
+    prev = _word_before(m, tokens)
     if m.start_token >= 2 and prev.startswith("ال") and prev.endswith(("يه", "ي")):
-        prev = words[m.start_token - 2]  # past an adjective: «العاصمة الزيمبابوية هراري»
+        prev = tokens.words[m.start_token - 2]  # past an adjective: «العاصمة الزيمبابوية هراري»
     return not (m.had_prep or prev in LOCATIVE_CUES or (prev in _TARGET_CUES and m.entry[0].capital))
 
 
@@ -292,12 +292,16 @@ def _country_as_actor(m: Match[list[Place]], tokens: Tokens) -> bool:
     """A country named with no locative cue is a party, not where it happened («اتفاق رعته روسيا»)."""
     if m.entry[0].precision != "country" or m.had_prep:
         return False
-    prev = tokens.words[m.start_token - 1] if m.start_token else ""
+    prev = _word_before(m, tokens)
     return prev not in LOCATIVE_CUES and prev not in _TARGET_CUES
 
 
 def _launch_site(m: Match[list[Place]], tokens: Tokens) -> bool:
-    return m.start_token > 0 and tokens.words[m.start_token - 1] == "من"
+    return _word_before(m, tokens) == "من"
+
+
+def _word_before(m: Match[Any], tokens: Tokens) -> str:
+    return tokens.words[m.start_token - 1] if m.start_token else ""
 
 
 def _is_nisba(m: Match[list[Place]]) -> bool:
@@ -455,8 +459,7 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
             if _is_nisba(m):
                 continue
             place = resolve(m.entry, countries)
-            weight = 3 if place.precision == "place" else 2 if place.precision == "admin1" else 1
-            place_tally[place.id] += weight
+            place_tally[place.id] += PRECISION_RANK[place.precision]
             place_by_id.setdefault(place.id, (place, m, a.sentence))
     main_place = place_by_id[place_tally.most_common(1)[0][0]] if place_tally else None
     lead_date = next((d for a in analysed for d in a.dates if d.precision == "day"), None)
@@ -487,7 +490,7 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
                         not (remote and _launch_site(m, a.tokens)),
                         # a country named as a party («اتفاق رعته روسيا») yields to a place named
                         not _country_as_actor(m, a.tokens),
-                        {"place": 3, "admin1": 2, "country": 1}[resolve(m.entry, countries).precision],
+                        PRECISION_RANK[resolve(m.entry, countries).precision],
                         -abs(m.start_token - trig.start_token),
                     ),
                 )
@@ -558,9 +561,6 @@ def _mark_lead(events: list[dict[str, Any]], title_subs: set[str], title_types: 
     return events[lead]
 
 
-_PRECISION = {"place": 3, "admin1": 2, "country": 1}
-
-
 def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
     """One event per sub-type and area: mentions of one kind of event at the same place, at places
     within NEAR_KM of each other («دوما» and «دمشق»), or at a place and only its country, are one
@@ -574,7 +574,7 @@ def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
         else:
             groups.append([c])
     for group in groups:  # the most precise place first: it becomes the event's location
-        group.sort(key=lambda c: -_PRECISION.get(c.place[0].precision, 0) if c.place else 0)
+        group.sort(key=lambda c: -PRECISION_RANK.get(c.place[0].precision, 0) if c.place else 0)
     return groups
 
 

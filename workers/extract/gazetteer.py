@@ -91,6 +91,9 @@ LOCATIVE_CUES = frozenset(
 )
 
 
+PRECISION_RANK = {"place": 3, "admin1": 2, "country": 1}  # a town says more than its province or country
+
+
 @dataclass(frozen=True)
 class Place:
     id: str
