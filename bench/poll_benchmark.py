@@ -74,9 +74,10 @@ def main() -> None:
                     f"{label}: {len(reports)} feeds in {elapsed:.1f} s = {len(reports) / elapsed * 60:,.0f} feeds/min;"
                     f" {new:,} items published; {errors} errors"
                 )
-            poller.close()
+            poller.close()  # joins the parse workers: now they count among this process's children
             publisher.close()
-        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            # Read before the broker (also a child) is stopped and reaped, or its RSS would be reported
+            children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(
             f"peak RSS of the poller process: {peak_rss_mb():.0f} MB; largest parse worker: {children:.0f} MB"
             f" ({args.parse_workers} parse workers)"
