@@ -11,6 +11,7 @@ from typing import Any
 from workers.extract import lexicon
 from workers.extract.context import ArticleContext, PlaceChoice
 from workers.extract.dates import DateMention
+from workers.extract.factuality import ASSERTED, Factuality, judge, weapon_found
 from workers.extract.gazetteer import PRECISION_RANK, resolve
 from workers.extract.lexicon import Actor, Match, Trigger
 from workers.extract.numbers import Count
@@ -22,11 +23,14 @@ from workers.extract.sentence import (
     is_nisba,
     launch_site,
 )
-from workers.extract.text import Sentence
+from workers.extract.text import Sentence, clitic_variants
 
 ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted («حاول»)
 CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
 CUE_AFTER_NUMBER_GAP = 5  # «5 من عناصر الأمن قتلوا»: tokens allowed between a number and its cue
+ASSERTED_FACT = Factuality(ASSERTED)
+CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
+_ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,7 @@ class Candidate:
     attribution: Attribution | None = None
     attempted: bool = False
     quantity: int | None = None
+    factuality: Factuality = ASSERTED_FACT
 
 
 def _role(actor: Actor, m: Match[Actor], trig: Match[Trigger], a: SentenceAnalysis) -> str | None:
@@ -140,24 +145,70 @@ def _date(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Dat
 def sentence_candidates(
     a: SentenceAnalysis, index: int, ctx: ArticleContext, attribution: Attribution | None
 ) -> list[Candidate]:
-    """One candidate per trigger of the sentence, casualty figures tied to the nearest."""
+    """One candidate per trigger the sentence reports as having happened (factuality.py), casualty
+    figures tied to the nearest; a sentence with no trigger but people killed or wounded by violence
+    gives a casualty-only candidate."""
     attempt_words = lexicon.word_set("attempt_words")
     cands = []
-    for trig in a.triggers:
-        cand = Candidate(trig.entry, a.sentence, trig, index, attribution=attribution)
+    triggers = a.triggers or _casualty_only(a)
+    for trig in triggers:
+        when = _date(a, trig, ctx)
+        fact = judge(a, trig, when.day if when.mention else None, ctx.published)
+        if not fact.reported:
+            continue
+        entry = trig.entry
+        if weapon_found(a, trig):  # «ضبط عبوة ناسفة»: found or defused, not used
+            entry = lexicon.disrupted_weapons_trigger()
+        cand = Candidate(entry, a.sentence, trig, index, attribution=attribution, factuality=fact)
         for m in a.actors:
             role = _role(m.entry, m, trig, a) if m.entry.kind != "monitor" else None
             if role:
                 cand.actors.setdefault(m.entry.id, ActorRole(m.entry, role, m))
         cand.place = _place(a, trig, ctx)
-        cand.date = _date(a, trig, ctx)
+        cand.date = when
         window = set(a.tokens.words[max(0, trig.start_token - ATTEMPT_WINDOW) : trig.start_token])
         cand.attempted = bool(window & attempt_words)
         qty = next((c for c in a.counts if c.end_token == trig.start_token and c.lo == c.hi), None)
         cand.quantity = qty.lo if qty else None
         cands.append(cand)
-    assign_casualties(a, cands)
+    if cands:
+        assign_casualties(a, cands)
     return cands
+
+
+def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
+    """The first killed/wounded cue with a figure, as the trigger of an attack of unknown type, when
+    the sentence speaks of violence (an armed actor or a violence word) and not of an accident or
+    illness; else nothing."""
+    cues = [c for c in a.casualty_cues if c.entry.kind in CASUALTY_ONLY_KINDS]
+    if not cues:
+        return []
+    cue_tokens = {i for c in a.casualty_cues for i in range(c.start_token, c.end_token)}
+    first = next((c for c in cues if _count_for_cue(a, c, cue_tokens, set()) is not None), None)
+    if first is None:
+        return []
+    stems = [stem for w in a.tokens.words for stem, _, _ in clitic_variants(w)]
+    nonviolent, _ = lexicon.word_or_prefix_set("nonviolent_death_words")
+    if not nonviolent.isdisjoint(stems):
+        return []
+    words, prefixes = lexicon.word_or_prefix_set("violent_death_context")
+    violent = any(m.entry.kind in _ARMED_KINDS for m in a.actors) or any(
+        s in words or s.startswith(prefixes) for s in stems
+    )
+    if not violent:
+        return []
+    trig = lexicon.casualty_only_trigger()
+    return [
+        Match(
+            trig,
+            first.start_token,
+            first.end_token,
+            first.start,
+            first.end,
+            first.had_article,
+            first.had_prep,
+        )
+    ]
 
 
 def _count_for_cue(

@@ -19,7 +19,13 @@ from operator import and_
 from typing import Any
 
 from workers.extract import lexicon
-from workers.extract.candidates import Attribution, Candidate, attribution, sentence_candidates
+from workers.extract.candidates import (
+    CASUALTY_ONLY_KINDS,
+    Attribution,
+    Candidate,
+    attribution,
+    sentence_candidates,
+)
 from workers.extract.context import article_context
 from workers.extract.events import CASUALTY_KINDS, MAX_EVIDENCE, build_events
 from workers.extract.fingerprint import simhash_words
@@ -103,18 +109,18 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     masks = list(map(_PHRASE_STARTS.__getitem__, tokens.words))
     # positions where lexicon k may match, by C-speed loops: compress(positions, mask & bit k)
     may_start = [list(compress(range(len(masks)), map(and_, masks, repeat(1 << k)))) for k in range(4)]
-    if not may_start[_TRIGGERS]:
-        return []
+    if not may_start[_TRIGGERS] and not may_start[_CUES]:
+        return []  # no trigger and no casualty word
     sentences, spans, bound = _sentence_bounds(text, tokens)
     indexes = _indexes()
     triggers = indexes[_TRIGGERS].find(tokens, may_start[_TRIGGERS], bound)
-    if not triggers:
+    cues = indexes[_CUES].find(tokens, may_start[_CUES], bound)
+    if not triggers and not any(c.entry.kind in CASUALTY_ONLY_KINDS for c in cues):
         return []
     published = _published_date(item)
     # Each lexicon runs once over the article; its matches then go to their sentences.
     actors = indexes[_ACTORS].find(tokens, may_start[_ACTORS], bound)
     places = indexes[_PLACES].find(tokens, may_start[_PLACES], bound)
-    cues = indexes[_CUES].find(tokens, may_start[_CUES], bound)
     dateline = _DATELINE.match(text)
     if dateline:  # «دبي، الإمارات (CNN) --»: where the bureau is, not where anything happened
         places = [m for m in places if m.start >= dateline.end()]
@@ -135,7 +141,7 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         attr = attribution(a, ctx.item_id, last_attr)
         if attr:
             last_attr = attr
-        if a.triggers:
+        if a.triggers or a.casualty_cues:
             candidates.extend(sentence_candidates(a, si, ctx, attr))
     if not candidates:
         return []

@@ -9,6 +9,7 @@ from typing import Any
 
 from workers.extract.candidates import Candidate, Span
 from workers.extract.context import ArticleContext
+from workers.extract.factuality import BACKGROUND
 from workers.extract.gazetteer import NEAR_KM, PRECISION_RANK, distance_km, resolve
 from workers.extract.sentence import is_nisba
 from workers.extract.text import Sentence
@@ -63,7 +64,8 @@ def build_events(
         {m.entry.sub_event_type for m in ctx.title_triggers},
         {m.entry.event_type for m in ctx.title_triggers},
     )
-    _place_from_headline(lead, item, ctx)
+    if lead is not None:
+        _place_from_headline(lead, item, ctx)
     return events
 
 
@@ -95,11 +97,19 @@ def _place_from_headline(event: dict[str, Any], item: dict[str, Any], ctx: Artic
         return
 
 
-def _mark_lead(events: list[dict[str, Any]], title_subs: set[str], title_types: set[str]) -> dict[str, Any]:
+def _mark_lead(
+    events: list[dict[str, Any]], title_subs: set[str], title_types: set[str]
+) -> dict[str, Any] | None:
     """The article's own story: the event whose kind its headline names, else the first it reports
-    (events are in order of first mention). Others are background, follow-ups or context."""
+    (events are in order of first mention). Others are follow-ups or context; an event the text
+    names as history (factuality: background) is never the lead, so an article of history has none."""
+    news = [i for i, e in enumerate(events) if not _is_background(e)]
+    if not news:
+        for event in events:
+            event["lead"] = False
+        return None
     lead = min(
-        range(len(events)),
+        news,
         key=lambda i: (
             events[i]["sub_event_type"] not in title_subs,
             events[i]["event_type"] not in title_types,
@@ -109,6 +119,10 @@ def _mark_lead(events: list[dict[str, Any]], title_subs: set[str], title_types: 
     for i, event in enumerate(events):
         event["lead"] = i == lead
     return events[lead]
+
+
+def _is_background(event: dict[str, Any]) -> bool:
+    return all(e.get("factuality") == BACKGROUND for e in event["evidence"] if e["field"] == "trigger")
 
 
 def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
@@ -123,9 +137,36 @@ def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
                 break
         else:
             groups.append([c])
+    groups = _fold_casualty_only(groups)
     for group in groups:  # the most precise place first: it becomes the event's location
         group.sort(key=lambda c: -PRECISION_RANK.get(c.place.place.precision, 0) if c.place else 0)
     return groups
+
+
+_VIOLENT_TYPES = frozenset({"battles", "explosions_remote_violence", "violence_against_civilians"})
+
+
+def _fold_casualty_only(groups: list[list[Candidate]]) -> list[list[Candidate]]:
+    """Figures with no event word («قتلت وأصابت العشرات») in an article that reports violence in
+    the same area belong to that violence, not to an attack of unknown type."""
+    kept: list[list[Candidate]] = []
+    for group in groups:
+        if group[0].trigger.casualty_only:
+            host = next(
+                (
+                    g
+                    for g in groups
+                    if not g[0].trigger.casualty_only
+                    and g[0].trigger.event_type in _VIOLENT_TYPES
+                    and _same_area(g[0], group[0])
+                ),
+                None,
+            )
+            if host is not None:
+                host.extend(group)
+                continue
+        kept.append(group)
+    return kept
 
 
 def _same_area(a: Candidate, b: Candidate) -> bool:
@@ -143,15 +184,28 @@ def _same_area(a: Candidate, b: Candidate) -> bool:
     return distance_km(pa.lat, pa.lon, pb.lat, pb.lon) <= NEAR_KM  # type: ignore[arg-type]
 
 
+def _factuality_fields(c: Candidate) -> dict[str, Any]:
+    """The factuality decision (schemas/event.json evidence: factuality, factuality_cue, casualty_only)."""
+    fields: dict[str, Any] = {"factuality": c.factuality.value}
+    if c.factuality.cue:
+        fields["factuality_cue"] = c.factuality.cue
+    if c.trigger.casualty_only:
+        fields["casualty_only"] = True
+    return fields
+
+
 def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) -> dict[str, Any]:
     item_id = item["item_id"]
-    first = group[0]
+    first = next((c for c in group if not c.trigger.casualty_only), group[0])  # names the event
     ev: list[dict[str, Any]] = []
     actors: dict[str, dict[str, Any]] = {}
     casualties: dict[str, Any] = dict.fromkeys(CASUALTY_KINDS)
     attributions: dict[str, dict[str, Any]] = {}
     for c in group:
-        ev.append(evidence("trigger", item_id, c.sentence, c.match.start, c.match.end, c.trigger.confidence))
+        ev.append(
+            evidence("trigger", item_id, c.sentence, c.match.start, c.match.end, c.trigger.confidence)
+            | _factuality_fields(c)
+        )
         for ar in c.actors.values():
             prev = actors.get(ar.actor.id)
             if prev is None or (prev["role"] != ar.role and ar.role == "actor"):

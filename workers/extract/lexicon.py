@@ -10,6 +10,7 @@ from importlib import resources
 from itertools import compress
 from typing import Any, Generic, TypeVar
 
+from workers.extract.morph import keys_of, reduce, term_key, verb_forms
 from workers.extract.text import Tokens, clitic_variants, fold
 
 T = TypeVar("T")
@@ -17,6 +18,29 @@ T = TypeVar("T")
 
 def load_data(name: str) -> dict[str, Any]:
     return json.loads(resources.files("workers.extract").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+class LexiconError(ValueError):
+    """A lexicon file does not follow its JSON Schema."""
+
+
+# lexicon file -> its schema in schemas/ (checked at load time: a bad edit fails loudly, not silently)
+LEXICON_SCHEMAS = {"triggers.json": "trigger_lexicon.json", "cues.json": "cue_lexicon.json"}
+
+
+def load_lexicon(name: str) -> dict[str, Any]:
+    """A lexicon data file, validated against its schema."""
+    from jsonschema import Draft202012Validator
+
+    data = load_data(name)
+    schema = json.loads(
+        resources.files("schemas").joinpath(LEXICON_SCHEMAS[name]).read_text(encoding="utf-8")
+    )
+    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path)
+        raise LexiconError(f"{name} at /{where}: {errors[0].message} ({len(errors)} error(s))")
+    return data
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x, and matches are many
@@ -38,36 +62,47 @@ _Phrases = list[tuple[int, dict[tuple[str, ...], list[tuple[Any, bool]]]]]
 
 
 class _FirstWordHits(dict[str, tuple]):
-    """token -> the clitic readings of it that start some phrase: (stem, article, prep, bare, phrases).
+    """token -> the readings of it that start some phrase: (key, article, prep, bare, phrases).
     Filled on first sight of a token, so matching an article costs one dict lookup per token."""
 
-    def __init__(self, by_first: dict[str, _Phrases]) -> None:
+    def __init__(self, by_first: dict[str, _Phrases], morph: bool) -> None:
         super().__init__()
         self._by_first = by_first
+        self._morph = morph
 
     def __missing__(self, token: str) -> tuple:
         if len(self) >= _MEMO_LIMIT:
             self.clear()
-        hits = tuple(
-            (stem, article, prep, stem == token, self._by_first[stem])
-            for stem, article, prep in clitic_variants(token)
-            if stem in self._by_first
-        )
-        self[token] = hits
-        return hits
+        hits = []
+        seen = set()
+        for stem, article, prep in clitic_variants(token):
+            for key in (stem, reduce(stem)) if self._morph else (stem,):
+                if key in self._by_first and key not in seen:
+                    seen.add(key)
+                    hits.append((key, article, prep, stem == token, self._by_first[key]))
+        self[token] = result = tuple(hits)
+        return result
 
 
 class PhraseIndex(Generic[T]):
     """Finds lexicon phrases in a token list; the first token may carry proclitics; longest match wins.
     Phrases are keyed by first word, then by length and remaining words, so a common first word
-    («ان», «علي») costs one lookup per length, not one comparison per phrase."""
+    («ان», «علي») costs one lookup per length, not one comparison per phrase.
 
-    def __init__(self) -> None:
+    `morph`: words are compared by their morphological keys (morph.py), for every word of a phrase,
+    so «الاعتقالات» matches a term «اعتقل». `max_inserted`: up to this many words may stand between a
+    phrase's words («سيطرت القوات، فجر اليوم، على»); the fewest inserted words win among equally long
+    matches."""
+
+    def __init__(self, morph: bool = False, max_inserted: int = 0) -> None:
         self._by_first: dict[str, _Phrases] = {}
-        self._hits = _FirstWordHits(self._by_first)
+        self._morph = morph
+        self._max_inserted = max_inserted
+        self._hits = _FirstWordHits(self._by_first, morph)
 
     def add(self, phrase: str, entry: T, clitics: bool = True) -> None:
-        words = tuple(fold(phrase).split())
+        folded = fold(phrase).split()
+        words = tuple(term_key(w) for w in folded) if self._morph else tuple(folded)
         if not words:
             return
         by_len = self._by_first.setdefault(words[0], [])
@@ -82,6 +117,23 @@ class PhraseIndex(Generic[T]):
     def starts_phrase(self, token: str) -> bool:
         return bool(self._hits[token])
 
+    def _rest_end(self, words: list[str], j: int, rest: tuple[str, ...], limit: int) -> int:
+        """Where `rest` ends if its words follow position j (with at most max_inserted words
+        inserted in all), else -1."""
+        budget = self._max_inserted
+        for w in rest:
+            while True:
+                if j >= limit:
+                    return -1
+                if w in keys_of(words[j]):
+                    j += 1
+                    break
+                if budget == 0:
+                    return -1
+                budget -= 1
+                j += 1
+        return j
+
     def find(
         self, tokens: Tokens, at: list[int] | None = None, bound: list[int] | None = None
     ) -> list[Match[T]]:
@@ -90,6 +142,7 @@ class PhraseIndex(Generic[T]):
         `bound[i]`, when given, is where a phrase starting at i must end by (its sentence's end)."""
         words = tokens.words
         hits = self._hits
+        loose = self._morph or self._max_inserted > 0
         matches: list[Match[T]] = []
         free = 0  # tokens before this one are inside an earlier match
         if at is None:
@@ -98,24 +151,31 @@ class PhraseIndex(Generic[T]):
             if i < free:
                 continue
             limit = bound[i] if bound is not None else len(words)
-            best: tuple[T, int, bool, bool] | None = None
-            for _stem, article, prep, bare, by_len in hits[words[i]]:
+            best: tuple[T, int, int, bool, bool] | None = None  # entry, phrase words, end, article, prep
+            for _key, article, prep, bare, by_len in hits[words[i]]:
                 for n, rests in by_len:
                     if best is not None and n <= best[1]:
                         break  # an earlier reading already matched a phrase this long
-                    if i + n > limit:
+                    if not loose or n == 1:
+                        if i + n > limit:
+                            continue
+                        options = rests.get(tuple(words[i + 1 : i + n])) if not loose else rests.get(())
+                        entry = next((e for e, c in options if bare or c), None) if options else None
+                        if entry is not None:
+                            best = (entry, n, i + n, article, prep)
+                            break
                         continue
-                    options = rests.get(tuple(words[i + 1 : i + n]))
-                    entry = next((e for e, clitics in options if bare or clitics), None) if options else None
-                    if entry is not None:
-                        best = (entry, n, article, prep)
+                    for rest, options in rests.items():
+                        end = self._rest_end(words, i + 1, rest, limit)
+                        entry = next((e for e, c in options if bare or c), None) if end > 0 else None
+                        if entry is not None and (best is None or best[1] < n or end < best[2]):
+                            best = (entry, n, end, article, prep)
+                    if best is not None and best[1] == n:
                         break
             if best:
-                entry, n, article, prep = best
-                matches.append(
-                    Match(entry, i, i + n, tokens.starts[i], tokens.ends[i + n - 1], article, prep)
-                )
-                free = i + n
+                entry, _n, end, article, prep = best
+                matches.append(Match(entry, i, end, tokens.starts[i], tokens.ends[end - 1], article, prep))
+                free = end
         return matches
 
 
@@ -125,9 +185,11 @@ class Trigger:
     sub_event_type: str
     confidence: float
     generic: bool
-    pos: str
     needs_context: bool = False  # a term with common non-violent senses; see triggers.json
     undone_by: str | None = None  # a cues.json word list that cancels it in its clause (a release)
+    exact: frozenset[str] = frozenset()  # when set, the only surface forms (after و/ف) that count
+    future: bool = False  # a generated future form («سيقصف»): not (yet) reported
+    casualty_only: bool = False  # no trigger word: a sentence reporting people killed or wounded
 
 
 @dataclass(frozen=True)
@@ -140,21 +202,58 @@ class Actor:
 
 
 @cache
+def trigger_lexicon() -> dict[str, Any]:
+    return load_lexicon("triggers.json")
+
+
+@cache
+def casualty_only_trigger() -> Trigger:
+    spec = trigger_lexicon()["casualty_only"]
+    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False, casualty_only=True)
+
+
+@cache
+def disrupted_weapons_trigger() -> Trigger:
+    """What a weapon trigger becomes when the weapon was found or defused («تفكيك عبوة»)."""
+    spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == "disrupted_weapons_use")
+    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
+
+
+@cache
 def trigger_index() -> PhraseIndex[Trigger]:
-    index: PhraseIndex[Trigger] = PhraseIndex()
-    for spec in load_data("triggers.json")["triggers"]:
+    data = trigger_lexicon()
+    index: PhraseIndex[Trigger] = PhraseIndex(morph=True, max_inserted=data["max_inserted_words"])
+    for spec in data["triggers"]:
         trig = Trigger(
             spec["event_type"],
             spec["sub_event_type"],
             spec["confidence"],
             spec.get("generic", False),
-            spec["pos"],
             undone_by=spec.get("undone_by"),
         )
-        ambiguous = replace(trig, needs_context=True)
         needs_context = set(spec.get("needs_context", ()))
-        for term in spec["terms"]:
-            index.add(term, ambiguous if term in needs_context else trig, clitics=True)
+        exact = frozenset(fold(w) for w in spec.get("exact", ()))
+
+        def entry(
+            term: str,
+            trig: Trigger = trig,
+            needs_context: set[str] = needs_context,
+            exact: frozenset[str] = exact,
+            **flags: bool,
+        ) -> Trigger:
+            surfaces = exact if fold(term) in exact else frozenset()
+            return replace(trig, needs_context=term in needs_context, exact=surfaces, **flags)
+
+        for term in [*spec["terms"], *spec.get("exact", ())]:
+            index.add(term, entry(term))
+        for verb in spec.get("verbs", ()):
+            index.add(verb, entry(verb))
+            first, *rest = verb.split()
+            forms = verb_forms(first)
+            for form in forms[: len(forms) // 2]:
+                index.add(" ".join([form, *rest]), entry(verb))
+            for form in forms[len(forms) // 2 :]:
+                index.add(" ".join([form, *rest]), entry(verb, future=True))
     return index
 
 
@@ -172,7 +271,7 @@ def actor_index() -> PhraseIndex[Actor]:
 
 @cache
 def cues() -> dict[str, Any]:
-    return load_data("cues.json")
+    return load_lexicon("cues.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,14 +284,18 @@ class CasualtyCue:
 
 @cache
 def casualty_index() -> PhraseIndex[CasualtyCue]:
+    # words with one key («قتل», «قتلى») are one cue, with the sides of both
     sides_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    written: dict[tuple[str, str], str] = {}
     for kind, sides in cues()["casualties"].items():
         for side, words in sides.items():
             for word in words:
-                sides_of[(kind, fold(word))].add(side)
-    index: PhraseIndex[CasualtyCue] = PhraseIndex()
-    for (kind, word), sides in sides_of.items():
-        index.add(word, CasualtyCue(kind, frozenset(sides)))
+                key = (kind, " ".join(term_key(w) for w in fold(word).split()))
+                sides_of[key].add(side)
+                written.setdefault(key, word)
+    index: PhraseIndex[CasualtyCue] = PhraseIndex(morph=True)
+    for key, sides in sides_of.items():
+        index.add(written[key], CasualtyCue(key[0], frozenset(sides)))
     return index
 
 

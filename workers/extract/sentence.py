@@ -132,7 +132,7 @@ class SentenceAnalysis:
         self, sentence: Sentence, tokens: Tokens, published: date | None, found: SentenceMatches
     ) -> None:
         self.sentence, self.tokens, self._published = sentence, tokens, published
-        triggers = [m for m in found.triggers if not (m.entry.pos == "v" and (m.had_article or m.had_prep))]
+        triggers = [m for m in found.triggers if not (m.entry.exact and not _written_as(m, tokens))]
         if any(m.entry.undone_by for m in triggers):
             in_names = {
                 i for m in found.actors for i in range(m.start_token, m.end_token)
@@ -140,10 +140,11 @@ class SentenceAnalysis:
             triggers = [m for m in triggers if not (m.entry.undone_by and self._undone(m, in_names))]
         if any(m.entry.needs_context for m in triggers) and not _conflict_context(tokens, triggers, found):
             triggers = [m for m in triggers if not m.entry.needs_context]
-        specific_types = {m.entry.event_type for m in triggers if not m.entry.generic}
-        self.triggers = [
-            m for m in triggers if not (m.entry.generic and m.entry.event_type in specific_types)
-        ]
+        # a generic word («هجوم», «استهدف») names the event a specific one names better: «فجر انتحاري
+        # نفسه … في هجوم» is one suicide bombing, «حملة خطف تستهدف» one abduction campaign
+        if any(not m.entry.generic for m in triggers):
+            triggers = [m for m in triggers if not m.entry.generic]
+        self.triggers = triggers
         self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
         self.actors: list[Match[Actor]] = found.actors
         self.casualty_cues: list[Match[CasualtyCue]] = found.casualty_cues
@@ -222,6 +223,12 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
     return any(
         stem in words or stem.startswith(prefixes) for w in tokens.words for stem, _, _ in clitic_variants(w)
     )
+
+
+def _written_as(m: Match[Trigger], tokens: Tokens) -> bool:
+    """Is the trigger written as one of its term's exact forms («أسرت», not «أسرى»)?"""
+    word = tokens.words[m.start_token]
+    return word in m.entry.exact or (word[:1] in ("و", "ف") and word[1:] in m.entry.exact)
 
 
 def word_before(m: Match[Any], tokens: Tokens) -> str:

@@ -1,0 +1,168 @@
+"""Factuality: does the text report that the event happened?
+
+An event is something the text reports as having happened (eval/README.md). A trigger yields no
+event when its sentence is a question, or when, in its clause and within FACTUALITY_WINDOW words
+before it, a cue word (cues.json, matched by morphological key) makes it negated («لم تشن غارات»),
+future («سوف», a generated future verb form «سيقصف», «الجمعة المقبلة» after it), conditional («إذا»,
+«في حال»), a call («دعا إلى وقف القصف»), a threat («هدد بقصف»), a plan («تعتزم شن هجوم»), an
+instruction, a hypothesis («خشية هجمات») or a generic statement (a penalty: «حكم بالإعدام», a law);
+or when the word after it makes it a metaphor («اختطاف القرار»). A past event named as history
+(«في ذكرى مجزرة», or dated more than BACKGROUND_DAYS before publication) is reported, as background:
+it keeps its own date and is never the article's lead. The decision goes into the trigger's evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from workers.extract import lexicon
+from workers.extract.lexicon import Match, Trigger
+from workers.extract.morph import keys_of, term_key
+from workers.extract.sentence import SentenceAnalysis
+from workers.extract.text import fold
+
+FACTUALITY_WINDOW = 6  # words before a trigger (in its clause) where a cue word governs it
+NEGATION_WINDOW = 5  # a negation governs the next few words («لم تقدم القوات على شن هجوم»)
+BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
+
+ASSERTED, BACKGROUND = "asserted", "background"
+# cue list (cues.json) -> the decision it makes, in the order they are checked
+_BEFORE_CUES = (
+    ("conditional_words", "conditional"),
+    ("call_words", "call"),
+    ("threat_words", "threat"),
+    ("plan_words", "plan"),
+    ("instruction_words", "instruction"),
+    ("hypothetical_words", "hypothetical"),
+    ("generic_words", "generic"),
+    ("future_words", "future"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Factuality:
+    value: str  # asserted / background, or why it is not reported (negated, future, question, …)
+    cue: str | None = None  # the word that decided it, as written in the text
+
+    @property
+    def reported(self) -> bool:
+        return self.value in (ASSERTED, BACKGROUND)
+
+
+@dataclass(frozen=True, slots=True)
+class _CueSet:
+    words: frozenset[str]  # keys of one-word entries
+    bigrams: frozenset[tuple[str, str]]  # keys of two-word entries
+
+
+@cache
+def cue_set(name: str) -> _CueSet:
+    words, bigrams = set(), set()
+    for entry in lexicon.cues()[name]:
+        parts = [term_key(w) for w in entry.split()]
+        if len(parts) == 1:
+            words.add(parts[0])
+        elif len(parts) == 2:
+            bigrams.add((parts[0], parts[1]))
+    return _CueSet(frozenset(words), frozenset(bigrams))
+
+
+def _hit(cues: _CueSet, words: list[str], i: int) -> bool:
+    keys = keys_of(words[i])
+    if not cues.words.isdisjoint(keys):
+        return True
+    if cues.bigrams and i + 1 < len(words):
+        nxt = keys_of(words[i + 1])
+        return any((a, b) in cues.bigrams for a in keys for b in nxt)
+    return False
+
+
+def _is_question(a: SentenceAnalysis) -> bool:
+    text = a.sentence.text.rstrip()
+    if text.endswith(("؟", "?")):
+        return True
+    return bool(a.tokens.words) and _hit(cue_set("question_words"), a.tokens.words, 0)
+
+
+# A cue before one of these governs another clause: «لم يعلق الجيش على الغارة التي قتلت…»
+_CLAUSE_OPENERS = frozenset(
+    fold(w)
+    for w in [
+        "الذي",
+        "التي",
+        "الذين",
+        "بعد",
+        "حيث",
+        "عندما",
+        "حين",
+        "إثر",
+        "اثر",
+        "بينما",
+        "فيما",
+        "كما",
+        "وقد",
+    ]
+)
+
+
+def _window(a: SentenceAnalysis, trig: Match[Trigger], size: int) -> range:
+    """Token positions before the trigger, in its clause, nearest last."""
+    clause = a.clauses[trig.start_token]
+    words = a.tokens.words
+    start = trig.start_token
+    while (
+        start > 0
+        and trig.start_token - start < size
+        and a.clauses[start - 1] == clause
+        and words[start - 1] not in _CLAUSE_OPENERS
+    ):
+        start -= 1
+    return range(start, trig.start_token)
+
+
+def judge(
+    a: SentenceAnalysis, trig: Match[Trigger], event_date: date | None, published: date | None
+) -> Factuality:
+    """Is this trigger an event the sentence reports, and is it news or history?"""
+    words = a.tokens.words
+    if _is_question(a):
+        return Factuality("question", a.sentence.text[-1:])
+    if trig.entry.future:
+        return Factuality("future", words[trig.start_token])
+    negation, exceptions = cue_set("negation_words"), cue_set("negation_exceptions")
+    for i in _window(a, trig, NEGATION_WINDOW):
+        if _hit(negation, words, i) and not (i + 1 < len(words) and _hit(exceptions, words, i + 1)):
+            return Factuality("negated", words[i])
+    window = _window(a, trig, FACTUALITY_WINDOW)
+    for list_name, value in _BEFORE_CUES:
+        cues = cue_set(list_name)
+        for i in window:
+            if _hit(cues, words, i):
+                return Factuality(value, words[i])
+    clause = a.clauses[trig.start_token]
+    after = range(trig.end_token, min(len(words), trig.end_token + FACTUALITY_WINDOW))
+    future_after = cue_set("future_after_words")
+    for i in after:
+        if a.clauses[i] != clause:
+            break
+        if _hit(future_after, words, i):
+            return Factuality("future", words[i])
+    if trig.end_token < len(words) and _hit(cue_set("metaphor_objects"), words, trig.end_token):
+        return Factuality("metaphor", words[trig.end_token])
+    background = cue_set("background_words")
+    for i in window:
+        if _hit(background, words, i):
+            return Factuality(BACKGROUND, words[i])
+    if event_date and published and event_date < published - timedelta(days=BACKGROUND_DAYS):
+        return Factuality(BACKGROUND, None)
+    return Factuality(ASSERTED)
+
+
+def weapon_found(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """«ضبط عبوة ناسفة», «تفكيك لغم»: a weapon found or defused, not used."""
+    if trig.entry.event_type != "explosions_remote_violence":
+        return False
+    found = cue_set("found_words")
+    return any(_hit(found, a.tokens.words, i) for i in _window(a, trig, FACTUALITY_WINDOW))

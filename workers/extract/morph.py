@@ -1,0 +1,73 @@
+"""Light Arabic morphology for matching: one analysis for lexicon terms and for text.
+
+A word's *keys* are what a lexicon term and a text word must share to match. A key is a folded,
+clitic-free stem (text.clitic_variants strips و ف ب ل ك ال) with at most one pronoun suffix and one
+inflectional suffix removed, and the long vowel of the derived verbal-noun patterns taken out:
+«الاعتقالات», «اعتقالهم», «اعتقلت», «اعتقلوا» all have the key «اعتقل»; «قصفا», «قصفت», «القصف» the
+key «قصف»; «صاروخين», «صاروخا» the key «صاروخ»; «قتلى» the key «قتل». Imperfect and future verb
+forms («يعتقل», «ستقصف») are generated from a lexicon verb at load time (verb_forms), because
+stripping ي/ت/ن from text words would merge nouns such as «تظاهر»/«ظاهرة». Broken plurals are
+listed in the lexicon. Camel-tools' analyser would do better but needs data that cannot be installed
+here; a stem-key is cheap: keys are memoized per distinct token, so the per-article cost is one
+dict lookup per candidate token (bench/extract_benchmark.py).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from workers.extract.text import clitic_variants, fold
+
+MIN_STEM = 3  # letters a stem keeps after a suffix is removed (Arabic roots have three)
+_PRONOUNS = ("هما", "كما", "هم", "هن", "كم", "ها", "نا")
+# one inflection: dual, sound plurals, verb endings, feminine (ة folds to ه), tanween alef, nisba ي
+# (not the feminine nisba «ـية»: «الاحتجاجية», «القتالية» describe, they do not name an event)
+_INFLECTIONS = ("تين", "تان", "يين", "ات", "ون", "ين", "ان", "وا", "ه", "ت", "ي", "ا")
+_MEMO = 200_000
+
+
+def reduce(stem: str) -> str:
+    """The key of a clitic-free folded stem."""
+    w = stem
+    for suffix in _PRONOUNS:
+        if w.endswith(suffix) and len(w) - len(suffix) >= MIN_STEM:
+            w = w[: -len(suffix)]
+            break
+    for suffix in _INFLECTIONS:
+        if w.endswith(suffix) and len(w) - len(suffix) >= MIN_STEM:
+            w = w[: -len(suffix)]
+            break
+    # verbal nouns of the derived forms (افعال انفعال افتعال استفعال) meet their verbs: اعتقال -> اعتقل
+    if len(w) >= 5 and w[0] == "ا" and w[-2] == "ا":
+        w = w[:-2] + w[-1]
+    return w
+
+
+@lru_cache(maxsize=_MEMO)
+def keys_of(token: str) -> tuple[str, ...]:
+    """Every key a folded text token may have: the raw clitic readings and their reductions."""
+    out: dict[str, None] = {}
+    for stem, _, _ in clitic_variants(token):
+        out[stem] = None
+        out[reduce(stem)] = None
+    return tuple(out)
+
+
+def term_key(word: str) -> str:
+    """The key of one word of a lexicon term (written without clitics; a leading ال is dropped)."""
+    w = fold(word)
+    if w.startswith("ال") and len(w) > 4:
+        w = w[2:]
+    return reduce(w)
+
+
+def verb_forms(verb: str) -> list[str]:
+    """Imperfect (ي ت ن) and future (سي ست سن) forms of a past-tense verb: «اعتقل» -> «يعتقل»…
+    The future forms are kept apart by factuality.py (a future clause reports nothing yet)."""
+    w = fold(verb)
+    base = w[1:] if w.startswith("ا") and len(w) >= 4 else w
+    forms = [p + base for p in ("ي", "ت", "ن")]
+    return forms + ["س" + f for f in forms]
+
+
+FUTURE_PREFIXES = ("سي", "ست", "سن")
