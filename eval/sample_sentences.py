@@ -38,17 +38,101 @@ SAUDI_SPORT = {"arreyadi", "arriyadiyah"}
 # Written for this sampler from general knowledge of Arabic news wording (stems, matched inside
 # folded words): violence, remote violence, protest, arrest, casualties, military, territory.
 KEYWORDS = [
-    "قتل", "مقتل", "قتيل", "قتلي", "مصرع", "لقي حتفه", "لقوا حتفهم", "استشهد", "شهيد", "شهداء",
-    "جرح", "جريح", "اصاب", "اصيب", "مصاب",
-    "هجوم", "هاجم", "اشتباك", "اشتبك", "معارك", "معركه", "مواجهات", "كمين",
-    "قصف", "غاره", "غارات", "طيران", "مقاتلات", "صاروخ", "صواريخ", "قذيف", "قذائف", "مدفعي", "هاون",
-    "انفجار", "تفجير", "فجر نفس", "عبوه", "ناسف", "مفخخ", "انتحاري", "لغم", "الغام",
-    "رصاص", "اطلاق نار", "اطلاق النار", "مسلح", "اغتيال", "اغتال",
-    "اختطاف", "خطف", "مختطف", "احتجاز", "رهائن", "اعتقال", "اعتقل", "معتقل", "القبض", "توقيف", "احتجز",
-    "مظاهره", "مظاهرات", "تظاهر", "متظاهر", "احتجاج", "محتج", "اعتصام", "مسيره", "شغب", "اضراب",
-    "الجيش", "جنود", "جندي", "القوات", "قوات", "ميليشي", "مليشي", "الحوثي", "داعش", "التحالف",
-    "مسلحين", "المتمردين", "الفصائل", "سيطر", "استعاد", "انسحب", "اقتحم", "اقتحام", "حرق", "احراق",
-    "نزوح", "نازح", "تهجير", "اسري", "اسر ",
+    "قتل",
+    "مقتل",
+    "قتيل",
+    "قتلي",
+    "مصرع",
+    "لقي حتفه",
+    "لقوا حتفهم",
+    "استشهد",
+    "شهيد",
+    "شهداء",
+    "جرح",
+    "جريح",
+    "اصاب",
+    "اصيب",
+    "مصاب",
+    "هجوم",
+    "هاجم",
+    "اشتباك",
+    "اشتبك",
+    "معارك",
+    "معركه",
+    "مواجهات",
+    "كمين",
+    "قصف",
+    "غاره",
+    "غارات",
+    "طيران",
+    "مقاتلات",
+    "صاروخ",
+    "صواريخ",
+    "قذيف",
+    "قذائف",
+    "مدفعي",
+    "هاون",
+    "انفجار",
+    "تفجير",
+    "فجر نفس",
+    "عبوه",
+    "ناسف",
+    "مفخخ",
+    "انتحاري",
+    "لغم",
+    "الغام",
+    "رصاص",
+    "اطلاق نار",
+    "اطلاق النار",
+    "مسلح",
+    "اغتيال",
+    "اغتال",
+    "اختطاف",
+    "خطف",
+    "مختطف",
+    "احتجاز",
+    "رهائن",
+    "اعتقال",
+    "اعتقل",
+    "معتقل",
+    "القبض",
+    "توقيف",
+    "احتجز",
+    "مظاهره",
+    "مظاهرات",
+    "تظاهر",
+    "متظاهر",
+    "احتجاج",
+    "محتج",
+    "اعتصام",
+    "مسيره",
+    "شغب",
+    "اضراب",
+    "الجيش",
+    "جنود",
+    "جندي",
+    "القوات",
+    "قوات",
+    "ميليشي",
+    "مليشي",
+    "الحوثي",
+    "داعش",
+    "التحالف",
+    "مسلحين",
+    "المتمردين",
+    "الفصائل",
+    "سيطر",
+    "استعاد",
+    "انسحب",
+    "اقتحم",
+    "اقتحام",
+    "حرق",
+    "احراق",
+    "نزوح",
+    "نازح",
+    "تهجير",
+    "اسري",
+    "اسر ",
 ]
 _KEYWORD_RE = re.compile("|".join(re.escape(fold(k)) for k in sorted(set(KEYWORDS), key=len, reverse=True)))
 
@@ -70,13 +154,17 @@ def _articles(corpus: str) -> list[Article]:
                 d = json.loads(line)
                 if d["cat"] in ANT_NEWS:
                     day = d["docno"].rsplit("-", 1)[1]
-                    out.append(Article("ant", d["docno"], d["src"], f"{day[:4]}-{day[4:6]}-{day[6:]}", d["text"]))
+                    out.append(
+                        Article("ant", d["docno"], d["src"], f"{day[:4]}-{day[4:6]}-{day[6:]}", d["text"])
+                    )
     else:
         with gzip.open(DATA / "saudinewsnet-2015.jsonl.gz", "rt", encoding="utf-8") as fh:
             for line in fh:
                 d = json.loads(line)
                 if d["source"] not in SAUDI_SPORT:
-                    out.append(Article("saudinewsnet", d["url"], d["source"], d["date_extracted"][:10], d["content"]))
+                    out.append(
+                        Article("saudinewsnet", d["url"], d["source"], d["date_extracted"][:10], d["content"])
+                    )
     return out
 
 
@@ -92,7 +180,9 @@ def _ref(article: Article, index: int, text: str) -> dict[str, object]:
 
 def _old_gold_docs() -> set[str]:
     path = EVAL / "extract_gold.jsonl"
-    return {json.loads(x)["ref"]["docno"] for x in path.read_text(encoding="utf-8").splitlines() if '"ref"' in x}
+    return {
+        json.loads(x)["ref"]["docno"] for x in path.read_text(encoding="utf-8").splitlines() if '"ref"' in x
+    }
 
 
 def sample() -> dict[str, list[dict[str, object]]]:
@@ -100,7 +190,11 @@ def sample() -> dict[str, list[dict[str, object]]]:
     skip = _old_gold_docs()
     for corpus, seed in SEED.items():
         rng = random.Random(seed)
-        slots = [(s, kind) for s in ("test", "dev") for kind in ["kw"] * KEYWORD_PER_SET + ["rand"] * RANDOM_PER_SET]
+        slots = [
+            (s, kind)
+            for s in ("test", "dev")
+            for kind in ["kw"] * KEYWORD_PER_SET + ["rand"] * RANDOM_PER_SET
+        ]
         rng.shuffle(slots)
         articles = sorted(_articles(corpus), key=lambda a: a.key)
         rng.shuffle(articles)
@@ -115,12 +209,19 @@ def sample() -> dict[str, list[dict[str, object]]]:
             for n, (set_name, kind) in enumerate(pending):
                 if per_outlet.get((set_name, article.outlet), 0) >= MAX_PER_OUTLET:
                     continue
-                pool = sentences if kind == "rand" else [x for x in sentences if _KEYWORD_RE.search(fold(x[1]))]
+                pool = (
+                    sentences if kind == "rand" else [x for x in sentences if _KEYWORD_RE.search(fold(x[1]))]
+                )
                 if not pool:
                     continue
                 index, text = rng.choice(pool)
                 sets[set_name].append(
-                    {"ref": _ref(article, index, text), "published": article.published, "sample": kind, "events": None}
+                    {
+                        "ref": _ref(article, index, text),
+                        "published": article.published,
+                        "sample": kind,
+                        "events": None,
+                    }
                 )
                 per_outlet[(set_name, article.outlet)] = per_outlet.get((set_name, article.outlet), 0) + 1
                 del pending[n]
@@ -146,7 +247,10 @@ def main() -> int:
             )
     if args.check:
         for name, lines in sets.items():
-            committed = [json.loads(x) for x in (EVAL / f"extract_{name}.jsonl").read_text(encoding="utf-8").splitlines()]
+            committed = [
+                json.loads(x)
+                for x in (EVAL / f"extract_{name}.jsonl").read_text(encoding="utf-8").splitlines()
+            ]
             if [x["ref"] for x in committed] != [x["ref"] for x in lines]:
                 print(f"extract_{name}.jsonl: refs differ from the sampler's", file=sys.stderr)
                 return 1
