@@ -23,6 +23,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,3 +268,47 @@ def report_set(name: str, gold: list[tuple[dict[str, Any], str]]) -> str:
     if len(corpora) > 1:
         parts += [table(f"{name} / {c}", [g for g in gold if corpus_of(g[0]) == c]) for c in corpora]
     return "\n\n".join(parts)
+
+
+@dataclass(frozen=True)
+class PlaceGuess:
+    """A place a resolver found in a sentence: character span and GeoNames id (None: not resolved)."""
+
+    start: int
+    end: int
+    geonameid: int | None
+
+
+@dataclass
+class PlaceScore:
+    mentions: int = 0  # gold mentions with a GeoNames id
+    found: int = 0  # ... that a guess overlaps
+    exact: int = 0  # ... whose overlapping guess has the gold id
+
+    @property
+    def exact_rate(self) -> float:
+        return self.exact / self.mentions if self.mentions else 0.0
+
+
+def score_places(
+    gold: list[tuple[dict[str, Any], str]], resolver: Callable[[str], list[PlaceGuess]]
+) -> dict[str, PlaceScore]:
+    """Exact-id rate over `place_resolution.jsonl` mentions that have a geonameid, overall ("all"), below
+    country level ("sub-country"), per corpus and per level (country, city, admin1). A mention counts as exact when a guess overlapping
+    its span carries its id (several guesses: any of them)."""
+    scores: dict[str, PlaceScore] = {}
+    for entry, text in gold:
+        guesses = resolver(text)
+        for m in entry["mentions"]:
+            if m.get("geonameid") is None:
+                continue
+            over = [g for g in guesses if g.start < m["end"] and m["start"] < g.end]
+            keys = ["all", corpus_of(entry), m["level"]] + (
+                ["sub-country"] if m["level"] != "country" else []
+            )
+            for key in keys:
+                s = scores.setdefault(key, PlaceScore())
+                s.mentions += 1
+                s.found += bool(over)
+                s.exact += any(g.geonameid == m["geonameid"] for g in over)
+    return scores
