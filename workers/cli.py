@@ -235,6 +235,39 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alert(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.alert.deliver import Delivery
+    from workers.alert.rules import RulesFileError, load_rules
+    from workers.alert.service import run_alerts
+
+    try:
+        rules = load_rules(args.rules or settings.alert_rules_file)
+    except RulesFileError as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        print(f"{len(rules)} rules: " + ", ".join(r.name for r in rules))
+        return 0
+    if settings.embedded:
+        print("set MARSAD_KAFKA_BOOTSTRAP to the cluster whose sink to watch", file=sys.stderr)
+        return 2
+    try:
+        delivery = Delivery(
+            alertmanager_url=args.alertmanager_url or settings.alertmanager_url,
+            webhook_url=args.webhook_url or settings.alert_webhook_url,
+        )
+    except ValueError as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return 2
+    if settings.metrics_port:
+        port = endpoints.serve(settings.metrics_port, settings.metrics_host)
+        log.info("alert: metrics on :%d/metrics", port)
+    metrics.worker_info.labels("alert").set(1)
+    endpoints.set_ready("alert", True)
+    asyncio.run(_until_signal(lambda stop: run_alerts(settings, rules, delivery, stop)))
+    return 0
+
+
 def _spawn(command: str, settings: Settings, metrics_port: int, extra: list[str]) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -378,6 +411,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--country", action="append", default=[], help="ISO code or English name; repeat or comma-separate"
     )
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "alert",
+        help="watch the sink and send rule-based alerts to Alertmanager and/or a webhook",
+    )
+    p.add_argument("--rules", help="alert rules YAML (default: MARSAD_ALERT_RULES_FILE)")
+    p.add_argument("--alertmanager-url", help="Alertmanager base URL (default: MARSAD_ALERTMANAGER_URL)")
+    p.add_argument("--webhook-url", help="webhook for JSON notices (default: MARSAD_ALERT_WEBHOOK_URL)")
+    p.add_argument("--check", action="store_true", help="validate the rules file and exit")
+    p.set_defaults(func=cmd_alert)
 
     p = sub.add_parser(
         "eval", help="score the extractor on a gold file of annotated sentences (P/R/F1 per field)"
