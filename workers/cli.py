@@ -268,6 +268,17 @@ def cmd_alert(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.serve import serve
+
+    if settings.embedded:
+        print("set MARSAD_KAFKA_BOOTSTRAP to the cluster whose sink to index", file=sys.stderr)
+        return 2
+    host, port = args.host or settings.api_host, args.port if args.port is not None else settings.api_port
+    asyncio.run(_until_signal(lambda stop: serve(settings, stop, host, port)))
+    return 0
+
+
 def _spawn(command: str, settings: Settings, metrics_port: int, extra: list[str]) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -421,6 +432,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--webhook-url", help="webhook for JSON notices (default: MARSAD_ALERT_WEBHOOK_URL)")
     p.add_argument("--check", action="store_true", help="validate the rules file and exit")
     p.set_defaults(func=cmd_alert)
+
+    p = sub.add_parser(
+        "serve", help="HTTP read API over the latest events (GET /events, /events/{id}); keeps a local index"
+    )
+    p.add_argument("--host", help="listen address (default: MARSAD_API_HOST)")
+    p.add_argument("--port", type=int, help="listen port (default: MARSAD_API_PORT)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
         "eval", help="score the extractor on a gold file of annotated sentences (P/R/F1 per field)"

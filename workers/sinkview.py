@@ -131,7 +131,7 @@ async def read_to_end(
     on_record: Callable[[Any], Awaitable[None] | None],
     progress_label: str | None = None,
 ) -> int:
-    """Every record now on the sink topic, from the beginning to the end offsets taken at the start.
+    """Every record on the sink topic, from the beginning until each partition is caught up.
 
     `on_record` gets the aiokafka record (key, value, timestamp, partition, offset). Returns the count.
     """
@@ -147,26 +147,30 @@ async def read_to_end(
         parts = [TopicPartition(spec.name, p) for p in range(spec.partitions)]
         consumer.assign(parts)
         await consumer.seek_to_beginning(*parts)
+        # The end is the high watermark each fetch reports. ListOffsets answers serve only to size the
+        # progress bar: tansu answers them with less than the high watermark (1 for 7 records in one batch).
         ends = await consumer.end_offsets(parts)
         starts = await consumer.beginning_offsets(parts)
         progress = Progress(
             progress_label or f"reading {spec.name}",
             sum(ends[p] - starts[p] for p in parts),
         )
-        pending = {p for p in parts if ends[p] > starts[p]}
+        pending = set(parts)
         while pending:
             batches = await consumer.getmany(*pending, timeout_ms=500)
-            for tp, records in batches.items():
+            for records in batches.values():
                 for rec in records:
-                    if rec.offset >= ends[tp]:
-                        break
                     result = on_record(rec)
                     if result is not None:
                         await result
                     seen += 1
                     progress.advance()
+            marks = {tp: consumer.highwater(tp) for tp in parts}
+            if all(mark is not None for mark in marks.values()):
+                progress.total = max(progress.total, sum(marks[p] - starts[p] for p in parts))  # type: ignore[operator]
             for tp in list(pending):
-                if await consumer.position(tp) >= ends[tp]:
+                mark = marks[tp]
+                if mark is not None and await consumer.position(tp) >= mark:
                     pending.discard(tp)
         progress.close()
     finally:
