@@ -289,11 +289,14 @@ def _count_text(count: Mapping[str, Any] | None) -> str | None:
     return f"{count['min']}-{count['max']}" if count["max"] is not None else f"at least {count['min']}"
 
 
-def notes(event: Mapping[str, Any]) -> str:
-    """A short English sentence: who did what to whom, where, when, figures, according to whom."""
+def notes(event: Mapping[str, Any], actor1: str = "", actor2: str = "") -> str:
+    """A short English sentence: who did what to whom, where, when, figures, according to whom.
+
+    actor1 / actor2: the sides as the ACLED row names them (crowds and civilians when none is named).
+    """
     doers, targets = _sides(event)
-    who = " and ".join(a["name"] for a in doers) or "Unidentified actors"
-    other = " and ".join(a["name"] for a in targets)
+    who = " and ".join(a["name"] for a in doers) or actor1 or "Unidentified actors"
+    other = " and ".join(a["name"] for a in targets) or actor2
     with_other, alone = _VERBS.get(event.get("sub_event_type", ""), ("acted against {other}", "acted"))
     did = with_other.format(other=other) if other else alone
     if event.get("attempted"):
@@ -313,7 +316,8 @@ def notes(event: Mapping[str, Any]) -> str:
         if (text := _count_text(casualties.get(kind)))
     ]
     if figures:
-        sentence += " " + ", ".join(figures).capitalize() + "."
+        figures_text = ", ".join(figures)
+        sentence += " " + figures_text[0].upper() + figures_text[1:] + "."
     speakers = []
     for attr in event.get("attributions", []):
         name = actor_name(attr.get("speaker_id")) or attr.get("speaker_id")
@@ -398,7 +402,7 @@ def acled_record(event: Mapping[str, Any], outlet_countries: Mapping[str, str] |
         geo_precision=geo_precision,
         source="; ".join(dict.fromkeys(s["source"] for s in sources)),
         source_scale=source_scale(event, outlet_countries or {}),
-        notes=notes(event),
+        notes=notes(event, actor1, actor2),
         fatalities=conservative_killed(event),
         timestamp=_unix(event.get("last_reported_at")),
         country_code=country_code,
