@@ -211,3 +211,37 @@ def test_read_api_serves_latest_versions(sink_run: Run, api: tuple[int, Path]) -
     assert status == 404
     status, bad = get(port, "/events?since=yesterday")
     assert status == 400 and "cannot read" in bad["error"]
+
+
+def test_tail_formats_and_since(settings: Settings, sink_run: Run) -> None:
+    import asyncio
+    import csv
+    import io
+
+    from workers.cli import tail_events
+
+    async def tail(fmt: str, since: float | None, wait_s: float = 30) -> str:
+        out, stop = io.StringIO(), asyncio.Event()
+        task = asyncio.create_task(tail_events(settings, stop, out=out, fmt=fmt, since=since))
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline and out.getvalue().count("\n") < 3 + len(sink_run.latest):
+            await asyncio.sleep(0.3)
+        await asyncio.sleep(1)
+        stop.set()
+        await task
+        return out.getvalue()
+
+    lines = asyncio.run(tail("json", None)).splitlines()
+    versions = [json.loads(line) for line in lines]
+    assert {"event_id": sink_run.merged_id, "merged_into": ABSORBER} in versions
+    assert {v["event_id"] for v in versions if "version" in v} == set(sink_run.latest)
+
+    table = list(csv.DictReader(io.StringIO(asyncio.run(tail("csv", None)))))
+    assert table and tuple(table[0]) == COLUMNS
+    assert {r["event_id_cnty"] for r in table} == set(sink_run.latest)
+
+    text = asyncio.run(tail("text", None))
+    assert "[NEW]" in text and f"[GONE] {sink_run.merged_id} merged into {ABSORBER}" in text
+
+    future = time.time() + 3600
+    assert asyncio.run(tail("json", future, wait_s=3)) == "", "--since skips records written before it"
