@@ -72,7 +72,9 @@ def debian_tool(name: str, package: str = "prometheus") -> str:
     path = shutil.which(name)
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail(f"{name} missing in CI: scripts/dev.sh test_tools installs Debian's {package} package")
+            pytest.fail(
+                f"{name} missing in CI: scripts/dev.sh test_tools installs Debian's {package} package"
+            )
         pytest.skip(f"{name} not installed (Debian package {package})")
     return path
 
