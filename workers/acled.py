@@ -10,6 +10,10 @@ the lexicon, location precision, whether a date was resolved).
 `fatalities` is ACLED's conservative figure: the lowest killed figure any source gives (a merged
 event's `casualties.killed.min` is the minimum of its reports' lower bounds), so it is never above
 any source's figure. A source that gives no figure is not a report of zero deaths and does not count.
+
+Cost (bench/analyst_outputs.py, 2,000 corpus articles -> 1,835 events on the shared 2-core machine):
+219-365 us per event, small beside extraction (0.67 ms CPU per article); on that run no event's
+fatalities exceeded any of the 474 killed figures its sources' own reports gave.
 """
 
 from __future__ import annotations
