@@ -208,7 +208,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 
     from workers.acled import outlet_countries_from_feeds
     from workers.export import EventFilter, export, rows
-    from workers.sinkview import latest_events, parse_since
+    from workers.sinkview import SinkMissing, latest_events, parse_since
 
     if settings.embedded:
         print("set MARSAD_KAFKA_BOOTSTRAP to the cluster to export from", file=sys.stderr)
@@ -222,7 +222,11 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
         until=day(args.until),
         countries=frozenset(c.strip().upper() for c in args.country for c in c.split(",") if c.strip()),
     )
-    view, unreadable = asyncio.run(latest_events(settings))
+    try:
+        view, unreadable = asyncio.run(latest_events(settings))
+    except SinkMissing as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return 2
     if unreadable:
         log.warning("export: %d unreadable records on the sink skipped", unreadable)
     selected = rows(view, filt, outlet_countries_from_feeds(settings.feeds_file))
@@ -259,9 +263,8 @@ def cmd_alert(settings: Settings, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"marsad: {exc}", file=sys.stderr)
         return 2
-    if settings.metrics_port:
-        port = endpoints.serve(settings.metrics_port, settings.metrics_host)
-        log.info("alert: metrics on :%d/metrics", port)
+    port = endpoints.serve(_port_or_free(settings.metrics_host, settings.metrics_port), settings.metrics_host)
+    log.info("alert: metrics on :%d/metrics (also /healthz, /readyz)", port)
     metrics.worker_info.labels("alert").set(1)
     endpoints.set_ready("alert", True)
     asyncio.run(_until_signal(lambda stop: run_alerts(settings, rules, delivery, stop)))

@@ -25,7 +25,14 @@ from aiohttp import web
 
 from workers.acled import acled_row, outlet_countries_from_feeds
 from workers.settings import Settings
-from workers.sinkview import SinkRecord, UnreadableRecord, consumer_config, parse_record, parse_since
+from workers.sinkview import (
+    SinkRecord,
+    UnreadableRecord,
+    consumer_config,
+    parse_record,
+    parse_since,
+    sink_partitions,
+)
 from workers.topics import topics_for
 
 log = logging.getLogger("marsad.serve")
@@ -149,7 +156,7 @@ async def follow_sink(settings: Settings, index: EventIndex, stop: asyncio.Event
     )
     await consumer.start()
     try:
-        parts = [TopicPartition(spec.name, p) for p in range(spec.partitions)]
+        parts = [TopicPartition(spec.name, p) for p in await sink_partitions(consumer, spec.name)]
         consumer.assign(parts)
         done = index.next_offsets(spec.name)
         for tp in parts:

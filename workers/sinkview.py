@@ -126,6 +126,17 @@ def consumer_config(settings: Settings) -> dict[str, Any]:
     return config
 
 
+class SinkMissing(LookupError):
+    pass
+
+
+async def sink_partitions(consumer: Any, topic: str) -> list[int]:
+    """The topic's partitions as the cluster has them (not as MARSAD_PARTITIONS says); SinkMissing if absent."""
+    if topic not in await consumer.topics():
+        raise SinkMissing(f"topic {topic} does not exist on the cluster (check MARSAD_TOPIC_PREFIX)")
+    return sorted(consumer.partitions_for_topic(topic) or [])
+
+
 async def read_to_end(
     settings: Settings,
     on_record: Callable[[Any], Awaitable[None] | None],
@@ -144,7 +155,7 @@ async def read_to_end(
     await consumer.start()
     seen = 0
     try:
-        parts = [TopicPartition(spec.name, p) for p in range(spec.partitions)]
+        parts = [TopicPartition(spec.name, p) for p in await sink_partitions(consumer, spec.name)]
         consumer.assign(parts)
         await consumer.seek_to_beginning(*parts)
         # The end is the high watermark each fetch reports. ListOffsets answers serve only to size the

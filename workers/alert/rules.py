@@ -68,7 +68,7 @@ class Rule:
             or (loc.get("country") or "").upper() in self.countries
         ):
             return False
-        if self.admin1 and (loc.get("admin1") or "").lower() not in self.admin1:
+        if self.admin1 and (loc.get("admin1_name") or loc.get("admin1") or "").lower() not in self.admin1:
             return False
         if self.event_types and event["event_type"] not in self.event_types:
             return False
