@@ -8,6 +8,7 @@ group, then a fresh group that re-reads the whole sink) send nothing; a merged e
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import json
 import os
@@ -185,6 +186,26 @@ def stop_alert(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(30)
 
 
+def committed(settings: Settings, group: str) -> int:
+    """Sink records the alert worker's consumer group has committed (all partitions)."""
+
+    async def run() -> int:
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+
+        spec = topics_for(settings).events
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap, group_id=group, enable_auto_commit=False
+        )
+        await consumer.start()
+        try:
+            offsets = [await consumer.committed(TopicPartition(spec.name, p)) for p in range(spec.partitions)]
+        finally:
+            await consumer.stop()
+        return sum(o or 0 for o in offsets)
+
+    return asyncio.run(run())
+
+
 def publish(settings: Settings, records: list[tuple[str, dict[str, Any]]]) -> None:
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
     topic = topics_for(settings).events.name
@@ -233,10 +254,14 @@ def test_alert_once_escalate_restart_and_resolve(
 
     sent_before = len(receiver.posts)
     # restart in the same consumer group, then in a new group that re-reads the whole sink
+    on_sink = 2  # versions 1 and 2 of the event
     for group in ("g1", "g-fresh"):
         proc = start_alert(settings, rules, alertmanager, hook, group, log)
         try:
-            time.sleep(8)
+            wait_until(
+                lambda g=group: committed(settings, g) == on_sink, 60, f"group {group} to read the sink"
+            )
+            time.sleep(4)  # a few Alertmanager group intervals
             assert proc.poll() is None, log.read_text()[-3000:]
         finally:
             stop_alert(proc)
