@@ -278,3 +278,50 @@ def test_alert_once_escalate_restart_and_resolve(
     finally:
         stop_alert(proc)
     assert "Traceback" not in log.read_text()
+
+
+def test_delivery_retries_until_accepted_and_stops_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    import aiohttp
+
+    from tests.test_acled_alert_rules import RULES, event
+    from workers.alert import service
+    from workers.alert.deliver import Delivery
+    from workers.alert.engine import AlertEngine
+    from workers.alert.rules import parse_rules
+    from workers.alert.state import AlertStore
+    from workers.sinkview import SinkRecord
+
+    answers = [503, 500, 200]
+    seen: list[str] = []
+
+    class Flaky(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            seen.append(self.headers["Idempotency-Key"])
+            self.send_response(answers.pop(0) if answers else 503)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(service, "RETRY_FIRST_S", 0.05)
+    engine = AlertEngine(parse_rules(RULES), AlertStore(":memory:"))
+    notices = engine.decide(SinkRecord("ev-0123456789abcdef", event()))
+    delivery = Delivery(webhook_url=f"http://127.0.0.1:{server.server_address[1]}/hook")
+
+    async def deliver(stop_after: float | None) -> None:
+        stop = asyncio.Event()
+        if stop_after is not None:
+            asyncio.get_running_loop().call_later(stop_after, stop.set)
+        async with aiohttp.ClientSession() as session:
+            await service.deliver_with_retry(delivery, session, notices, stop)
+
+    try:
+        asyncio.run(deliver(None))
+        assert seen == ["ev-0123456789abcdef/deadly/1"] * 3, "retried with the same idempotency key"
+        with pytest.raises(service.Stopped):
+            asyncio.run(deliver(0.5))  # the receiver now always fails: a stop ends the retries
+    finally:
+        server.shutdown()

@@ -38,7 +38,7 @@ def store_path(settings: Settings) -> Path:
     return Path(settings.state_dir) / "alerts.sqlite"
 
 
-async def _deliver(
+async def deliver_with_retry(
     delivery: Delivery, session: aiohttp.ClientSession, notices: list[Notice], stop: asyncio.Event
 ) -> None:
     wait = RETRY_FIRST_S
@@ -95,7 +95,7 @@ async def run_alerts(settings: Settings, rules: list[Rule], delivery: Delivery, 
                             continue
                         notices = engine.decide(record)
                         if notices:
-                            await _deliver(delivery, session, notices, stop)
+                            await deliver_with_retry(delivery, session, notices, stop)
                             engine.record(notices)
                             for n in notices:
                                 metrics.alerts_sent.labels(n.state.rule, n.status).inc()
