@@ -25,15 +25,18 @@ setup() {
 }
 
 test_tools() {
-  # Prometheus and promtool (Debian package) for the scrape and alert-rule tests.
-  if ! command -v promtool >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-      sudo apt-get update -qq >/dev/null && sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-    else
-      echo "note: prometheus/promtool not installed and no root: their tests will skip (CI fails them)" >&2
-    fi
+  # Debian packages for the integration tests: prometheus + promtool (scrape and alert-rule tests),
+  # prometheus-alertmanager + amtool (marsad alert against a real Alertmanager, compose config check).
+  local missing=()
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo apt-get update -qq >/dev/null && sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "note: ${missing[*]} not installed and no root: their tests will skip (CI fails them)" >&2
   fi
 }
 

@@ -127,21 +127,31 @@ def cmd_topics(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def tail_events(settings: Settings, stop: asyncio.Event, out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
-    """Print every event version from the sink topic (manual assignment: no consumer group)."""
+async def tail_events(  # type: ignore[no-untyped-def]
+    settings: Settings, stop: asyncio.Event, out=sys.stdout, fmt: str = "text", since: float | None = None
+) -> None:
+    """Print every event version from the sink topic (manual assignment: no consumer group).
+
+    fmt: text (readable, Arabic in bidi isolates), json (one event a line), csv (ACLED columns).
+    since: unix seconds; older records (by their Kafka timestamp) are skipped.
+    """
+    import csv
     import json
 
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
+    from workers.acled import COLUMNS, acled_row, outlet_countries_from_feeds
     from workers.display import render
+    from workers.sinkview import UnreadableRecord, consumer_config, parse_record
     from workers.topics import topics_for
 
     spec = topics_for(settings).events
+    outlets = outlet_countries_from_feeds(settings.feeds_file) if fmt == "csv" else {}
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n") if fmt == "csv" else None
+    if writer:
+        writer.writeheader()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
+        **consumer_config(settings), group_id=None, auto_offset_reset="earliest", enable_auto_commit=False
     )
     await consumer.start()
     try:
@@ -150,19 +160,125 @@ async def tail_events(settings: Settings, stop: asyncio.Event, out=sys.stdout) -
             batches = await consumer.getmany(timeout_ms=500)
             for records in batches.values():
                 for rec in records:
+                    if since is not None and rec.timestamp is not None and rec.timestamp < since * 1000:
+                        continue
                     try:
-                        print(render(json.loads(rec.value)) + "\n", file=out, flush=True)
-                    except (ValueError, KeyError, TypeError) as exc:
-                        print(f"[unreadable event at offset {rec.offset}: {exc}]", file=out, flush=True)
+                        record = parse_record(rec.key, rec.value, rec.timestamp)
+                        if record.event is None:
+                            if fmt == "text":
+                                into = f" into {record.merged_into}" if record.merged_into else ""
+                                print(f"[GONE] {record.event_id} merged{into}\n", file=out, flush=True)
+                            elif fmt == "json":
+                                gone = {"event_id": record.event_id, "merged_into": record.merged_into}
+                                print(json.dumps(gone), file=out, flush=True)
+                            continue
+                        if writer:
+                            writer.writerow(
+                                {
+                                    k: "" if v is None else v
+                                    for k, v in acled_row(record.event, outlets).items()
+                                }
+                            )
+                            out.flush()
+                        elif fmt == "json":
+                            print(json.dumps(record.event, ensure_ascii=False), file=out, flush=True)
+                        else:
+                            print(render(record.event) + "\n", file=out, flush=True)
+                    except (UnreadableRecord, ValueError, KeyError, TypeError) as exc:
+                        print(
+                            f"[unreadable event at offset {rec.offset}: {exc}]", file=sys.stderr, flush=True
+                        )
     finally:
         await consumer.stop()
 
 
 def cmd_tail(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.sinkview import parse_since
+
     if settings.embedded:
         print("set MARSAD_KAFKA_BOOTSTRAP to the cluster to read from", file=sys.stderr)
         return 2
-    asyncio.run(_until_signal(lambda stop: tail_events(settings, stop)))
+    since = parse_since(args.since) if args.since else None
+    asyncio.run(_until_signal(lambda stop: tail_events(settings, stop, fmt=args.format, since=since)))
+    return 0
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from workers.acled import outlet_countries_from_feeds
+    from workers.export import EventFilter, export, rows
+    from workers.sinkview import SinkMissing, latest_events, parse_since
+
+    if settings.embedded:
+        print("set MARSAD_KAFKA_BOOTSTRAP to the cluster to export from", file=sys.stderr)
+        return 2
+
+    def day(text: str | None):  # type: ignore[no-untyped-def]
+        return datetime.fromtimestamp(parse_since(text), UTC).date() if text else None
+
+    filt = EventFilter(
+        since=day(args.since),
+        until=day(args.until),
+        countries=frozenset(c.strip().upper() for c in args.country for c in c.split(",") if c.strip()),
+    )
+    try:
+        view, unreadable = asyncio.run(latest_events(settings))
+    except SinkMissing as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return 2
+    if unreadable:
+        log.warning("export: %d unreadable records on the sink skipped", unreadable)
+    selected = rows(view, filt, outlet_countries_from_feeds(settings.feeds_file))
+    export(selected, args.format, args.output)
+    print(
+        f"marsad: exported {len(selected)} of {len(view.events)} events "
+        f"({len(view.merged)} merged or removed)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_alert(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.alert.deliver import Delivery
+    from workers.alert.rules import RulesFileError, load_rules
+    from workers.alert.service import run_alerts
+
+    try:
+        rules = load_rules(args.rules or settings.alert_rules_file)
+    except RulesFileError as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        print(f"{len(rules)} rules: " + ", ".join(r.name for r in rules))
+        return 0
+    if settings.embedded:
+        print("set MARSAD_KAFKA_BOOTSTRAP to the cluster whose sink to watch", file=sys.stderr)
+        return 2
+    try:
+        delivery = Delivery(
+            alertmanager_url=args.alertmanager_url or settings.alertmanager_url,
+            webhook_url=args.webhook_url or settings.alert_webhook_url,
+        )
+    except ValueError as exc:
+        print(f"marsad: {exc}", file=sys.stderr)
+        return 2
+    port = endpoints.serve(_port_or_free(settings.metrics_host, settings.metrics_port), settings.metrics_host)
+    log.info("alert: metrics on :%d/metrics (also /healthz, /readyz)", port)
+    metrics.worker_info.labels("alert").set(1)
+    endpoints.set_ready("alert", True)
+    asyncio.run(_until_signal(lambda stop: run_alerts(settings, rules, delivery, stop)))
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.serve import serve
+
+    if settings.embedded:
+        print("set MARSAD_KAFKA_BOOTSTRAP to the cluster whose sink to index", file=sys.stderr)
+        return 2
+    host, port = args.host or settings.api_host, args.port if args.port is not None else settings.api_port
+    asyncio.run(_until_signal(lambda stop: serve(settings, stop, host, port)))
     return 0
 
 
@@ -247,13 +363,15 @@ def cmd_demo_feeds(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from workers.extract.evaluate import evaluate, load_gold, report
+    from workers.extract.evaluate import DEFAULT_SETS, gold_path, load_gold, report_set
     from workers.poll.fixtures import SHARED_DATA
 
-    gold = load_gold(
-        Path(args.gold), Path(args.corpus) if args.corpus else SHARED_DATA / "ant-multisource-2018.jsonl.gz"
-    )
-    print(report(evaluate(gold), len(gold), sum(len(e["events"]) for e, _ in gold)))
+    corpus = Path(args.corpus) if args.corpus else SHARED_DATA / "ant-multisource-2018.jsonl.gz"
+    tables = [
+        report_set(name, load_gold(gold_path(name), corpus, SHARED_DATA))
+        for name in args.gold or DEFAULT_SETS
+    ]
+    print("\n\n".join(tables))
     return 0
 
 
@@ -294,13 +412,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_topics)
 
     p = sub.add_parser("tail", help="print events from the sink topic of the configured cluster")
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    p.add_argument("--since", help="only records written since: 30m, 6h, 7d, 2w or an ISO date/time")
     p.set_defaults(func=cmd_tail)
+
+    p = sub.add_parser(
+        "export", help="latest events on the sink as ACLED-style CSV or Parquet (merged events left out)"
+    )
+    p.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    p.add_argument("--output", "-o", help="output file (default: stdout for csv)")
+    p.add_argument("--since", help="event date on or after (ISO date, or 30m / 6h / 7d / 2w ago)")
+    p.add_argument("--until", help="event date on or before (ISO date)")
+    p.add_argument(
+        "--country", action="append", default=[], help="ISO code or English name; repeat or comma-separate"
+    )
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "alert",
+        help="watch the sink and send rule-based alerts to Alertmanager and/or a webhook",
+    )
+    p.add_argument("--rules", help="alert rules YAML (default: MARSAD_ALERT_RULES_FILE)")
+    p.add_argument("--alertmanager-url", help="Alertmanager base URL (default: MARSAD_ALERTMANAGER_URL)")
+    p.add_argument("--webhook-url", help="webhook for JSON notices (default: MARSAD_ALERT_WEBHOOK_URL)")
+    p.add_argument("--check", action="store_true", help="validate the rules file and exit")
+    p.set_defaults(func=cmd_alert)
+
+    p = sub.add_parser(
+        "serve", help="HTTP read API over the latest events (GET /events, /events/{id}); keeps a local index"
+    )
+    p.add_argument("--host", help="listen address (default: MARSAD_API_HOST)")
+    p.add_argument("--port", type=int, help="listen port (default: MARSAD_API_PORT)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
         "eval", help="score the extractor on a gold file of annotated sentences (P/R/F1 per field)"
     )
     p.add_argument(
-        "--gold", default=str(Path(__file__).resolve().parent.parent / "eval" / "extract_gold.jsonl")
+        "--gold",
+        action="append",
+        help="a gold set: 2018, dev or test (the frozen test set: only when named), or a file; repeatable "
+        "(default: 2018 and dev)",
     )
     p.add_argument(
         "--corpus",

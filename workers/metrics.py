@@ -120,3 +120,16 @@ consumer_lag = Gauge(
     ["topic", "partition"],
     registry=REGISTRY,
 )
+
+# Downstream consumers of the sink (marsad alert, marsad serve).
+alerts_sent = Counter(
+    "marsad_alerts_sent_total",
+    "Alert notices delivered by `marsad alert` (status: firing, resolved).",
+    ["rule", "status"],
+    registry=REGISTRY,
+)
+alert_delivery_failures = Counter(
+    "marsad_alert_delivery_failures_total",
+    "Failed deliveries to Alertmanager or the webhook (each is retried).",
+    registry=REGISTRY,
+)

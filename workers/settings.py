@@ -43,6 +43,14 @@ class Settings:
     dedup_window_days: int = 1  # ACLED events are day-level; see bench/dedup_eval.py
     dedup_ttl_days: int = 14
     dedup_text_similarity: str = "lexical"  # lexical | semantic (multilingual USE sentence embeddings)
+    # Downstream of the sink: marsad alert, marsad serve
+    alert_rules_file: str = str(REPO_ROOT / "deploy" / "alert-rules.yaml")
+    alertmanager_url: str = ""  # e.g. http://alertmanager:9093 (v2 API)
+    alert_webhook_url: str = ""  # a JSON POST per notice, with an Idempotency-Key header
+    alert_group_id: str = "marsad-alert"
+    alert_ttl_hours: float = 24.0  # how long a firing alert stays active in Alertmanager
+    api_host: str = "127.0.0.1"
+    api_port: int = 8464
     # Observability
     metrics_port: int = 9464
     metrics_host: str = "127.0.0.1"
