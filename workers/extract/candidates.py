@@ -188,8 +188,8 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
     if first is None:
         return []
     stems = [stem for w in a.tokens.words for stem, _, _ in clitic_variants(w)]
-    nonviolent, _ = lexicon.word_or_prefix_set("nonviolent_death_words")
-    if not nonviolent.isdisjoint(stems):
+    nonviolent, nonviolent_prefixes = lexicon.word_or_prefix_set("nonviolent_death_words")
+    if any(s in nonviolent or s.startswith(nonviolent_prefixes) for s in stems):
         return []
     words, prefixes = lexicon.word_or_prefix_set("violent_death_context")
     violent = any(m.entry.kind in _ARMED_KINDS for m in a.actors) or any(

@@ -188,6 +188,7 @@ class Trigger:
     needs_context: bool = False  # a term with common non-violent senses; see triggers.json
     undone_by: str | None = None  # a cues.json word list that cancels it in its clause (a release)
     exact: frozenset[str] = frozenset()  # when set, the only surface forms (after و/ف) that count
+    not_forms: frozenset[str] = frozenset()  # surface forms (after و/ف) that are another word
     future: bool = False  # a generated future form («سيقصف»): not (yet) reported
     casualty_only: bool = False  # no trigger word: a sentence reporting people killed or wounded
 
@@ -230,6 +231,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
             spec["confidence"],
             spec.get("generic", False),
             undone_by=spec.get("undone_by"),
+            not_forms=frozenset(fold(w) for w in spec.get("not_forms", ())),
         )
         needs_context = set(spec.get("needs_context", ()))
         exact = frozenset(fold(w) for w in spec.get("exact", ()))

@@ -4,7 +4,7 @@ A word's *keys* are what a lexicon term and a text word must share to match. A k
 clitic-free stem (text.clitic_variants strips و ف ب ل ك ال) with at most one pronoun suffix and one
 inflectional suffix removed, and the long vowel of the derived verbal-noun patterns taken out:
 «الاعتقالات», «اعتقالهم», «اعتقلت», «اعتقلوا» all have the key «اعتقل»; «قصفا», «قصفت», «القصف» the
-key «قصف»; «صاروخين», «صاروخا» the key «صاروخ»; «قتلى» the key «قتل». Imperfect and future verb
+key «قصف»; «صاروخين», «صاروخا» the key «صاروخ». Imperfect and future verb
 forms («يعتقل», «ستقصف») are generated from a lexicon verb at load time (verb_forms), because
 stripping ي/ت/ن from text words would merge nouns such as «تظاهر»/«ظاهرة». Broken plurals are
 listed in the lexicon. Camel-tools' analyser would do better but needs data that cannot be installed
@@ -20,9 +20,10 @@ from workers.extract.text import clitic_variants, fold
 
 MIN_STEM = 3  # letters a stem keeps after a suffix is removed (Arabic roots have three)
 _PRONOUNS = ("هما", "كما", "هم", "هن", "كم", "ها", "نا")
-# one inflection: dual, sound plurals, verb endings, feminine (ة folds to ه), tanween alef, nisba ي
+# one inflection: dual, sound plurals, verb endings, feminine (ة folds to ه), tanween alef
 # (not the feminine nisba «ـية»: «الاحتجاجية», «القتالية» describe, they do not name an event)
-_INFLECTIONS = ("تين", "تان", "يين", "ات", "ون", "ين", "ان", "وا", "ه", "ت", "ي", "ا")
+# nor the nisba «ـي»: «السلبي» is not «سلب» (looting); «قتلى», «جرحى» are listed as written
+_INFLECTIONS = ("تين", "تان", "يين", "ات", "ون", "ين", "ان", "وا", "ه", "ت", "ا")
 _MEMO = 200_000
 
 

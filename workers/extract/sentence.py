@@ -71,9 +71,24 @@ _SPEAKER_STOPS = CLAUSE_BREAKS | frozenset(
 )
 _PUNCT_BREAKS = ("،", "؛", ":", ",", ";", "(", ")", '"', "«", "»")
 _PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS))
+_YEAR_WORDS = frozenset(fold(w) for w in ["عام", "العام", "سنة", "السنة", "لعام", "بعام", "وعام", "منذ"])
+_AGE_WORDS = frozenset(fold(w) for w in ["عاما", "عام", "سنة", "سنوات", "أعوام", "عاماً", "سنه"])
+_AT_LEAST = [fold("على"), fold("الأقل")]
+_AT_LEAST_GAP = 2  # words between a number and «على الأقل» («1700 مدني على الأقل»)
 _SPEAKER_WINDOW = 12  # words after a reporting verb that may hold the speaker
 _SPEAKER_NAME_WORDS = 4
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
+# ACLED codes one event where a sentence names two of these: the key's sub-type, not the values'
+# («فرقت الشرطة المتظاهرين»: a protest with intervention, not also a peaceful protest; «استعادت
+# السيطرة … عقب معارك»: the territory change, not also a clash).
+SUPERSEDES: dict[str, frozenset[str]] = {
+    "protest_with_intervention": frozenset({"peaceful_protest"}),
+    "excessive_force_against_protesters": frozenset({"peaceful_protest", "protest_with_intervention"}),
+    "government_regains_territory": frozenset({"armed_clash", "non_state_actor_overtakes_territory"}),
+    "non_state_actor_overtakes_territory": frozenset({"armed_clash"}),
+}
+VIOLENT_TYPES = frozenset({"battles", "explosions_remote_violence", "violence_against_civilians"})
+_CRIME_PRONE = frozenset({"arrests"})  # sub-types that ordinary crime words (cues.json) rule out
 
 
 @dataclass(slots=True)
@@ -132,7 +147,12 @@ class SentenceAnalysis:
         self, sentence: Sentence, tokens: Tokens, published: date | None, found: SentenceMatches
     ) -> None:
         self.sentence, self.tokens, self._published = sentence, tokens, published
-        triggers = [m for m in found.triggers if not (m.entry.exact and not _written_as(m, tokens))]
+        triggers = [
+            m
+            for m in found.triggers
+            if not (m.entry.exact and not _written_as(m, tokens, m.entry.exact))
+            and not (m.entry.not_forms and _written_as(m, tokens, m.entry.not_forms))
+        ]
         if any(m.entry.undone_by for m in triggers):
             in_names = {
                 i for m in found.actors for i in range(m.start_token, m.end_token)
@@ -140,10 +160,18 @@ class SentenceAnalysis:
             triggers = [m for m in triggers if not (m.entry.undone_by and self._undone(m, in_names))]
         if any(m.entry.needs_context for m in triggers) and not _conflict_context(tokens, triggers, found):
             triggers = [m for m in triggers if not m.entry.needs_context]
-        # a generic word («هجوم», «استهدف») names the event a specific one names better: «فجر انتحاري
-        # نفسه … في هجوم» is one suicide bombing, «حملة خطف تستهدف» one abduction campaign
-        if any(not m.entry.generic for m in triggers):
-            triggers = [m for m in triggers if not m.entry.generic]
+        # a generic word («هجوم», «استهدف») names the event a specific one of its type, or of any
+        # violent type, names better: «فجر انتحاري نفسه … في هجوم» is one suicide bombing, «حملة خطف
+        # تستهدف» one abduction campaign
+        specific = {m.entry.event_type for m in triggers if not m.entry.generic}
+        if specific:
+            violent = not specific.isdisjoint(VIOLENT_TYPES)
+            triggers = [
+                m for m in triggers if not (m.entry.generic and (violent or m.entry.event_type in specific))
+            ]
+        triggers = _superseded(triggers)
+        if any(m.entry.sub_event_type in _CRIME_PRONE for m in triggers) and _criminal(tokens):
+            triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
         self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
         self.actors: list[Match[Actor]] = found.actors
@@ -195,12 +223,24 @@ class SentenceAnalysis:
 
     @cached_property
     def counts(self) -> list[Count]:
+        """Numbers that may count people: not dates, years («عام 2015») or ages («17 عاما»);
+        «1700 على الأقل» is open-ended."""
         date_tokens = {i for d in self.dates for i in range(d.start_token, d.end_token)}
-        return [
-            c
-            for c in find_counts(self.tokens, self.sentence.text, self.sentence.start)
-            if not any(i in date_tokens for i in range(c.start_token, c.end_token))
-        ]
+        words = self.tokens.words
+        out = []
+        for c in find_counts(self.tokens, self.sentence.text, self.sentence.start):
+            if any(i in date_tokens for i in range(c.start_token, c.end_token)):
+                continue
+            before = words[c.start_token - 1] if c.start_token else ""
+            after = words[c.end_token] if c.end_token < len(words) else ""
+            if before in _YEAR_WORDS or after in _AGE_WORDS:
+                continue
+            if c.hi is not None and any(
+                words[j : j + 2] == _AT_LEAST for j in range(c.end_token, c.end_token + _AT_LEAST_GAP + 1)
+            ):
+                c = replace(c, hi=None)
+            out.append(c)
+        return out
 
     @cached_property
     def clauses(self) -> list[int]:
@@ -225,10 +265,25 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
     )
 
 
-def _written_as(m: Match[Trigger], tokens: Tokens) -> bool:
-    """Is the trigger written as one of its term's exact forms («أسرت», not «أسرى»)?"""
+def _written_as(m: Match[Trigger], tokens: Tokens, forms: frozenset[str]) -> bool:
+    """Is the trigger written as one of these forms (after و/ف)? «أسرت» is, «أسرى» is not."""
     word = tokens.words[m.start_token]
-    return word in m.entry.exact or (word[:1] in ("و", "ف") and word[1:] in m.entry.exact)
+    return word in forms or (word[:1] in ("و", "ف") and word[1:] in forms)
+
+
+def _superseded(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
+    """Drop the sub-types a more specific one in the sentence includes (SUPERSEDES)."""
+    present = {m.entry.sub_event_type for m in triggers}
+    dropped = {sub for p in present for sub in SUPERSEDES.get(p, ())}
+    return [m for m in triggers if m.entry.sub_event_type not in dropped] if dropped else triggers
+
+
+def _criminal(tokens: Tokens) -> bool:
+    """Ordinary crime (drugs, theft, residence violations): its arrests are not political events."""
+    words, prefixes = lexicon.word_or_prefix_set("criminal_words")
+    return any(
+        stem in words or stem.startswith(prefixes) for w in tokens.words for stem, _, _ in clitic_variants(w)
+    )
 
 
 def word_before(m: Match[Any], tokens: Tokens) -> str:
