@@ -6,7 +6,7 @@ Repeatable procedure over both shared corpora (ANT 2018, SaudiNewsNet 2015), rea
 1. Split every article into sentences; reduce each word to its matching key (workers.extract.morph,
    the same analysis the lexicons use).
 2. A sentence is "violent" when it holds a casualty figure (a number within three words of a
-   casualty cue of cues.json) or a known trigger term (triggers.json), or a --seed word.
+   casualty cue of cues.json) or a match of the trigger lexicon (triggers.json), or a --seed word.
 3. Rank the keys by a smoothed log-odds ratio of appearing in violent sentences versus the others,
    keeping keys seen at least --min-count times in violent sentences, and print the top ones with
    counts and the most frequent surface form. Known trigger keys are marked with '*'.
@@ -52,17 +52,13 @@ def main() -> None:
     parser.add_argument("--min-count", type=int, default=15)
     parser.add_argument("--seed", nargs="*", default=[])
     args = parser.parse_args()
-    cue_keys = {
+    triggers, cues = lexicon.trigger_index(), lexicon.casualty_index()
+    known = {
         k
-        for kind in lexicon.cues()["casualties"].values()
-        for ws in kind.values()
-        for w in ws
-        for k in keys_of(w.split()[0])
+        for spec in lexicon.trigger_lexicon()["triggers"]
+        for t in spec["terms"]
+        for k in keys_of(t.split()[0])
     }
-    trigger_keys = set()
-    for spec in lexicon.load_data("triggers.json")["triggers"]:
-        for term in spec["terms"]:
-            trigger_keys.update(keys_of(term.split()[0]))
     seed_keys = {k for w in args.seed for k in keys_of(w)}
     violent: Counter[str] = Counter()
     other: Counter[str] = Counter()
@@ -70,20 +66,18 @@ def main() -> None:
     n_violent = n_other = 0
     for text in texts():
         for sentence in split_sentences(text):
-            words = tokenize(sentence.text).words
-            keys = [keys_of(w) for w in words]
+            tokens = tokenize(sentence.text)
+            words = tokens.words
             numbers = [i for i, w in enumerate(words) if _NUMBER.match(w)]
-            figure = any(
-                cue_keys.intersection(keys[j])
-                for i in numbers
-                for j in range(max(0, i - 3), min(len(words), i + 4))
-            )
-            is_violent = figure or any(
-                trigger_keys.intersection(k) or seed_keys.intersection(k) for k in keys
+            figure = any(any(abs(c.start_token - i) <= 3 for i in numbers) for c in cues.find(tokens))
+            is_violent = (
+                figure
+                or bool(triggers.find(tokens))
+                or any(not seed_keys.isdisjoint(keys_of(w)) for w in words)
             )
             seen = set()
-            for w, ks in zip(words, keys, strict=True):
-                main = ks[-1]  # the most reduced reading
+            for w in words:
+                main = keys_of(w)[-1]  # the most reduced reading
                 if main in seen:
                     continue
                 seen.add(main)
@@ -104,7 +98,7 @@ def main() -> None:
     scored.sort(reverse=True)
     print(f"{n_violent} violent sentences, {n_other} others")
     for score, key, v, o in scored[: args.top]:
-        mark = "*" if key in trigger_keys else " "
+        mark = "*" if key in known else " "
         print(f"{score:5.2f} {mark} {key}\t{v}\t{o}\t{surface[key].most_common(1)[0][0]}")
 
 

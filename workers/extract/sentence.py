@@ -73,6 +73,7 @@ _PUNCT_BREAKS = ("،", "؛", ":", ",", ";", "(", ")", '"', "«", "»")
 _PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS))
 _YEAR_WORDS = frozenset(fold(w) for w in ["عام", "العام", "سنة", "السنة", "لعام", "بعام", "وعام", "منذ"])
 _AGE_WORDS = frozenset(fold(w) for w in ["عاما", "عام", "سنة", "سنوات", "أعوام", "عاماً", "سنه"])
+_PERCENT_WORDS = frozenset(fold(w) for w in ["بالمئة", "بالمائة", "بالمية", "المئة", "المائة"])
 _AT_LEAST = [fold("على"), fold("الأقل")]
 _AT_LEAST_GAP = 2  # words between a number and «على الأقل» («1700 مدني على الأقل»)
 _SPEAKER_WINDOW = 12  # words after a reporting verb that may hold the speaker
@@ -233,7 +234,10 @@ class SentenceAnalysis:
                 continue
             before = words[c.start_token - 1] if c.start_token else ""
             after = words[c.end_token] if c.end_token < len(words) else ""
-            if before in _YEAR_WORDS or after in _AGE_WORDS:
+            if before in _YEAR_WORDS or after in _AGE_WORDS or after in _PERCENT_WORDS:
+                continue
+            end = self.tokens.ends[c.end_token - 1] - self.sentence.start
+            if self.sentence.text[end : end + 2].strip().startswith(("%", "٪")):
                 continue
             if c.hi is not None and any(
                 words[j : j + 2] == _AT_LEAST for j in range(c.end_token, c.end_token + _AT_LEAST_GAP + 1)
