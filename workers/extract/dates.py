@@ -104,12 +104,23 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
             month = _MONTHS.get(nxt) or _MONTHS.get(f"{nxt} {words[i + 2]}" if i + 2 < len(words) else "")
             day = int(w)
             if month and 1 <= day <= 31:
-                year = published.year
+                # «5 يناير 2017»: a year written after the month is the year (a background event)
+                month_words = 1 if _MONTHS.get(nxt) else 2
+                after = words[i + 1 + month_words] if i + 1 + month_words < len(words) else ""
+                year = (
+                    int(after)
+                    if len(after) == 4 and after.isdecimal() and 1900 <= int(after) <= 2100
+                    else None
+                )
                 try:
-                    d = date(year, month, day)
-                    if d > published + timedelta(days=1):
-                        d = date(year - 1, month, day)
-                    out.append(DateMention(d, "day", i, i + 2, 0.9))
+                    if year is not None:
+                        d = date(year, month, day)
+                        out.append(DateMention(d, "day", i, i + 2 + month_words, 0.9))
+                    else:
+                        d = date(published.year, month, day)
+                        if d > published + timedelta(days=1):
+                            d = date(published.year - 1, month, day)
+                        out.append(DateMention(d, "day", i, i + 2, 0.9))
                 except ValueError:
                     pass
         i += 1

@@ -28,11 +28,10 @@ class LexiconError(ValueError):
 LEXICON_SCHEMAS = {"triggers.json": "trigger_lexicon.json", "cues.json": "cue_lexicon.json"}
 
 
-def load_lexicon(name: str) -> dict[str, Any]:
-    """A lexicon data file, validated against its schema."""
+def validate_lexicon(name: str, data: dict[str, Any]) -> None:
+    """Raise LexiconError when `data` (the content of lexicon file `name`) breaks its schema."""
     from jsonschema import Draft202012Validator
 
-    data = load_data(name)
     schema = json.loads(
         resources.files("schemas").joinpath(LEXICON_SCHEMAS[name]).read_text(encoding="utf-8")
     )
@@ -40,6 +39,12 @@ def load_lexicon(name: str) -> dict[str, Any]:
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path)
         raise LexiconError(f"{name} at /{where}: {errors[0].message} ({len(errors)} error(s))")
+
+
+def load_lexicon(name: str) -> dict[str, Any]:
+    """A lexicon data file, validated against its schema."""
+    data = load_data(name)
+    validate_lexicon(name, data)
     return data
 
 

@@ -84,7 +84,9 @@ _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 # السيطرة … عقب معارك»: the territory change, not also a clash).
 SUPERSEDES: dict[str, frozenset[str]] = {
     "protest_with_intervention": frozenset({"peaceful_protest"}),
-    "excessive_force_against_protesters": frozenset({"peaceful_protest", "protest_with_intervention"}),
+    "excessive_force_against_protesters": frozenset(
+        {"peaceful_protest", "protest_with_intervention", "attack"}
+    ),
     "government_regains_territory": frozenset({"armed_clash", "non_state_actor_overtakes_territory"}),
     "non_state_actor_overtakes_territory": frozenset({"armed_clash"}),
 }
