@@ -90,6 +90,10 @@ def _by_sentence(matches: list[Match[Any]], spans: list[tuple[int, int]]) -> lis
     return out
 
 
+def _killed_or_wounded(cues: list[Match[Any]]) -> bool:
+    return any(c.entry.kind in CASUALTY_ONLY_KINDS for c in cues)
+
+
 def _sentence_bounds(text: str, tokens: Tokens) -> tuple[list[Sentence], list[tuple[int, int]], list[int]]:
     """Sentences, their token spans, and for each token where a phrase starting there must end."""
     sentences = split_sentences(text)
@@ -109,13 +113,13 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     masks = list(map(_PHRASE_STARTS.__getitem__, tokens.words))
     # positions where lexicon k may match, by C-speed loops: compress(positions, mask & bit k)
     may_start = [list(compress(range(len(masks)), map(and_, masks, repeat(1 << k)))) for k in range(4)]
-    if not may_start[_TRIGGERS] and not may_start[_CUES]:
-        return []  # no trigger and no casualty word
-    sentences, spans, bound = _sentence_bounds(text, tokens)
     indexes = _indexes()
+    if not may_start[_TRIGGERS] and not _killed_or_wounded(indexes[_CUES].find(tokens, may_start[_CUES])):
+        return []  # no trigger word, and no casualty word that could make a casualty-only event
+    sentences, spans, bound = _sentence_bounds(text, tokens)
     triggers = indexes[_TRIGGERS].find(tokens, may_start[_TRIGGERS], bound)
     cues = indexes[_CUES].find(tokens, may_start[_CUES], bound)
-    if not triggers and not any(c.entry.kind in CASUALTY_ONLY_KINDS for c in cues):
+    if not triggers and not _killed_or_wounded(cues):
         return []
     published = _published_date(item)
     # Each lexicon runs once over the article; its matches then go to their sentences.

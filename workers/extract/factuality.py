@@ -79,6 +79,41 @@ def _hit(cues: _CueSet, words: list[str], i: int) -> bool:
     return False
 
 
+@cache
+def _window_cues() -> tuple[
+    dict[str, tuple[str, ...]], dict[tuple[str, str], tuple[str, ...]], frozenset[str]
+]:
+    """All cue lists checked before a trigger, merged: key -> decisions (one lookup per key, not
+    one per list), bigram -> decisions, and the first keys of the bigrams."""
+    single: dict[str, tuple[str, ...]] = {}
+    pairs: dict[tuple[str, str], tuple[str, ...]] = {}
+    for list_name, value in (*_BEFORE_CUES, ("background_words", BACKGROUND)):
+        cues = cue_set(list_name)
+        for k in cues.words:
+            single[k] = (*single.get(k, ()), value)
+        for b in cues.bigrams:
+            pairs[b] = (*pairs.get(b, ()), value)
+    return single, pairs, frozenset(a for a, _ in pairs)
+
+
+def _window_hits(words: list[str], window: range) -> dict[str, int]:
+    """decision -> the first position in the window whose word (or bigram) is one of its cues."""
+    single, pairs, pair_firsts = _window_cues()
+    found: dict[str, int] = {}
+    for i in window:
+        keys = keys_of(words[i])
+        for k in keys:
+            for value in single.get(k, ()):
+                found.setdefault(value, i)
+        if i + 1 < len(words) and not pair_firsts.isdisjoint(keys):
+            nxt = keys_of(words[i + 1])
+            for first in keys:
+                for second in nxt:
+                    for value in pairs.get((first, second), ()):
+                        found.setdefault(value, i)
+    return found
+
+
 def _is_question(a: SentenceAnalysis) -> bool:
     text = a.sentence.text.rstrip()
     if text.endswith(("؟", "?")):
@@ -136,11 +171,10 @@ def judge(
         if _hit(negation, words, i) and not (i + 1 < len(words) and _hit(exceptions, words, i + 1)):
             return Factuality("negated", words[i])
     window = _window(a, trig, FACTUALITY_WINDOW)
-    for list_name, value in _BEFORE_CUES:
-        cues = cue_set(list_name)
-        for i in window:
-            if _hit(cues, words, i):
-                return Factuality(value, words[i])
+    hits = _window_hits(words, window)
+    for _list_name, value in _BEFORE_CUES:
+        if value in hits:
+            return Factuality(value, words[hits[value]])
     clause = a.clauses[trig.start_token]
     after = range(trig.end_token, min(len(words), trig.end_token + FACTUALITY_WINDOW))
     future_after = cue_set("future_after_words")
@@ -151,10 +185,8 @@ def judge(
             return Factuality("future", words[i])
     if trig.end_token < len(words) and _hit(cue_set("metaphor_objects"), words, trig.end_token):
         return Factuality("metaphor", words[trig.end_token])
-    background = cue_set("background_words")
-    for i in window:
-        if _hit(background, words, i):
-            return Factuality(BACKGROUND, words[i])
+    if BACKGROUND in hits:
+        return Factuality(BACKGROUND, words[hits[BACKGROUND]])
     if event_date and published and event_date < published - timedelta(days=BACKGROUND_DAYS):
         return Factuality(BACKGROUND, None)
     return Factuality(ASSERTED)
