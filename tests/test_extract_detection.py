@@ -130,6 +130,7 @@ def test_people_killed_with_no_event_word_are_an_attack_of_unknown_type() -> Non
         "توفي ثلاثة أشخاص وأصيب خمسة في حادث سير على الطريق السريع.",
         "سجلت وزارة الصحة 5 إصابات جديدة بفيروس كورونا.",
         "لقي 4 أشخاص حتفهم غرقا في السيول.",
+        "قتل نحو أربعة آلاف شخص منذ بداية الحرب.",  # a war's toll
     ],
 )
 def test_deaths_from_accidents_and_illness_are_not_events(text: str) -> None:

@@ -29,6 +29,7 @@ ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted 
 CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
 CUE_AFTER_NUMBER_GAP = 5  # «5 من عناصر الأمن قتلوا»: tokens allowed between a number and its cue
 ASSERTED_FACT = Factuality(ASSERTED)
+WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no event word is a toll
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 
@@ -184,8 +185,12 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
     if not cues:
         return []
     cue_tokens = {i for c in a.casualty_cues for i in range(c.start_token, c.end_token)}
-    first = next((c for c in cues if _count_for_cue(a, c, cue_tokens, set()) is not None), None)
+    figures = [(c, _count_for_cue(a, c, cue_tokens, set())) for c in cues]
+    first = next((c for c, ci in figures if ci is not None), None)
     if first is None:
+        return []
+    # «قتل نحو أربعة آلاف شخص»: a war's toll, not an event (eval/README.md)
+    if any(ci is not None and a.counts[ci].lo >= WAR_TOLL_MIN for _, ci in figures):
         return []
     stems = [stem for w in a.tokens.words for stem, _, _ in clitic_variants(w)]
     nonviolent, nonviolent_prefixes = lexicon.word_or_prefix_set("nonviolent_death_words")
