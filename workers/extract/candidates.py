@@ -98,8 +98,12 @@ class Candidate:
 
 def _role(actor: Actor, m: Match[Actor], trig: Match[Trigger], a: SentenceAnalysis) -> str | None:
     """actor / target, or None when the mention has no part in this kind of event."""
-    if actor.kind == "civilians":
-        return None if trig.entry.event_type in ("battles", "strategic_developments") else "target"
+    if actor.kind == "civilians":  # a party only as the target: of violence, or of arrests
+        if trig.entry.event_type == "battles":
+            return None
+        if trig.entry.event_type == "strategic_developments" and trig.entry.sub_event_type != "arrests":
+            return None
+        return "target"
     if trig.entry.event_type == "battles":
         return "actor"
     before = set(a.tokens.words[max(0, m.start_token - 2) : m.start_token])
