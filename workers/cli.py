@@ -52,13 +52,21 @@ def _with_broker(settings: Settings) -> tuple[Settings, object | None]:
     return settings.replace(kafka_bootstrap=broker.bootstrap), broker
 
 
+def _check_feeds_file(path: str) -> list[object]:
+    """The feeds of `path`, or FeedsFileError with one line saying what is wrong with it."""
+    from workers.poll.feeds import FeedsFileError, load_feeds
+
+    if not Path(path).is_file():
+        raise FeedsFileError(f"feeds file {path} not found (--feeds or MARSAD_FEEDS_FILE)")
+    return load_feeds(path)  # type: ignore[return-value]
+
+
 def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
     from workers.broker.admin import ensure_topics
-    from workers.poll.feeds import load_feeds
     from workers.poll.publish import Publisher
     from workers.poll.worker import Poller, seen_store_for
 
-    feeds = load_feeds(args.feeds or feeds_file(settings))
+    feeds = _check_feeds_file(str(args.feeds or feeds_file(settings)))
     settings, broker = _with_broker(settings)
     try:
         ensure_topics(settings)
@@ -132,6 +140,7 @@ def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
             # Keep Marsad's handlers (JSON or text, as configured); Faust would install its own.
             override_logging=False,
         )
+        worker.spinner = None  # Faust's progress spinner writes cursor escapes to stdout
         worker.execute_from_commandline()
     finally:
         if broker:
@@ -179,7 +188,8 @@ async def tail_events(  # type: ignore[no-untyped-def]
         enable_auto_commit=False,
     )
     try:
-        await consumer.start()
+        with logs.quieted("aiokafka"):  # its "Unable connect" error would repeat ours below
+            await consumer.start()
     except KafkaError as exc:
         await consumer.stop()  # a consumer whose start failed still holds a client to close
         raise BrokerUnreachable(f"cannot reach Kafka at {settings.kafka_bootstrap}: {exc}") from None
@@ -280,8 +290,6 @@ def _port_or_free(host: str, port: int, avoid: int | None = None) -> int:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from workers.broker.admin import ensure_topics
     from workers.broker.embedded import stop_process_group
-    from workers.poll.feeds import load_feeds
-
     feeds = args.feeds
     if args.demo:
         from workers.poll.fixtures import demo_feeds
@@ -289,7 +297,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         feeds = str(demo_feeds(Path(settings.state_dir) / "demo-feeds", data_dir=data_dir(settings)))
         log.info("demo: fixture feeds from the shared corpus in %s", feeds)
     feeds = str(feeds or feeds_file(settings))
-    load_feeds(feeds)  # a missing or broken feeds file stops here, before any broker or worker starts
+    _check_feeds_file(feeds)  # a missing or broken feeds file stops here, before any broker starts
     settings, broker = _with_broker(settings)
     children: list[subprocess.Popen[bytes]] = []
     try:

@@ -8,9 +8,11 @@ rebalance step and connection; they are held at WARNING unless `-v`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
@@ -46,3 +48,17 @@ def setup(level: str = "INFO", fmt: str = "auto", verbose: bool = False) -> None
     logging.captureWarnings(True)  # Python warnings as log records (JSON too), not raw stderr text
     for noisy in CHATTY_LOGGERS:
         logging.getLogger(noisy).setLevel(root.level if verbose else max(logging.WARNING, root.level))
+
+
+@contextlib.contextmanager
+def quieted(name: str) -> Iterator[None]:
+    """Silence logger `name` below CRITICAL for a block whose failure the caller reports itself
+    (unless -v asked for the chatter: then its level is below WARNING and is left alone)."""
+    logger = logging.getLogger(name)
+    saved = logger.level
+    if logger.getEffectiveLevel() >= logging.WARNING:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(saved)
