@@ -304,7 +304,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         ensure_topics(settings)
         # Local run: the configured port and the next one when free, else any free port (printed below).
         processor_port = _port_or_free(settings.metrics_host, settings.metrics_port)
-        poller_port = _port_or_free(settings.metrics_host, settings.metrics_port + 1, avoid=processor_port)
+        next_port = settings.metrics_port + 1 if settings.metrics_port else 0  # 0: any free port
+        poller_port = _port_or_free(settings.metrics_host, next_port, avoid=processor_port)
         children.append(_spawn("process", settings, processor_port, [], args.verbose))
         children.append(_spawn("poll", settings, poller_port, ["--feeds", feeds], args.verbose))
         where = (
