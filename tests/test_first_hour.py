@@ -338,3 +338,15 @@ def test_processor_logs_are_json_lines_and_its_metrics_pass_promtool(settings: S
     # Faust's own chatter is held at WARNING: no info lines from faust / mode / aiokafka
     assert not [r for r in records if r["logger"].split(".")[0] in ("faust", "mode", "aiokafka") and r["level"] == "info"]
     assert stdout_path.read_bytes() == b"", "the processor wrote to stdout (spinner escapes?)"
+
+
+def test_status_line_repeats_where_things_are() -> None:
+    from workers.cli import StatusLine
+
+    status = StatusLine("marsad: broker 127.0.0.1:1234; processor metrics :9464/metrics", every_s=0)
+    assert not status.due()  # nothing shown since the banner: no reminder yet
+    status.event_shown()
+    assert status.due()
+    line = status.line()
+    assert "broker 127.0.0.1:1234" in line and ":9464/metrics" in line and "1 event versions shown" in line
+    assert not status.due()
