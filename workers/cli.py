@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workers import __version__, endpoints, logs, metrics
 from workers.settings import (
@@ -21,6 +22,9 @@ from workers.settings import (
     load_settings,
     unknown_env_settings,
 )
+
+if TYPE_CHECKING:
+    from workers.poll.feeds import Feed
 
 log = logging.getLogger("marsad")
 
@@ -52,13 +56,13 @@ def _with_broker(settings: Settings) -> tuple[Settings, object | None]:
     return settings.replace(kafka_bootstrap=broker.bootstrap), broker
 
 
-def _check_feeds_file(path: str) -> list[object]:
+def _check_feeds_file(path: str) -> list[Feed]:
     """The feeds of `path`, or FeedsFileError with one line saying what is wrong with it."""
     from workers.poll.feeds import FeedsFileError, load_feeds
 
     if not Path(path).is_file():
         raise FeedsFileError(f"feeds file {path} not found (--feeds or MARSAD_FEEDS_FILE)")
-    return load_feeds(path)  # type: ignore[return-value]
+    return load_feeds(path)
 
 
 def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
@@ -252,14 +256,19 @@ def _order(settings: Settings, args: argparse.Namespace) -> str:
     return "visual" if getattr(args, "visual", False) else settings.display_order
 
 
+def _unknown_names() -> set[str]:
+    return {line.split(" ", 1)[0] for line in unknown_env_settings()}
+
+
 def _spawn(
     command: str, settings: Settings, metrics_port: int, extra: list[str], verbose: bool
 ) -> subprocess.Popen[bytes]:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in _unknown_names()},  # warned about once, here
         "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
         "MARSAD_METRICS_PORT": str(metrics_port),
         "MARSAD_STATE_DIR": settings.state_dir,
+        "MARSAD_DATA_DIR": settings.data_dir,
     }
     if not verbose:
         # The terminal shows event blocks; the workers' info lines (one per event) would scatter

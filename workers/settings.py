@@ -25,8 +25,8 @@ def setting(
     default: Any,
     *,
     choices: tuple[str, ...] | None = None,
-    min: float | None = None,  # noqa: A002 - reads as the rule it is
-    max: float | None = None,  # noqa: A002
+    min: float | None = None,
+    max: float | None = None,
     secret: bool = False,
 ) -> Any:
     """A settings field with the checks `load_settings` applies (and `repr` hiding secrets)."""
