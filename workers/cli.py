@@ -34,7 +34,11 @@ EMBEDDED_CLIENTS = (
     "embedded tansu broker: Python kafka-python and aiokafka clients work; librdkafka clients "
     "(kcat, confluent-kafka) cannot read its ApiVersions v3 answer"
 )
-SINK_WITHOUT_CLIENT = "marsad tail (text), marsad tail --format json (JSON lines)"
+# Ways to read the sink with no Kafka client of one's own (export / serve: the outputs commands).
+SINK_WITHOUT_CLIENT = (
+    ("marsad tail", "event blocks"),
+    ("marsad tail --format json", "one JSON event per line; also marsad export / marsad serve"),
+)
 
 
 STATUS_EVERY_S = 30.0  # how often `marsad run` repeats its status line while events come
@@ -299,6 +303,7 @@ def _port_or_free(host: str, port: int, avoid: int | None = None) -> int:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from workers.broker.admin import ensure_topics
     from workers.broker.embedded import stop_process_group
+
     feeds = args.feeds
     if args.demo:
         from workers.poll.fixtures import demo_feeds
@@ -309,6 +314,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     _check_feeds_file(feeds)  # a missing or broken feeds file stops here, before any broker starts
     settings, broker = _with_broker(settings)
     children: list[subprocess.Popen[bytes]] = []
+    worker_failed = False
     try:
         ensure_topics(settings)
         # Local run: the configured port and the next one when free, else any free port (printed below).
@@ -322,21 +328,26 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             f"poller metrics :{poller_port}/metrics"
         )
         clients = EMBEDDED_CLIENTS if broker else "configured Kafka cluster"
+        readers = "".join(
+            f"          MARSAD_KAFKA_BOOTSTRAP={settings.kafka_bootstrap} {command:<26} ({what})\n"
+            for command, what in SINK_WITHOUT_CLIENT
+        )
         print(
             f"marsad: {where}. Ctrl-C to stop.\n"
             f"        {clients}.\n"
-            f"        The sink without a Kafka client of your own, from another terminal:\n"
-            f"        MARSAD_KAFKA_BOOTSTRAP={settings.kafka_bootstrap} {SINK_WITHOUT_CLIENT}.\n",
+            f"        Read the sink from another terminal, no Kafka client needed:\n{readers}",
             flush=True,
         )
         status = StatusLine(f"marsad: {where}")
 
         async def supervise(stop: asyncio.Event) -> None:
             async def watch() -> None:
+                nonlocal worker_failed
                 while not stop.is_set():
                     for child in children:
                         if child.poll() is not None:
                             log.error("a worker exited with %s; stopping", child.returncode)
+                            worker_failed = True
                             stop.set()
                     await asyncio.sleep(0.5)
 
@@ -351,7 +362,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         if broker:
             broker.stop()  # type: ignore[attr-defined]
         print("marsad: stopped.", flush=True)
-    return 0
+    return 1 if worker_failed else 0
 
 
 def cmd_demo_feeds(settings: Settings, args: argparse.Namespace) -> int:
