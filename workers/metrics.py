@@ -120,3 +120,41 @@ consumer_lag = Gauge(
     ["topic", "partition"],
     registry=REGISTRY,
 )
+
+# Article fetcher (workers/poll/fulltext.py, crawler.py)
+article_pages = Counter(
+    "marsad_article_pages_total",
+    "Article page fetches by outcome (fetched, not_modified, failed).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+article_failures = Counter(
+    "marsad_article_failures_total",
+    "Article pages that gave no text, by reason (robots, refused, timeout, network, too_large, http_4xx, "
+    "http_5xx, extract_timeout, no_text, ...). The item keeps its feed teaser.",
+    ["reason"],
+    registry=REGISTRY,
+)
+article_robots_denied = Counter(
+    "marsad_article_robots_denied_total", "Page fetches robots.txt did not allow.", registry=REGISTRY
+)
+article_text_chars = Histogram(
+    "marsad_article_text_chars",
+    "Length of the text an item carries when published (characters), by text source.",
+    ["text_source"],
+    buckets=(100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600),
+    registry=REGISTRY,
+)
+article_items = Counter(
+    "marsad_article_items_total",
+    "Items published by where their text came from (article page or feed); teaser items whose page "
+    "failed count as feed. Share: article / sum.",
+    ["text_source"],
+    registry=REGISTRY,
+)
+article_revisions = Counter(
+    "marsad_article_revisions_total",
+    "Revised articles republished (same item_id, higher revision), by trigger (feed_updated, schedule).",
+    ["trigger"],
+    registry=REGISTRY,
+)

@@ -37,6 +37,20 @@ class Settings:
     max_text_chars: int = 100_000
     user_agent: str = "MarsadBot/0.1 (+https://github.com/marsad; news monitoring)"
     state_dir: str = str(Path.home() / ".marsad")
+    # Article fetcher (workers/poll/fulltext.py): teaser items are completed from their pages.
+    fetch_articles: bool = True
+    teaser_max_chars: int = 600  # a feed text this short, with no feed `content`, is a teaser
+    article_extract_workers: int = 1  # processes that extract page text (0 = threads, no time cap)
+    article_revisit_s: str = "3600,21600"  # re-fetch an article this long after its first fetch
+    article_store_capacity: int = 200_000  # articles remembered for revisits and conditional GET
+    crawl_host_concurrency: int = 2  # page requests in flight per host
+    crawl_host_delay_s: float = 1.0  # minimum gap between request starts to one host
+    crawl_max_crawl_delay_s: float = 30.0  # a robots.txt Crawl-delay is honoured up to this
+    crawl_robots_ttl_s: float = 86_400.0
+    crawl_max_redirects: int = 5
+    # "host:port" pairs pages may be fetched from although they resolve to a private address
+    # (a local test or demo site); everything else private is refused at connect time.
+    crawl_allow_private_hosts: str = ""
     # Processor
     app_id: str = "marsad-processor"
     store: str = "memory://"
