@@ -6,10 +6,13 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from workers import endpoints, logs, metrics
@@ -18,16 +21,41 @@ from workers.settings import Settings, load_settings
 log = logging.getLogger("marsad")
 
 
-def _with_broker(settings: Settings) -> tuple[Settings, object | None]:
-    """Settings pointing at a broker: the configured cluster, or a freshly started embedded tansu."""
+@dataclass
+class EmbeddedRun:
+    """An embedded broker and the state that belongs to it.
+
+    The embedded broker keeps its topics in memory. State that refers to them (the poller's seen-set
+    and log checkpoints, the article store, Faust's data dir) must live and die with it: kept in
+    MARSAD_STATE_DIR, a second `marsad run` found every item already seen and printed nothing.
+    """
+
+    broker: object
+    state_dir: Path
+
+    def stop(self) -> None:
+        self.broker.stop()  # type: ignore[attr-defined]
+        shutil.rmtree(self.state_dir, ignore_errors=True)
+
+
+def _with_broker(settings: Settings) -> tuple[Settings, EmbeddedRun | None]:
+    """Settings pointing at a broker: the configured cluster, or a freshly started embedded tansu
+    (with a state dir of its own under MARSAD_STATE_DIR, removed when it stops)."""
     if not settings.embedded:
         return settings, None
     from workers.broker.embedded import EmbeddedBroker
 
     Path(settings.state_dir).mkdir(parents=True, exist_ok=True)
-    broker = EmbeddedBroker(log_file=Path(settings.state_dir) / "tansu.log").start()
-    log.info("embedded tansu broker on %s (memory storage; stops with this command)", broker.bootstrap)
-    return settings.replace(kafka_bootstrap=broker.bootstrap), broker
+    run_dir = Path(tempfile.mkdtemp(prefix="embedded-run-", dir=settings.state_dir))
+    broker = EmbeddedBroker(log_file=run_dir / "tansu.log").start()
+    log.info(
+        "embedded tansu broker on %s (memory storage; it and its state in %s stop with this command)",
+        broker.bootstrap,
+        run_dir,
+    )
+    return settings.replace(kafka_bootstrap=broker.bootstrap, state_dir=str(run_dir)), EmbeddedRun(
+        broker, run_dir
+    )
 
 
 def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
@@ -166,9 +194,16 @@ def cmd_tail(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _spawn(command: str, settings: Settings, metrics_port: int, extra: list[str]) -> subprocess.Popen[bytes]:
+def _spawn(
+    command: str,
+    settings: Settings,
+    metrics_port: int,
+    extra: list[str],
+    env_extra: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
+        **(env_extra or {}),
         "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
         "MARSAD_METRICS_PORT": str(metrics_port),
         "MARSAD_STATE_DIR": settings.state_dir,
@@ -198,20 +233,30 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from workers.broker.embedded import stop_process_group
 
     feeds = args.feeds
-    if args.demo:
-        from workers.poll.fixtures import demo_feeds
-
-        feeds = str(demo_feeds(Path(settings.state_dir) / "demo-feeds"))
-        log.info("demo: fixture feeds from the shared corpus in %s", feeds)
     settings, broker = _with_broker(settings)
     children: list[subprocess.Popen[bytes]] = []
+    site = None
+    poller_env: dict[str, str] = {}
     try:
+        if args.demo:
+            from workers.poll.demo_site import DEMO_HOST_DELAY_S, DemoSite, demo_articles
+
+            # Teaser feeds and article pages on a local site: the poller reads the pages, as in production.
+            site = DemoSite(demo_articles()).start()
+            feeds = str(site.write_feeds_file(Path(settings.state_dir) / "demo-site"))
+            poller_env = {
+                "MARSAD_CRAWL_ALLOW_PRIVATE_HOSTS": site.netloc,  # the site is on loopback
+                "MARSAD_CRAWL_HOST_DELAY_S": str(DEMO_HOST_DELAY_S),
+            }
+            log.info("demo: teaser feeds and article pages from the shared corpus on %s", site.url("/"))
         ensure_topics(settings)
         # Local run: the configured port and the next one when free, else any free port (printed below).
         processor_port = _port_or_free(settings.metrics_host, settings.metrics_port)
         poller_port = _port_or_free(settings.metrics_host, settings.metrics_port + 1, avoid=processor_port)
         children.append(_spawn("process", settings, processor_port, []))
-        children.append(_spawn("poll", settings, poller_port, ["--feeds", feeds] if feeds else []))
+        children.append(
+            _spawn("poll", settings, poller_port, ["--feeds", feeds] if feeds else [], env_extra=poller_env)
+        )
         print(
             f"marsad: broker {settings.kafka_bootstrap}; processor metrics :{processor_port}/metrics, "
             f"poller metrics :{poller_port}/metrics. Ctrl-C to stop.\n",
@@ -233,8 +278,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         for child in reversed(children):  # poller first, then the processor
             stop_process_group(child, 20)
+        if site is not None:
+            site.stop()
         if broker:
-            broker.stop()  # type: ignore[attr-defined]
+            broker.stop()
         print("marsad: stopped.", flush=True)
     return 0
 
