@@ -162,6 +162,33 @@ def test_per_host_concurrency_is_limited(tmp_path: Path, feed_server: FeedServer
     assert peak[0] == 2
 
 
+def test_retry_after_holds_back_the_next_request_to_the_host(tmp_path: Path, feed_server: FeedServer) -> None:
+    at: dict[str, float] = {}
+
+    def page(status: int, headers: dict[str, str]) -> Any:
+        def handler(req: Any) -> tuple[int, dict[str, str], bytes]:
+            at[req.path] = time.monotonic()
+            return status, headers, b"<p>x</p>"
+
+        return handler
+
+    feed_server.routes["/robots.txt"] = lambda _r: (404, {}, b"")
+    feed_server.routes["/busy.html"] = page(429, {"Retry-After": "1"})
+    feed_server.routes["/next.html"] = page(200, {"Content-Type": "text/html"})
+    entries = [
+        {"title": f"خبر {i}", "link": feed_server.url(path), "description": "نص"}
+        for i, path in enumerate(["/busy.html", "/next.html"])
+    ]
+    feed_server.static("/f.xml", rss_document("t", feed_server.url("/"), entries))
+    netloc = f"127.0.0.1:{feed_server.port}"
+    poller, _ = make(tmp_path, [Feed("ra", "R", feed_server.url("/f.xml"))], netloc, crawl_host_concurrency=1)
+    try:
+        poll(poller)
+    finally:
+        poller.close()
+    assert at["/next.html"] - at["/busy.html"] >= 0.95  # the second page waited for the Retry-After
+
+
 def test_a_page_redirecting_to_a_private_address_is_refused(tmp_path: Path, feed_server: FeedServer) -> None:
     port = feed_server.port
     secret = f"http://localhost:{port}/secret"  # the same server by a name that resolves to loopback

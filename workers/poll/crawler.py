@@ -11,7 +11,8 @@ feed, so every page fetch is treated as hostile:
 Politeness: robots.txt is read once per host and cached (`crawl_robots_ttl_s`; a robots.txt that
 fails with 5xx or a network error disallows the host until it is read again, as RFC 9309 says; 4xx
 allows everything); at most `crawl_host_concurrency` requests per host at a time, their starts at
-least `crawl_host_delay_s` apart (or the robots Crawl-delay, capped at `crawl_max_crawl_delay_s`).
+least `crawl_host_delay_s` apart (or the robots Crawl-delay, capped at `crawl_max_crawl_delay_s`);
+a 429 or 503 with Retry-After holds the host's next request back that long (same cap).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
 from workers import metrics
-from workers.poll.fetch import Validators, _read_capped
+from workers.poll.fetch import Validators, _read_capped, parse_retry_after
 from workers.settings import Settings
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
@@ -120,6 +121,10 @@ class HostGate:
 
     async def __aexit__(self, *exc: object) -> None:
         self._slots.release()
+
+    def pause(self, seconds: float) -> None:
+        """The host asked us to slow down (429/503 Retry-After): no request starts for `seconds`."""
+        self._last_start = max(self._last_start, time.monotonic() + seconds - self.delay_s)
 
 
 class Crawler:
@@ -241,6 +246,10 @@ class Crawler:
             page.validators = validators or Validators()
         elif resp.status >= 400:
             page.error = "http_429" if resp.status == 429 else "http_4xx" if resp.status < 500 else "http_5xx"
+            retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+            if resp.status in (429, 503) and retry_after:
+                pause = min(retry_after, self.settings.crawl_max_crawl_delay_s)
+                self._gate(urlsplit(final_url).netloc.lower()).pause(pause)
         elif resp.status != 200:
             page.error, page.detail = "http_other", f"status {resp.status}"
         else:
