@@ -14,6 +14,7 @@ untrusted markup, so the crawler runs it in worker processes with a time cap, li
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
@@ -73,6 +74,9 @@ def extract_article(html: bytes | str, url: str = "") -> ArticleText | None:
     Pure and picklable (runs in a worker process). Comments, tables of links and images are left out.
     """
     import trafilatura  # imported here: worker processes pay for it once, the poller only if used
+
+    # trafilatura logs every page it cannot parse at ERROR; the fetcher counts those as no_text itself.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
     doc = trafilatura.bare_extraction(
         html,
