@@ -323,3 +323,39 @@ def test_teaser_policy() -> None:
     assert not policy.is_teaser("ع" * 900, "عنوان", feed_has_content=True)
     assert not policy.is_teaser("ع" * 900, "عنوان", feed_has_content=False)  # a long summary is the article
     assert policy.is_teaser("عنوان", "عنوان", feed_has_content=False)
+
+
+def test_scheduled_revisits_happen_while_the_feed_answers_304(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    page = {"text": "أعلنت السلطات حصيلة أولية للهجوم بلغت خمسة قتلى. " * 8}
+    feed_server.routes["/robots.txt"] = lambda _r: (404, {}, b"")
+    feed_server.routes["/a.html"] = lambda _r: (
+        200,
+        {"Content-Type": "text/html; charset=utf-8"},
+        f"<html><body><article><h1>هجوم</h1><p>{page['text']}</p></article></body></html>".encode(),
+    )
+    feed_a = rss_document(
+        "a",
+        feed_server.url("/"),
+        [{"title": "هجوم", "link": feed_server.url("/a.html"), "description": "حصيلة."}],
+    )
+
+    def a_with_etag(req: Any) -> tuple[int, dict[str, str], bytes]:
+        if req.headers.get("If-None-Match") == '"a1"':
+            return 304, {}, b""
+        return 200, {"ETag": '"a1"', "Content-Type": "application/rss+xml"}, feed_a
+
+    feed_server.routes["/a.xml"] = a_with_etag
+    feed_server.static("/b.xml", rss_document("b", feed_server.url("/"), []))
+    feeds = [Feed("a", "A", feed_server.url("/a.xml")), Feed("b", "B", feed_server.url("/b.xml"))]
+    netloc = f"127.0.0.1:{feed_server.port}"
+    poller, pub = make(tmp_path, feeds, netloc, article_revisit_s="0")
+    try:
+        poll(poller)
+        page["text"] = "ارتفعت حصيلة الهجوم إلى تسعة قتلى. " * 8
+        reports = poll(poller)
+    finally:
+        poller.close()
+    assert reports["a"].outcome == "not_modified"
+    assert [i["revision"] for i in pub.items] == [0, 1] and "تسعة" in pub.items[1]["text"]

@@ -37,7 +37,7 @@ from workers.settings import Settings
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MAX_REVISITS_PER_POLL = 100  # scheduled revisits of one feed handled per poll (the rest next poll)
+MAX_REVISITS_PER_POLL = 100  # scheduled revisits handled per feed poll (the rest with the next one)
 
 
 class ExtractTimeout(Exception):
@@ -108,6 +108,7 @@ class ArticleFetcher:
         self._thread = threading.Thread(target=self._loop.run_forever, name="article-fetcher", daemon=True)
         self._thread.start()
         self._crawler = crawler
+        self._claimed: set[str] = set()  # item ids being revisited (touched only on the fetcher's loop)
 
     def _run(self, coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
@@ -121,7 +122,8 @@ class ArticleFetcher:
     # -- the poller's one call -------------------------------------------------------------------
     def complete(self, feed_id: str, parsed: ParsedFeed, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """New items with article text where the feed had a teaser, then revised versions of earlier
-        items of this feed. Blocking; safe to call from any thread."""
+        items: this feed's entries whose `updated` changed, and any feed's articles due for a
+        scheduled revisit. Blocking; safe to call from any thread."""
         return self._run(self._complete(feed_id, parsed, fresh))
 
     async def _complete(
@@ -138,13 +140,20 @@ class ArticleFetcher:
             if item["item_id"] in fresh_ids or not meta.updated:
                 continue
             record = self.store.get(item["item_id"])
-            if record is not None and record.updated != meta.updated:
+            if record is not None and record.updated != meta.updated and record.item_id not in self._claimed:
                 revisiting.add(record.item_id)
                 jobs.append(self._revisit(record, "feed_updated", item, meta.updated))
-        for record in self.store.due(feed_id, time.time(), MAX_REVISITS_PER_POLL):
-            if record.item_id not in revisiting and record.item_id not in fresh_ids:
+        # Scheduled revisits of any feed's articles ride along with whichever feed is being published:
+        # a feed that answers 304 for hours still gets its articles revisited on time.
+        for record in self.store.due(time.time(), MAX_REVISITS_PER_POLL):
+            if record.item_id not in revisiting | fresh_ids | self._claimed:
+                revisiting.add(record.item_id)
                 jobs.append(self._revisit(record, "schedule", None, record.updated))
-        results = await asyncio.gather(*jobs)
+        self._claimed |= revisiting  # concurrent polls of other feeds leave these alone
+        try:
+            results = await asyncio.gather(*jobs)
+        finally:
+            self._claimed -= revisiting
         out = [r for r in results if r is not None]
         for item in out:
             source = item.get("text_source", "feed")

@@ -35,8 +35,8 @@ class ArticleRecord:
     checks_done: int = 0  # scheduled revisits done
 
     def next_check(self, schedule: list[float]) -> float | None:
-        if self.checks_done >= len(schedule):
-            return None
+        if self.from_feed or self.checks_done >= len(schedule):
+            return None  # a feed that carries the article shows revisions itself (entry `updated`)
         return self.first_fetched + schedule[self.checks_done]
 
 
@@ -60,7 +60,7 @@ class ArticleStore:
             "CREATE TABLE IF NOT EXISTS articles (item_id TEXT PRIMARY KEY, feed_id TEXT NOT NULL, "
             "next_check REAL, first_fetched REAL NOT NULL, record TEXT NOT NULL)"
         )
-        self._db.execute("CREATE INDEX IF NOT EXISTS articles_due ON articles(feed_id, next_check)")
+        self._db.execute("CREATE INDEX IF NOT EXISTS articles_due ON articles(next_check)")
         self._db.execute("CREATE INDEX IF NOT EXISTS articles_age ON articles(first_fetched)")
 
     def get(self, item_id: str) -> ArticleRecord | None:
@@ -91,13 +91,13 @@ class ArticleStore:
                         (count - self.capacity,),
                     )
 
-    def due(self, feed_id: str, now: float, limit: int = 100) -> list[ArticleRecord]:
-        """Records of a feed whose next scheduled revisit is at or before `now`."""
+    def due(self, now: float, limit: int = 100) -> list[ArticleRecord]:
+        """Records whose next scheduled revisit is at or before `now`, the longest overdue first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT record FROM articles WHERE feed_id=? AND next_check IS NOT NULL AND next_check<=? "
+                "SELECT record FROM articles WHERE next_check IS NOT NULL AND next_check<=? "
                 "ORDER BY next_check LIMIT ?",
-                (feed_id, now, limit),
+                (now, limit),
             ).fetchall()
         return [ArticleRecord(**json.loads(r[0])) for r in rows]
 
