@@ -359,3 +359,32 @@ def test_scheduled_revisits_happen_while_the_feed_answers_304(
         poller.close()
     assert reports["a"].outcome == "not_modified"
     assert [i["revision"] for i in pub.items] == [0, 1] and "تسعة" in pub.items[1]["text"]
+
+
+def test_an_async_caller_gets_the_same_completion(tmp_path: Path, feed_server: FeedServer) -> None:
+    """`acomplete` is the hook for a poller whose publish path is a coroutine."""
+    from workers.poll.fulltext import ArticleFetcher
+    from workers.poll.parse import parse_feed
+
+    feed_server.routes["/robots.txt"] = lambda _r: (404, {}, b"")
+    text = "أعلنت السلطات حصيلة أولية للهجوم بلغت خمسة قتلى. " * 8
+    feed_server.routes["/a.html"] = lambda _r: (
+        200,
+        {"Content-Type": "text/html; charset=utf-8"},
+        f"<html><body><article><p>{text}</p></article></body></html>".encode(),
+    )
+    feed = Feed("as", "A", feed_server.url("/f.xml"))
+    entries = [{"title": "هجوم", "link": feed_server.url("/a.html"), "description": "حصيلة."}]
+    parsed = parse_feed(rss_document("t", feed_server.url("/"), entries), feed)
+    settings = Settings(
+        state_dir=str(tmp_path),
+        crawl_allow_private_hosts=f"127.0.0.1:{feed_server.port}",
+        crawl_host_delay_s=0.0,
+        article_extract_workers=0,
+    )
+    fetcher = ArticleFetcher(settings)
+    try:
+        items = asyncio.run(fetcher.acomplete(feed.id, parsed, parsed.items))
+    finally:
+        fetcher.close()
+    assert [i["text_source"] for i in items] == ["article"] and "خمسة قتلى" in items[0]["text"]

@@ -127,6 +127,14 @@ class ArticleFetcher:
         scheduled revisit. Blocking; safe to call from any thread."""
         return self._run(self._complete(feed_id, parsed, fresh))
 
+    async def acomplete(
+        self, feed_id: str, parsed: ParsedFeed, fresh: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """`complete` for a caller on another event loop: awaits the fetcher's loop without blocking it."""
+        return await asyncio.wrap_future(
+            asyncio.run_coroutine_threadsafe(self._complete(feed_id, parsed, fresh), self._loop)
+        )
+
     async def _complete(
         self, feed_id: str, parsed: ParsedFeed, fresh: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
