@@ -242,18 +242,21 @@ def report(tally: Tally, sentences: int, events: int) -> str:
     return "\n".join(lines)
 
 
-EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
-# Named gold sets. The frozen test set is scored only when asked for by name (`--gold test`).
+EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"  # in a checkout
+# Named gold sets (shipped in the wheel too, see settings.packaged_file). The frozen test set is
+# scored only when asked for by name (`--gold test`).
 GOLD_SETS = {
-    "2018": EVAL_DIR / "extract_gold.jsonl",
-    "dev": EVAL_DIR / "extract_dev.jsonl",
-    "test": EVAL_DIR / "extract_test.jsonl",
+    "2018": "eval/extract_gold.jsonl",
+    "dev": "eval/extract_dev.jsonl",
+    "test": "eval/extract_test.jsonl",
 }
 DEFAULT_SETS = ("2018", "dev")
 
 
 def gold_path(name_or_path: str) -> Path:
-    return GOLD_SETS.get(name_or_path, Path(name_or_path))
+    from workers.settings import packaged_file
+
+    return packaged_file(GOLD_SETS[name_or_path]) if name_or_path in GOLD_SETS else Path(name_or_path)
 
 
 def report_set(name: str, gold: list[tuple[dict[str, Any], str]]) -> str:
