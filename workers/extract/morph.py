@@ -9,7 +9,9 @@ forms («يعتقل», «ستقصف») are generated from a lexicon verb at load
 stripping ي/ت/ن from text words would merge nouns such as «تظاهر»/«ظاهرة». Broken plurals are
 listed in the lexicon. Camel-tools' analyser would do better but needs data that cannot be installed
 here; a stem-key is cheap: keys are memoized per distinct token, so the per-article cost is one
-dict lookup per candidate token (bench/extract_benchmark.py).
+dict lookup per candidate token. Measured (bench/extract_benchmark.py, one session, shared machine):
+the issue-12 extractor (keys, 25 sub-types, factuality) runs at 0.65-0.67x the speed of the code
+before it, which also finds 4,814 events in 3,000 articles where the old one found 2,912.
 """
 
 from __future__ import annotations
