@@ -19,7 +19,7 @@ from itertools import compress, repeat
 from operator import and_
 from typing import Any
 
-from workers.extract import lexicon
+from workers.extract import acled, lexicon
 from workers.extract.dates import DateMention, find_dates
 from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import (
@@ -519,6 +519,8 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         events, {m.entry.sub_event_type for m in title_triggers}, {m.entry.event_type for m in title_triggers}
     )
     _place_from_headline(lead, item, title_places, countries)
+    for event in events:
+        acled.complete(event, text, countries)  # actor slots, ACLED precisions, names no lexicon knows
     return events
 
 

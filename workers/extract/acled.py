@@ -1,0 +1,419 @@
+"""An extracted event completed the way ACLED codes one: who is actor1 / actor2, how precise the
+place and the date are, and the names no lexicon knows.
+
+Runs on each event extract() built, with the item text and the countries the article names, so
+the sentence-level extractor stays as it is:
+- generic actors take the event's country («القوات الأمنية» in Egypt → "Police Forces of Egypt",
+  a bare «التحالف» in Yemen → the Saudi-led coalition, «مدنيين» → "Civilians (Yemen)");
+  every actor gets its interaction code and its ACLED column (`slot`): actor1 the first party
+  acting, actor2 the first party acted on (in a battle the second side), assoc_actor_1 / _2 the
+  others on each side;
+- the place: a town named relative to another («قرية X جنوب Y») is X, near Y (geo_precision 2),
+  and a base or airport in a city («قاعدة العند الجوية في لحج») is the base, not the city;
+  «قرب / ريف / محيط / أطراف Y» is near Y (2); a province 3; a town 1;
+- the date: time_precision 1 for a day the text gives, 2 for a week or a range, 3 for a month;
+  the publication date standing in for a date the text does not give is 2 (within days);
+- a speaker that is a function word («فيه», «الأحد») is dropped, and, where the NER model is
+  available, one that it does not see as a person or organisation too; an organisation the model
+  finds in the event's sentence that no lexicon knows becomes an actor (name as written,
+  romanized, kind unknown), and a location after a locative cue a place candidate when the
+  event has no town.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from typing import Any
+
+from camel_tools.utils.charmap import CharMapper
+
+from workers.extract import ner
+from workers.extract.actors import CONTEXT_ROLES, catalogue, in_country
+from workers.extract.dates import find_dates
+from workers.extract.gazetteer import AREA_WORDS, distance_km, place_index, resolve
+from workers.extract.lexicon import actor_index
+from workers.extract.text import fold, tokenize
+
+# Words before a place that say the event was near it, not in it (ACLED geo_precision 2).
+NEAR_WORDS = frozenset(
+    fold(w)
+    for w in ["قرب", "بالقرب", "ريف", "محيط", "أطراف", "ضواحي", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "أطرف", "مشارف"]
+)
+COMPASS = frozenset(fold(w) for w in ["شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"])
+SETTLEMENT_WORDS = frozenset(
+    fold(w) for w in ["بلدة", "قرية", "مدينة", "منطقة", "حي", "مخيم", "ناحية", "قضاء", "العاصمة"]
+) | frozenset(fold(w) for w in AREA_WORDS)
+SITE_WORDS = {
+    fold(w): en for w, en in (("مطار", "Airport"), ("قاعدة", "Base"), ("ميناء", "Port"), ("معسكر", "Camp"))
+}
+SITE_ADJECTIVES = frozenset(fold(w) for w in ["الجوية", "العسكرية", "الدولي", "البحرية", "الجوي", "العسكري"])
+LOCATIVE_PREPS = frozenset(fold(w) for w in ["في", "قرب", "داخل"])
+# A speaker is a person or an organisation: these are never one («قال فيه», «أعلن الأحد»).
+NOT_SPEAKERS = frozenset(
+    fold(w)
+    for w in ["فيه", "فيها", "فيهم", "عنه", "عنها", "منه", "منها", "له", "لها", "لهم", "إنه", "انه", "إنها", "أنها", "أنه", "هذا", "هذه", "ذلك", "تلك", "اليوم", "أمس", "غدا", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "صباح", "مساء", "ليلة", "فجر", "ظهر", "بعد", "قبل", "خلال", "أيضا", "كذلك", "إن", "أن", "ان", "ما", "لا", "لم", "كما", "بينما", "حيث", "الذي", "التي", "الذين"]
+)
+# Nouns that open a speaker's description without a name («مصدر أمني», «شهود عيان»): kept.
+SPEAKER_NOUNS = frozenset(
+    fold(w)
+    for w in ["مصدر", "مصادر", "مسؤول", "مسؤولون", "شهود", "شاهد", "سكان", "ناشطون", "ناشطين", "المتحدث", "متحدث", "الناطق", "ناطق", "بيان", "وزارة", "وكالة"]
+)
+_SLOTS_ACTING, _SLOTS_ACTED_ON = ("actor1", "assoc_actor_1"), ("actor2", "assoc_actor_2")
+_ROMAN = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh",
+    "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+    "ع": "'", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "w",
+    "ي": "y", "ى": "a", "ة": "a", "ء": "'", "ؤ": "'", "ئ": "'",
+}  # fmt: skip
+
+
+@cache
+def _romanizer() -> CharMapper:
+    return CharMapper(_ROMAN, None)
+
+
+def romanize(arabic: str) -> str:
+    """A readable Latin spelling of a name (camel-tools character mapping plus a few vowel rules;
+    Arabic script leaves short vowels out): «الحميدية» → "Al-Hmidiya", «العند» → "Al-'nd"."""
+    words = []
+    for word in arabic.split():
+        ending = ""
+        if word.endswith("ية") and len(word) > 3:
+            word, ending = word[:-2], "iya"
+        latin = _romanizer().map_string(word)
+        latin = re.sub(r"(?<=[^aeiou'])y(?=[^aeiouy'])", "i", latin)  # a medial ya between consonants
+        latin = re.sub(r"(?<=[^aeiou'])w(?=[^aeiouw'])", "u", latin) + ending
+        article = latin.startswith("al") and len(latin) > 3
+        if article:
+            latin = latin[2:]
+        latin = latin[:1].upper() + latin[1:]
+        words.append("Al-" + latin if article else latin)
+    return " ".join(words)
+
+
+def _stable_id(prefix: str, text: str) -> str:
+    return f"{prefix}:{hashlib.sha1(fold(text).encode()).hexdigest()[:10]}"
+
+
+def complete(event: dict[str, Any], text: str, countries_named: set[str]) -> None:
+    """Fill the ACLED fields of one event in place (see the module docstring)."""
+    _place(event, text)
+    _actors(event, countries_named)
+    _time_precision(event, text)
+    _speakers(event, text)
+    _actors(event, countries_named)  # names the NER added take their slots too
+
+
+def _evidence(event: dict[str, Any], field: str) -> dict[str, Any] | None:
+    return next((e for e in event["evidence"] if e["field"] == field and not e.get("in_title")), None)
+
+
+def _sentence_of(ev: dict[str, Any], text: str) -> tuple[int, str]:
+    """(offset, text) of the evidence's sentence in the item text."""
+    sentence = ev["sentence"]
+    start = text.rfind(sentence, 0, ev["start"] + 1) if ev["start"] < len(text) else -1
+    if start < 0:
+        start = text.find(sentence)
+    return max(start, 0), sentence
+
+
+# --- actors
+
+
+@cache
+def _context_ids() -> frozenset[str]:
+    return frozenset(bare_id for bare_id, *_ in CONTEXT_ROLES.values())
+
+
+def _actors(event: dict[str, Any], countries_named: set[str]) -> None:
+    loc = event.get("location") or {}
+    cc = loc.get("country_code")
+    specs = catalogue()
+    out: dict[str, dict[str, Any]] = {}
+    for a in event["actors"]:
+        spec = specs.get(a["id"])
+        if spec is not None and a["id"] in _context_ids():
+            actor = in_country(spec.actor(), cc, frozenset(countries_named))
+            a = a | {"id": actor.id, "name": actor.name, "name_ar": actor.name_ar or a.get("name_ar", "")}
+            a["inter"], a["country_code"] = actor.inter, actor.country
+        elif spec is not None:
+            a = a | {"inter": spec.inter, "country_code": spec.country}
+        elif a["id"].startswith(("CIV-", "PRO-", "RIO-", "UAG-", "MIL-", "POL-", "GOV-")):
+            pass  # already resolved
+        prev = out.get(a["id"])
+        if prev is None or (prev["role"] == "target" and a["role"] == "actor"):
+            out[a["id"]] = a
+    actors = list(out.values())
+    acting = [a for a in actors if a["role"] != "target"]
+    acted_on = [a for a in actors if a["role"] == "target"]
+    if event["event_type"] == "battles" and len(acting) > 1 and not acted_on:
+        acted_on = [acting.pop(1)]  # a battle has two sides: the second one named is actor2
+    for side, slots in ((acting, _SLOTS_ACTING), (acted_on, _SLOTS_ACTED_ON)):
+        for k, a in enumerate(side):
+            a["slot"] = slots[min(k, 1)]
+    event["actors"] = actors
+
+
+# --- place
+
+
+def _place(event: dict[str, Any], text: str) -> None:
+    loc = event.get("location")
+    ev = _evidence(event, "location")
+    if not loc or ev is None:
+        if not loc or loc.get("precision") == "country":
+            _ner_place(event, text)
+        return
+    offset, sentence = _sentence_of(ev, text)
+    tokens = tokenize(sentence, offset)
+    at = next((i for i, s in enumerate(tokens.starts) if s >= ev["start"]), None)
+    if at is None:
+        return
+    words = tokens.words
+    before = words[at - 1] if at else ""
+    # «قاعدة العند الجوية في (مدينة) لحج», «مطار صنعاء الدولي في صنعاء»: the site, not the city
+    site = _site_before(words, at)
+    if site is not None:
+        kind, name_tokens = site
+        first = name_tokens[0] - 1  # the site word: «قاعدة»
+        name_ar = sentence[tokens.starts[name_tokens[0]] - offset : tokens.ends[name_tokens[-1]] - offset]
+        known = place_index().find(tokenize(name_ar))
+        name = (
+            known[0].entry[0].name if known and known[0].end_token == len(name_tokens) else romanize(name_ar)
+        )
+        loc.update(
+            id=_stable_id("site", loc["id"] + name_ar),
+            name=f"{name} {kind}",
+            name_ar=sentence[tokens.starts[first] - offset : tokens.ends[name_tokens[-1]] - offset],
+            precision="place",
+            geo_precision=2,
+        )
+        return
+    if at and _site_stem(before) in SITE_WORDS:  # «مطار صنعاء»: the airport of the city
+        loc.update(
+            id=_stable_id("site", loc["id"] + before),
+            name=f"{loc['name']} {SITE_WORDS[_site_stem(before)]}",
+            name_ar=sentence[tokens.starts[at - 1] - offset : ev["end"] - offset],
+            precision="place",
+            geo_precision=2,
+        )
+        return
+    # «قرية X جنوب (مدينة) Y»: X, near Y
+    relative = _relative_before(words, at)
+    if relative is not None:
+        s, e = relative
+        name_ar = sentence[tokens.starts[s] - offset : tokens.ends[e - 1] - offset]
+        known = place_index().find(tokenize(name_ar))
+        if known and known[0].end_token == e - s:
+            named = resolve(known[0].entry, {loc["country_code"]} if loc.get("country_code") else set())
+            if named.country_code == loc.get("country_code"):
+                event["location"] = named.as_location()
+                return
+        loc.update(
+            id=_stable_id("near", loc["id"] + name_ar),
+            name=romanize(name_ar),
+            name_ar=name_ar,
+            geo_precision=2,
+        )
+        loc["precision"] = "place"
+        return
+    # «قرية الحميدية جنوب إدلب» where the gazetteer's «الحميدية» is a town of another country
+    end = next((i for i, e in enumerate(tokens.ends) if e >= ev["end"]), at) + 1
+    after = _relative_after(tokens, end)
+    if after is not None and (after.country_code != loc.get("country_code") or _far(loc, after)):
+        name_ar = sentence[tokens.starts[at] - offset : tokens.ends[end - 1] - offset]
+        event["location"] = after.as_location() | {
+            "id": _stable_id("near", after.id + name_ar),
+            "name": romanize(name_ar),
+            "name_ar": name_ar,
+            "precision": "place",
+            "geo_precision": 2,
+        }
+        return
+    if before in NEAR_WORDS or (at >= 2 and words[at - 2] in NEAR_WORDS and before in SETTLEMENT_WORDS):
+        loc["geo_precision"] = 2
+
+
+NEAR_TOWN_KM = 50  # «X جنوب Y» names a place within this of Y
+
+
+def _far(loc: dict[str, Any], place: Any) -> bool:
+    if None in (loc.get("lat"), place.lat):
+        return False
+    return distance_km(loc["lat"], loc["lon"], place.lat, place.lon) > NEAR_TOWN_KM
+
+
+def _relative_after(tokens: Any, end: int) -> Any:
+    """The place Y of «X جنوب [مدينة] Y» when X ends at `end`."""
+    words = tokens.words
+    if end >= len(words) or words[end] not in COMPASS:
+        return None
+    j = end + 1
+    if j < len(words) and words[j] in SETTLEMENT_WORDS:
+        j += 1
+    found = place_index().find(tokens[j : j + 4])
+    if not found or found[0].start_token != 0:
+        return None
+    return resolve(found[0].entry, set())
+
+
+def _site_stem(word: str) -> str:
+    return word[1:] if word[:1] in ("و", "ب", "ل", "ف") and word[1:] in SITE_WORDS else word
+
+
+def _site_before(words: list[str], at: int) -> tuple[str, list[int]] | None:
+    """«مطار X [الدولي] في [مدينة] Y» with Y at `at`: (site kind, X's tokens)."""
+    j = at - 1
+    if j >= 0 and words[j] in SETTLEMENT_WORDS:
+        j -= 1
+    if j < 1 or words[j] not in LOCATIVE_PREPS:
+        return None
+    j -= 1
+    while j >= 0 and words[j] in SITE_ADJECTIVES:
+        j -= 1
+    end = j + 1
+    for k in range(j, max(-1, j - 4), -1):
+        stem = _site_stem(words[k])
+        if stem in SITE_WORDS:
+            return (SITE_WORDS[stem], list(range(k + 1, end))) if k + 1 < end else None
+    return None
+
+
+def _relative_before(words: list[str], at: int) -> tuple[int, int] | None:
+    """«[قرية] X جنوب [مدينة] Y» with Y at `at`: X's token span, when a settlement word or a
+    preposition opens it within three words."""
+    j = at - 1
+    if j >= 0 and words[j] in SETTLEMENT_WORDS:
+        j -= 1
+    if j < 1 or words[j] not in COMPASS:
+        return None
+    end = j
+    for k in range(end - 1, max(-1, end - 4), -1):
+        w = words[k]
+        if w in SETTLEMENT_WORDS or w in LOCATIVE_PREPS:
+            return (k + 1, end) if k + 1 < end else None
+        if w[:1] in ("ب", "و") and w[1:] in SETTLEMENT_WORDS:
+            return (k + 1, end) if k + 1 < end else None
+    return None
+
+
+def _ner_place(event: dict[str, Any], text: str) -> None:
+    """No town found: a location the NER model sees after a locative cue, which no gazetteer
+    knows, is the place (in the country the event has, if any; no coordinates)."""
+    ev = _evidence(event, "trigger")
+    if ev is None or ner.tagger() is None:
+        return
+    offset, sentence = _sentence_of(ev, text)
+    tokens = tokenize(sentence, offset)
+    for ent in ner.entities(tokens.words):
+        if ent.kind != "LOC" or ent.start_token == 0:
+            continue
+        before = tokens.words[ent.start_token - 1]
+        if before not in SETTLEMENT_WORDS and before not in LOCATIVE_PREPS:
+            continue
+        if place_index().find(tokens[ent.start_token : ent.end_token]):
+            continue  # the gazetteer knows it: the extractor already weighed it
+        name_ar = sentence[tokens.starts[ent.start_token] - offset : tokens.ends[ent.end_token - 1] - offset]
+        old = event.get("location") or {}
+        event["location"] = {
+            "id": _stable_id("ner", (old.get("country_code") or "") + name_ar),
+            "name": romanize(name_ar),
+            "name_ar": name_ar,
+            "admin1": None,
+            "country_code": old.get("country_code"),
+            "country": old.get("country"),
+            "lat": None,
+            "lon": None,
+            "precision": "place",
+            "geo_precision": 2,
+        }
+        return
+
+
+# --- date
+
+
+def _time_precision(event: dict[str, Any], text: str) -> None:
+    ev = _evidence(event, "date")
+    precision = 2  # the publication date stands in: the event was within the days before it
+    if ev is not None and event.get("date"):
+        offset, sentence = _sentence_of(ev, text)
+        published = None
+        for source in event["sources"]:
+            if source.get("published_at"):
+                from datetime import datetime
+
+                try:
+                    published = datetime.fromisoformat(source["published_at"].replace("Z", "+00:00")).date()
+                except ValueError:
+                    published = None
+        mentions = [
+            m
+            for m in find_dates(tokenize(sentence, offset), published)
+            if m.date.isoformat() == event["date"]
+        ]
+        if mentions:
+            precision = {"day": 1, "week": 2, "month": 3}.get(mentions[0].precision, 2)
+    event["time_precision"] = precision
+
+
+# --- speakers and unknown names
+
+
+def _speakers(event: dict[str, Any], text: str) -> None:
+    kept = []
+    for attr in event["attributions"]:
+        first = fold(attr["speaker"]).split()[:1]
+        if not first or first[0] in NOT_SPEAKERS or _stem(first[0]) in NOT_SPEAKERS:
+            continue
+        if attr.get("speaker_id") or first[0] in SPEAKER_NOUNS or ner.tagger() is None:
+            kept.append(attr)
+            continue
+        if _is_named(event, attr, text):
+            kept.append(attr)
+    event["attributions"] = kept
+    _ner_actors(event, text)
+
+
+def _stem(word: str) -> str:
+    return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
+
+
+def _is_named(event: dict[str, Any], attr: dict[str, Any], text: str) -> bool:
+    """Does the NER model see a person or organisation in the speaker's words?"""
+    ev = next((e for e in event["evidence"] if e["field"] == "attribution"), None)
+    if ev is None:
+        return True
+    offset, sentence = _sentence_of(ev, text)
+    tokens = tokenize(sentence, offset)
+    for ent in ner.entities(tokens.words):
+        if (
+            ent.kind in ("PERS", "ORG")
+            and tokens.starts[ent.start_token] < ev["end"]
+            and tokens.ends[ent.end_token - 1] > ev["start"]
+        ):
+            return True
+    return False
+
+
+def _ner_actors(event: dict[str, Any], text: str) -> None:
+    """An organisation in the trigger's sentence that no lexicon knows, for an event without actors."""
+    if event["actors"] or ner.tagger() is None:
+        return
+    ev = _evidence(event, "trigger")
+    if ev is None:
+        return
+    offset, sentence = _sentence_of(ev, text)
+    tokens = tokenize(sentence, offset)
+    for ent in ner.entities(tokens.words):
+        if ent.kind != "ORG":
+            continue
+        span = tokens[ent.start_token : ent.end_token]
+        if actor_index().find(span) or place_index().find(span):
+            continue
+        name_ar = sentence[tokens.starts[ent.start_token] - offset : tokens.ends[ent.end_token - 1] - offset]
+        event["actors"].append(
+            {"id": _stable_id("ner", name_ar), "name": romanize(name_ar), "name_ar": name_ar, "role": "actor"}
+        )
