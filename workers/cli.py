@@ -247,13 +247,15 @@ def cmd_demo_feeds(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from workers.extract.evaluate import evaluate, load_gold, report
+    from workers.extract.evaluate import DEFAULT_SETS, gold_path, load_gold, report_set
     from workers.poll.fixtures import SHARED_DATA
 
-    gold = load_gold(
-        Path(args.gold), Path(args.corpus) if args.corpus else SHARED_DATA / "ant-multisource-2018.jsonl.gz"
-    )
-    print(report(evaluate(gold), len(gold), sum(len(e["events"]) for e, _ in gold)))
+    corpus = Path(args.corpus) if args.corpus else SHARED_DATA / "ant-multisource-2018.jsonl.gz"
+    tables = [
+        report_set(name, load_gold(gold_path(name), corpus, SHARED_DATA))
+        for name in args.gold or DEFAULT_SETS
+    ]
+    print("\n\n".join(tables))
     return 0
 
 
@@ -300,7 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
         "eval", help="score the extractor on a gold file of annotated sentences (P/R/F1 per field)"
     )
     p.add_argument(
-        "--gold", default=str(Path(__file__).resolve().parent.parent / "eval" / "extract_gold.jsonl")
+        "--gold",
+        action="append",
+        help="a gold set: 2018, dev or test (the frozen test set: only when named), or a file; repeatable "
+        "(default: 2018 and dev)",
     )
     p.add_argument(
         "--corpus",
