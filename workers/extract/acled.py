@@ -127,10 +127,26 @@ def _context_ids() -> frozenset[str]:
     return frozenset(bare_id for bare_id, *_ in CONTEXT_ROLES.values())
 
 
-def _actors(event: dict[str, Any], countries_named: set[str]) -> None:
+def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | None:
+    """Where the event happened; without a place, the country of its country-specific actors
+    («الشرطة المصرية» and «متظاهرين»: Egypt), else the one country the article names."""
     loc = event.get("location") or {}
-    cc = loc.get("country_code")
+    if loc.get("country_code"):
+        return str(loc["country_code"])
     specs = catalogue()
+    own = {
+        specs[a["id"]].country
+        for a in event["actors"]
+        if a["id"] in specs and specs[a["id"]].country and specs[a["id"]].inter == 1
+    }
+    if len(own) == 1:
+        return own.pop()
+    return next(iter(countries_named)) if len(countries_named) == 1 else None
+
+
+def _actors(event: dict[str, Any], countries_named: set[str]) -> None:
+    specs = catalogue()
+    cc = _event_country(event, countries_named)
     out: dict[str, dict[str, Any]] = {}
     for a in event["actors"]:
         spec = specs.get(a["id"])
