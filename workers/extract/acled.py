@@ -316,25 +316,28 @@ def _relative_before(words: list[str], at: int) -> tuple[int, int] | None:
 
 
 def _ner_place(event: dict[str, Any], text: str) -> None:
-    """No town found: a location the NER model sees after a locative cue, which no gazetteer
-    knows, is the place (in the country the event has, if any; no coordinates)."""
+    """No town found: a name after a settlement word («منطقة اعشار», «مديرية موزع») or a location the
+    NER model sees after a locative cue, which no gazetteer knows, is the place (in the event's
+    country, if any; no coordinates, geo_precision 2)."""
     ev = _evidence(event, "trigger")
-    if ev is None or ner.tagger() is None:
+    if ev is None:
         return
     offset, sentence = _sentence_of(ev, text)
     tokens = tokenize(sentence, offset)
-    for ent in ner.entities(tokens.words):
-        if ent.kind != "LOC" or ent.start_token == 0:
+    spans = [(e.start_token, e.end_token) for e in ner.entities(tokens.words) if e.kind == "LOC"]
+    spans += _after_settlement_words(tokens.words)
+    for s, e in spans:
+        if s == 0:
             continue
-        before = tokens.words[ent.start_token - 1]
+        before = tokens.words[s - 1]
         if before not in SETTLEMENT_WORDS and before not in LOCATIVE_PREPS:
             continue
-        if place_index().find(tokens[ent.start_token : ent.end_token]):
-            continue  # the gazetteer knows it: the extractor already weighed it
-        name_ar = sentence[tokens.starts[ent.start_token] - offset : tokens.ends[ent.end_token - 1] - offset]
+        if place_index().find(tokens[s:e]) or actor_index().find(tokens[s:e]):
+            continue  # the gazetteer knows it (the extractor already weighed it), or it is a party
+        name_ar = sentence[tokens.starts[s] - offset : tokens.ends[e - 1] - offset]
         old = event.get("location") or {}
         event["location"] = {
-            "id": _stable_id("ner", (old.get("country_code") or "") + name_ar),
+            "id": _stable_id("near", (old.get("country_code") or "") + name_ar),
             "name": romanize(name_ar),
             "name_ar": name_ar,
             "admin1": None,
@@ -346,6 +349,25 @@ def _ner_place(event: dict[str, Any], text: str) -> None:
             "geo_precision": 2,
         }
         return
+
+
+# First words of compound place names: «بيت لاهيا», «كفر نبل», «عين العرب», «دير الزور»
+_COMPOUND_STARTS = frozenset(fold(w) for w in "بيت كفر عين دير تل جبل وادي بئر أبو ابو بني أم ام رأس خان سيدي".split())
+
+
+def _after_settlement_words(words: list[str]) -> list[tuple[int, int]]:
+    """The name after «منطقة / مديرية / بلدة / قرية ...»: one word, two for a compound name; not an
+    indefinite adjective («منطقة حدودية», «منطقة عسكرية»)."""
+    out = []
+    for i, w in enumerate(words[:-1]):
+        if w not in SETTLEMENT_WORDS or w == fold("العاصمة"):
+            continue
+        name = words[i + 1]
+        if len(name) < 3 or (name.endswith("يه") and not name.startswith("ال")) or name in NOT_SPEAKERS:
+            continue
+        end = i + 3 if name in _COMPOUND_STARTS and i + 2 < len(words) else i + 2
+        out.append((i + 1, end))
+    return out
 
 
 # --- date

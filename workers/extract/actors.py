@@ -49,6 +49,7 @@ class ActorSpec:
     ar: tuple[str, ...]
     en: tuple[str, ...] = ()
     context: str | None = None  # a generic role whose country comes from the event (see CONTEXT_ROLES)
+    exact: tuple[str, ...] = ()  # aliases matched only as written: «فلسطيني» names a person, «الفلسطيني» qualifies one
 
     def actor(self) -> Actor:
         return Actor(
@@ -104,8 +105,24 @@ FORCE_ROLES = (
             "خفر السواحل {m}",
             "الجنود {p}",
             "جنود {pi}",
+            "جندي {mi}",
+            "جنديا {mi}ا",
+            "الجندي {m}",
+            "ضابط {mi}",
+            "ضباط {pi}",
+            "عسكري {mi}",
+            "عسكريين {pi}",
             "العسكريين {p}",
             "قوات {fi}",
+            "طائرات {fi}",
+            "طائرة {fi}",
+            "مقاتلات {fi}",
+            "مقاتلة {fi}",
+            "طائرات حربية {fi}",
+            "دبابات {fi}",
+            "زوارق {fi}",
+            "بوارج {fi}",
+            "مدفعية {fi}",
             "جيش {c}",
         ),
     ),
@@ -128,7 +145,15 @@ FORCE_ROLES = (
         ),
     ),
     ForceRole("GOV", "Government of {en}", ("الحكومة {f}", "حكومة {c}")),
+    ForceRole(
+        "CIV",
+        "Civilians ({display})",
+        ("{mi}", "{pi}", "{mi}ا", "{mi}ون", "مواطن {mi}", "مواطنين {pi}", "مواطنا {mi}ا", "المواطنين {p}", "المدنيين {p}"),
+    ),
 )
+
+# kind and ACLED code of generated roles other than armed state forces
+ROLE_KINDS = {"GOV": ("government", STATE), "CIV": ("civilians", CIVILIANS)}  # a government is not armed
 
 # Generic mentions: the actor is named only by its role; the event's country completes it.
 CONTEXT_ROLES: dict[str, tuple[str, str, int, str, tuple[str, ...]]] = {
@@ -157,6 +182,10 @@ CONTEXT_ROLES: dict[str, tuple[str, str, int, str, tuple[str, ...]]] = {
             "قوات الحرس الوطني",
             "القوات الخاصة",
             "قوات خاصة",
+            "القوات الجوية",
+            "سلاح الجو",
+            "القوات البرية",
+            "القوات البحرية",
         ),
     ),
     "POL": (
@@ -308,6 +337,7 @@ def inflections(masculine: str) -> dict[str, str]:
         "p": each("ين", True),
         "fi": each("ة", False),
         "pi": each("ين", False),
+        "mi": each("", False),
     }
 
 
@@ -349,6 +379,8 @@ def _phrases(patterns: tuple[str, ...], country: Country) -> list[str]:
             out += [pattern.format(c=name) for name in country.names_ar]
             continue
         for masculine in country.nisbas:
+            if "{mi}ا" in pattern and " " in masculine:
+                continue  # an accusative ending fits one-word nisbas only
             out.append(pattern.format(**inflections(masculine)))
     return out
 
@@ -362,12 +394,14 @@ def catalogue() -> dict[str, ActorSpec]:
     out: dict[str, ActorSpec] = {}
     for country in countries().values():
         for role in FORCE_ROLES:
-            name = role.name.format(en=country.en)
+            name = role.name.format(en=country.en, display=country.display)
             legacy = by_name.get(name)
             ar = _phrases(role.patterns, country) + (legacy["ar"] if legacy else [])
             spec_id = legacy["id"] if legacy else f"{role.key}-{country.code}"
-            kind = "government" if role.key == "GOV" else "state"  # a government is not an armed party
-            out[spec_id] = ActorSpec(spec_id, name, kind, STATE, country.code, tuple(dict.fromkeys(ar)))
+            kind, inter = ROLE_KINDS.get(role.key, ("state", STATE))
+            exact = tuple(a for a in ar if role.key == "CIV" and " " not in a)
+            ar = [a for a in ar if a not in exact]
+            out[spec_id] = ActorSpec(spec_id, name, kind, inter, country.code, tuple(dict.fromkeys(ar)), (), None, exact)
     for spec in named:
         if spec["id"] in out:
             continue

@@ -171,6 +171,8 @@ def actor_index() -> PhraseIndex[Actor]:
         actor = spec.actor()
         for alias in spec.ar + spec.en:
             index.add(alias, actor)
+        for alias in spec.exact:
+            index.add(alias, actor, clitics=False)
     return index
 
 
