@@ -30,16 +30,41 @@ from typing import Any
 from camel_tools.utils.charmap import CharMapper
 
 from workers.extract import ner
-from workers.extract.actors import CONTEXT_ROLES, catalogue, in_country
+from workers.extract.actors import CONTEXT_ROLES, catalogue, countries, in_country
 from workers.extract.dates import find_dates
-from workers.extract.gazetteer import AREA_WORDS, distance_km, place_index, resolve
+from workers.extract.events import MAX_EVIDENCE
+from workers.extract.gazetteer import (
+    AREA_WORDS,
+    LOCATIVE_CUES,
+    country_place,
+    distance_km,
+    place_index,
+    resolve,
+)
 from workers.extract.lexicon import actor_index
 from workers.extract.text import fold, tokenize
 
 # Words before a place that say the event was near it, not in it (ACLED geo_precision 2).
 NEAR_WORDS = frozenset(
     fold(w)
-    for w in ["قرب", "بالقرب", "ريف", "محيط", "أطراف", "ضواحي", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "أطرف", "مشارف"]
+    for w in [
+        "قرب",
+        "بالقرب",
+        "ريف",
+        "محيط",
+        "أطراف",
+        "ضواحي",
+        "شمال",
+        "جنوب",
+        "شرق",
+        "غرب",
+        "شمالي",
+        "جنوبي",
+        "شرقي",
+        "غربي",
+        "أطرف",
+        "مشارف",
+    ]
 )
 COMPASS = frozenset(fold(w) for w in ["شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"])
 SETTLEMENT_WORDS = frozenset(
@@ -53,12 +78,82 @@ LOCATIVE_PREPS = frozenset(fold(w) for w in ["في", "قرب", "داخل"])
 # A speaker is a person or an organisation: these are never one («قال فيه», «أعلن الأحد»).
 NOT_SPEAKERS = frozenset(
     fold(w)
-    for w in ["فيه", "فيها", "فيهم", "عنه", "عنها", "منه", "منها", "له", "لها", "لهم", "إنه", "انه", "إنها", "أنها", "أنه", "هذا", "هذه", "ذلك", "تلك", "اليوم", "أمس", "غدا", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "صباح", "مساء", "ليلة", "فجر", "ظهر", "بعد", "قبل", "خلال", "أيضا", "كذلك", "إن", "أن", "ان", "ما", "لا", "لم", "كما", "بينما", "حيث", "الذي", "التي", "الذين"]
+    for w in [
+        "فيه",
+        "فيها",
+        "فيهم",
+        "عنه",
+        "عنها",
+        "منه",
+        "منها",
+        "له",
+        "لها",
+        "لهم",
+        "إنه",
+        "انه",
+        "إنها",
+        "أنها",
+        "أنه",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "اليوم",
+        "أمس",
+        "غدا",
+        "الأحد",
+        "الاثنين",
+        "الإثنين",
+        "الثلاثاء",
+        "الأربعاء",
+        "الخميس",
+        "الجمعة",
+        "السبت",
+        "صباح",
+        "مساء",
+        "ليلة",
+        "فجر",
+        "ظهر",
+        "بعد",
+        "قبل",
+        "خلال",
+        "أيضا",
+        "كذلك",
+        "إن",
+        "أن",
+        "ان",
+        "ما",
+        "لا",
+        "لم",
+        "كما",
+        "بينما",
+        "حيث",
+        "الذي",
+        "التي",
+        "الذين",
+    ]
 )
 # Nouns that open a speaker's description without a name («مصدر أمني», «شهود عيان»): kept.
 SPEAKER_NOUNS = frozenset(
     fold(w)
-    for w in ["مصدر", "مصادر", "مسؤول", "مسؤولون", "شهود", "شاهد", "سكان", "ناشطون", "ناشطين", "المتحدث", "متحدث", "الناطق", "ناطق", "بيان", "وزارة", "وكالة"]
+    for w in [
+        "مصدر",
+        "مصادر",
+        "مسؤول",
+        "مسؤولون",
+        "شهود",
+        "شاهد",
+        "سكان",
+        "ناشطون",
+        "ناشطين",
+        "المتحدث",
+        "متحدث",
+        "الناطق",
+        "ناطق",
+        "بيان",
+        "وزارة",
+        "وكالة",
+    ]
 )
 _SLOTS_ACTING, _SLOTS_ACTED_ON = ("actor1", "assoc_actor_1"), ("actor2", "assoc_actor_2")
 _ROMAN = {
@@ -100,6 +195,11 @@ def _stable_id(prefix: str, text: str) -> str:
 def complete(event: dict[str, Any], text: str, countries_named: set[str]) -> None:
     """Fill the ACLED fields of one event in place (see the module docstring)."""
     _place(event, text)
+    if not event.get("location"):
+        cc = _event_country(event, countries_named)
+        if cc:  # ACLED places every event in a country: the one its forces or the article give
+            event["location"] = country_place(cc).as_location()
+    _parties_named_otherwise(event, text)
     _actors(event, countries_named)
     _time_precision(event, text)
     _speakers(event, text)
@@ -158,6 +258,8 @@ def _actors(event: dict[str, Any], countries_named: set[str]) -> None:
             a = a | {"inter": spec.inter, "country_code": spec.country}
         elif a["id"].startswith(("CIV-", "PRO-", "RIO-", "UAG-", "MIL-", "POL-", "GOV-")):
             pass  # already resolved
+        if a.get("inter") == 7 and event["event_type"] in ("protests", "riots"):
+            a = _as_demonstrators(a | {"country_code": a.get("country_code") or cc}, event["event_type"])
         prev = out.get(a["id"])
         if prev is None or (prev["role"] == "target" and a["role"] == "actor"):
             out[a["id"]] = a
@@ -170,6 +272,85 @@ def _actors(event: dict[str, Any], countries_named: set[str]) -> None:
         for k, a in enumerate(side):
             a["slot"] = slots[min(k, 1)]
     event["actors"] = actors
+
+
+def _as_demonstrators(a: dict[str, Any], event_type: str) -> dict[str, Any]:
+    """Civilians named in a protest are its protesters («آلاف الفلسطينيين»), in a riot its rioters."""
+    key = "PRO" if event_type == "protests" else "RIO"
+    bare_id, pattern, inter, _kind, _ = CONTEXT_ROLES[key]
+    country = countries().get(a.get("country_code") or "")
+    if country is None:
+        return a | {"id": bare_id, "name": pattern.split(" (")[0], "inter": inter, "role": "actor"}
+    name = pattern.format(en=country.display)
+    return a | {"id": f"{key}-{country.code}", "name": name, "inter": inter, "role": "actor"}
+
+
+def _add_actor(
+    event: dict[str, Any], actor: dict[str, Any], ev: dict[str, Any], start: int, end: int
+) -> None:
+    event["actors"].append(actor)
+    if len(event["evidence"]) < MAX_EVIDENCE:
+        event["evidence"].append(ev | {"field": "actor", "start": start, "end": end, "confidence": 0.5})
+
+
+def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
+    """Parties the actor lexicon cannot see: a country acting («قصفت إسرائيل», «اعتقلت السعودية»)
+    is its forces when no other party acts; a person attacked, abducted or killed («خطف سكريبال»)
+    is a civilian of the event's country when the event has no target (names from the NER model)."""
+    ev = _evidence(event, "trigger")
+    if ev is None:
+        return
+    offset, sentence = _sentence_of(ev, text)
+    tokens = tokenize(sentence, offset)
+    acting = [a for a in event["actors"] if a["role"] != "target"]
+    if not acting:
+        for m in place_index().find(tokens):
+            place = m.entry[0]
+            before = tokens.words[m.start_token - 1] if m.start_token else ""
+            if (
+                place.precision != "country"
+                or m.had_prep
+                or before in LOCATIVE_CUES
+                or m.start >= ev["start"]
+            ):
+                continue  # a party is named before the verb it does, without a locative word
+            if m.had_article and not fold(place.name_ar).startswith("ال"):
+                continue  # a nisba («الإسرائيلية»)
+            role = "POL" if event["sub_event_type"] == "arrests" else "MIL"
+            spec = catalogue().get(f"{role}-{place.country_code}") or _by_name_or_none(
+                f"Military Forces of {countries()[place.country_code].en}"
+                if place.country_code in countries()
+                else ""
+            )
+            if spec is None:
+                continue
+            actor = {"id": spec.id, "name": spec.name, "name_ar": spec.actor().name_ar, "role": "actor"}
+            _add_actor(event, actor, ev, m.start, m.end)
+            break
+    if event["event_type"] != "violence_against_civilians" or any(
+        a["role"] == "target" for a in event["actors"]
+    ):
+        return
+    loc = event.get("location") or {}
+    country = countries().get(loc.get("country_code") or "")
+    for ent in ner.entities(tokens.words):
+        if ent.kind != "PERS":
+            continue
+        start, end = tokens.starts[ent.start_token], tokens.ends[ent.end_token - 1]
+        name = f"Civilians ({country.display})" if country else "Civilians"
+        cid = f"CIV-{country.code}" if country else "CIVILIANS"
+        _add_actor(
+            event,
+            {"id": cid, "name": name, "name_ar": sentence[start - offset : end - offset], "role": "target"},
+            ev,
+            start,
+            end,
+        )
+        return
+
+
+def _by_name_or_none(name: str) -> Any:
+    return next((s for s in catalogue().values() if s.name == name and s.context is None), None)
 
 
 # --- place
@@ -352,7 +533,27 @@ def _ner_place(event: dict[str, Any], text: str) -> None:
 
 
 # First words of compound place names: «بيت لاهيا», «كفر نبل», «عين العرب», «دير الزور»
-_COMPOUND_STARTS = frozenset(fold(w) for w in "بيت كفر عين دير تل جبل وادي بئر أبو ابو بني أم ام رأس خان سيدي".split())
+_COMPOUND_STARTS = frozenset(
+    fold(w)
+    for w in [
+        "بيت",
+        "كفر",
+        "عين",
+        "دير",
+        "تل",
+        "جبل",
+        "وادي",
+        "بئر",
+        "أبو",
+        "ابو",
+        "بني",
+        "أم",
+        "ام",
+        "رأس",
+        "خان",
+        "سيدي",
+    ]
+)
 
 
 def _after_settlement_words(words: list[str]) -> list[tuple[int, int]]:

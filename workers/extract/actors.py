@@ -49,7 +49,9 @@ class ActorSpec:
     ar: tuple[str, ...]
     en: tuple[str, ...] = ()
     context: str | None = None  # a generic role whose country comes from the event (see CONTEXT_ROLES)
-    exact: tuple[str, ...] = ()  # aliases matched only as written: «فلسطيني» names a person, «الفلسطيني» qualifies one
+    exact: tuple[
+        str, ...
+    ] = ()  # aliases matched only as written: «فلسطيني» names a person, «الفلسطيني» qualifies one
 
     def actor(self) -> Actor:
         return Actor(
@@ -123,6 +125,14 @@ FORCE_ROLES = (
             "زوارق {fi}",
             "بوارج {fi}",
             "مدفعية {fi}",
+            "غارات {fi}",
+            "غارة {fi}",
+            "ضربات {fi}",
+            "ضربة {fi}",
+            "الغارات {f}",
+            "الضربات {f}",
+            "قصف {mi}",
+            "القصف {m}",
             "جيش {c}",
         ),
     ),
@@ -148,7 +158,17 @@ FORCE_ROLES = (
     ForceRole(
         "CIV",
         "Civilians ({display})",
-        ("{mi}", "{pi}", "{mi}ا", "{mi}ون", "مواطن {mi}", "مواطنين {pi}", "مواطنا {mi}ا", "المواطنين {p}", "المدنيين {p}"),
+        (
+            "{mi}",
+            "{pi}",
+            "{mi}ا",
+            "{mi}ون",
+            "مواطن {mi}",
+            "مواطنين {pi}",
+            "مواطنا {mi}ا",
+            "المواطنين {p}",
+            "المدنيين {p}",
+        ),
     ),
 )
 
@@ -379,9 +399,10 @@ def _phrases(patterns: tuple[str, ...], country: Country) -> list[str]:
             out += [pattern.format(c=name) for name in country.names_ar]
             continue
         for masculine in country.nisbas:
-            if "{mi}ا" in pattern and " " in masculine:
-                continue  # an accusative ending fits one-word nisbas only
-            out.append(pattern.format(**inflections(masculine)))
+            phrase = pattern.format(**inflections(masculine))
+            if "{mi}ا" in pattern and (" " in masculine or phrase.split()[-1] in country.names_ar):
+                continue  # the accusative fits one-word nisbas, and «بريطانيا» is the country
+            out.append(phrase)
     return out
 
 
@@ -401,7 +422,9 @@ def catalogue() -> dict[str, ActorSpec]:
             kind, inter = ROLE_KINDS.get(role.key, ("state", STATE))
             exact = tuple(a for a in ar if role.key == "CIV" and " " not in a)
             ar = [a for a in ar if a not in exact]
-            out[spec_id] = ActorSpec(spec_id, name, kind, inter, country.code, tuple(dict.fromkeys(ar)), (), None, exact)
+            out[spec_id] = ActorSpec(
+                spec_id, name, kind, inter, country.code, tuple(dict.fromkeys(ar)), (), None, exact
+            )
     for spec in named:
         if spec["id"] in out:
             continue
