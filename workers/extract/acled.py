@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from camel_tools.utils.charmap import CharMapper
@@ -188,6 +188,12 @@ def romanize(arabic: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=64)
+def _sentence_tokens(sentence: str, offset: int) -> Any:
+    """A trigger sentence's tokens: several steps below read the same one, for each of its events."""
+    return tokenize(sentence, offset)
+
+
 def _stable_id(prefix: str, text: str) -> str:
     return f"{prefix}:{hashlib.sha1(fold(text).encode()).hexdigest()[:10]}"
 
@@ -301,7 +307,7 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
     if ev is None:
         return
     offset, sentence = _sentence_of(ev, text)
-    tokens = tokenize(sentence, offset)
+    tokens = _sentence_tokens(sentence, offset)
     acting = [a for a in event["actors"] if a["role"] != "target"]
     if not acting:
         for m in place_index().find(tokens):
@@ -364,7 +370,7 @@ def _place(event: dict[str, Any], text: str) -> None:
             _ner_place(event, text)
         return
     offset, sentence = _sentence_of(ev, text)
-    tokens = tokenize(sentence, offset)
+    tokens = _sentence_tokens(sentence, offset)
     at = next((i for i, s in enumerate(tokens.starts) if s >= ev["start"]), None)
     if at is None:
         return
@@ -504,7 +510,7 @@ def _ner_place(event: dict[str, Any], text: str) -> None:
     if ev is None:
         return
     offset, sentence = _sentence_of(ev, text)
-    tokens = tokenize(sentence, offset)
+    tokens = _sentence_tokens(sentence, offset)
     spans = [(e.start_token, e.end_token) for e in ner.entities(tokens.words) if e.kind == "LOC"]
     spans += _after_settlement_words(tokens.words)
     for s, e in spans:
@@ -590,7 +596,7 @@ def _time_precision(event: dict[str, Any], text: str) -> None:
                     published = None
         mentions = [
             m
-            for m in find_dates(tokenize(sentence, offset), published)
+            for m in find_dates(_sentence_tokens(sentence, offset), published)
             if m.date.isoformat() == event["date"]
         ]
         if mentions:
@@ -607,7 +613,8 @@ def _speakers(event: dict[str, Any], text: str) -> None:
         first = fold(attr["speaker"]).split()[:1]
         if not first or first[0] in NOT_SPEAKERS or _stem(first[0]) in NOT_SPEAKERS:
             continue
-        if attr.get("speaker_id") or first[0] in SPEAKER_NOUNS or ner.tagger() is None:
+        one_word = len(attr["speaker"].split()) == 1  # a longer name is a name; one word may be anything
+        if attr.get("speaker_id") or first[0] in SPEAKER_NOUNS or not one_word or ner.tagger() is None:
             kept.append(attr)
             continue
         if _is_named(event, attr, text):
@@ -626,7 +633,7 @@ def _is_named(event: dict[str, Any], attr: dict[str, Any], text: str) -> bool:
     if ev is None:
         return True
     offset, sentence = _sentence_of(ev, text)
-    tokens = tokenize(sentence, offset)
+    tokens = _sentence_tokens(sentence, offset)
     for ent in ner.entities(tokens.words):
         if (
             ent.kind in ("PERS", "ORG")
@@ -645,7 +652,7 @@ def _ner_actors(event: dict[str, Any], text: str) -> None:
     if ev is None:
         return
     offset, sentence = _sentence_of(ev, text)
-    tokens = tokenize(sentence, offset)
+    tokens = _sentence_tokens(sentence, offset)
     for ent in ner.entities(tokens.words):
         if ent.kind != "ORG":
             continue

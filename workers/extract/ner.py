@@ -20,7 +20,7 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from workers.extract.text import fold
@@ -144,9 +144,19 @@ def _word_features(word: str, gaz: dict[str, frozenset[str]]) -> list[str]:
     return feats
 
 
+@lru_cache(maxsize=200_000)
+def _default_word_features(word: str) -> list[str]:
+    """A word's own features with the shared gazetteers, memoized: news repeats its words."""
+    return _word_features(word, gazetteers())
+
+
 def features(words: Sequence[str], gaz: dict[str, frozenset[str]]) -> list[list[str]]:
     """CRF features per (folded) word: its own shape, and its neighbours' words and stems."""
-    own = [_word_features(w, gaz) for w in words]
+    own = (
+        [_default_word_features(w) for w in words]
+        if gaz is gazetteers()
+        else [_word_features(w, gaz) for w in words]
+    )
     out: list[list[str]] = []
     for i, w in enumerate(words):
         feats = list(own[i])
@@ -241,7 +251,12 @@ def spans(tags: Iterable[str]) -> list[Entity]:
 
 def entities(words: Sequence[str]) -> list[Entity]:
     """Names in a sentence's folded words; [] when there is no model."""
-    t = tagger()
-    if t is None or not words:
+    if tagger() is None or not words:
         return []
-    return spans(t.tag(features(words, gazetteers())))  # type: ignore[attr-defined]
+    return list(_entities(tuple(words)))
+
+
+@lru_cache(maxsize=256)
+def _entities(words: tuple[str, ...]) -> tuple[Entity, ...]:
+    """Memoized: the steps that complete an event often ask about the same sentence."""
+    return tuple(spans(tagger().tag(features(words, gazetteers()))))  # type: ignore[attr-defined]
