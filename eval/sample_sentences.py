@@ -8,6 +8,11 @@ and the older `extract_gold.jsonl` never share an article.
 
     python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test}.jsonl, events null
     python eval/sample_sentences.py --check        # the committed sets hold exactly these refs
+    python eval/sample_sentences.py --places DIR   # sentences for the place-resolution set
+
+The place-resolution set (`place_resolution.jsonl`) draws PLACE_PER_CORPUS sentences per corpus that
+carry a word of PLACE_CUES (own list: town, province, region, capital, camp, directions), from
+articles that none of the extraction sets uses, with its own seeds.
 """
 
 from __future__ import annotations
@@ -134,6 +139,13 @@ KEYWORDS = [
     "اسري",
     "اسر ",
 ]
+PLACE_SEED = {"ant": 4026, "saudinewsnet": 4027}
+PLACE_PER_CORPUS = 90
+PLACE_CUES = [
+    "مدينة", "بلدة", "قرية", "محافظة", "ولاية", "منطقة", "إقليم", "العاصمة", "مخيم", "ريف", "ضواحي",
+    "مديرية", "شمال", "جنوب", "شرق", "غرب",
+]  # fmt: skip
+_PLACE_RE = re.compile("|".join(re.escape(fold(k)) for k in PLACE_CUES))
 _KEYWORD_RE = re.compile("|".join(re.escape(fold(k)) for k in sorted(set(KEYWORDS), key=len, reverse=True)))
 
 
@@ -233,12 +245,49 @@ def sample() -> dict[str, list[dict[str, object]]]:
     return sets
 
 
+def sample_places(taken: set[str]) -> list[dict[str, object]]:
+    """Sentences with a place cue, one per article, none from an article in `taken`."""
+    out: list[dict[str, object]] = []
+    for corpus, seed in PLACE_SEED.items():
+        rng = random.Random(seed)
+        articles = sorted(_articles(corpus), key=lambda a: a.key)
+        rng.shuffle(articles)
+        per_outlet: dict[str, int] = {}
+        drawn = 0
+        for article in articles:
+            if drawn == PLACE_PER_CORPUS:
+                break
+            if article.key in taken or per_outlet.get(article.outlet, 0) >= MAX_PER_OUTLET:
+                continue
+            pool = [
+                (i, s.text)
+                for i, s in enumerate(split_sentences(article.text))
+                if _usable(s.text) and _PLACE_RE.search(fold(s.text))
+            ]
+            if not pool:
+                continue
+            index, text = rng.choice(pool)
+            out.append({"ref": _ref(article, index, text), "published": article.published, "mentions": None})
+            per_outlet[article.outlet] = per_outlet.get(article.outlet, 0) + 1
+            drawn += 1
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="write skeleton sets (events null) to this folder")
     parser.add_argument("--check", action="store_true", help="compare with the committed sets")
+    parser.add_argument("--places", type=Path, help="write the place-resolution skeleton to this folder")
     args = parser.parse_args()
     sets = sample()
+    if args.places:
+        taken = _old_gold_docs() | {
+            str(x["ref"].get("docno") or x["ref"].get("url")) for v in sets.values() for x in v
+        }
+        args.places.mkdir(parents=True, exist_ok=True)
+        (args.places / "place_resolution.jsonl").write_text(
+            "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in sample_places(taken)), encoding="utf-8"
+        )
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, lines in sets.items():

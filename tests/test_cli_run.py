@@ -72,6 +72,12 @@ def test_run_starts_shows_events_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     assert "marsad: stopped." in text
     # Arabic is printed as text, not escapes
     assert "الباغوز" in text
+    # Blocks only: no worker's info log line (one per event before) between them
+    blocks = text[text.index("[NEW]") :]
+    assert not [line for line in blocks.splitlines() if '"level": "info"' in line or " INFO " in line], blocks
+    # The banner says which clients the embedded broker serves and how to read the sink without one
+    assert "librdkafka clients (kcat, confluent-kafka) cannot read" in text
+    assert "marsad tail --format json" in text
     # nothing left behind: broker and workers are gone
     time.sleep(0.5)
     assert not port_open(broker_port), "embedded broker still listening after exit"

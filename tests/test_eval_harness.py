@@ -196,3 +196,39 @@ def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:
             for actor in event["actors"]:
                 assert 1 <= actor["inter"] <= 8
                 assert actor["ar"] in text, (entry["ref"], actor)  # coverage needs the words as written
+
+
+def test_place_scores_count_exact_ids_of_overlapping_guesses() -> None:
+    from workers.extract.evaluate import PlaceGuess, score_places
+
+    text = "وصل الوفد إلى عدن قادما من صنعاء."
+    aden, sanaa = text.index("عدن"), text.index("صنعاء")
+    entry = {
+        "text": text,
+        "mentions": [
+            {"ar": "عدن", "start": aden, "end": aden + 3, "level": "city", "geonameid": 415189},
+            {"ar": "صنعاء", "start": sanaa, "end": sanaa + 5, "level": "city", "geonameid": 71137},
+            {"ar": "الوفد", "start": 4, "end": 9, "level": "region", "geonameid": None},  # no id: not scored
+        ],
+    }
+
+    def resolver(sentence: str) -> list[PlaceGuess]:
+        assert sentence == text
+        return [PlaceGuess(aden, aden + 3, 415189), PlaceGuess(sanaa + 1, sanaa + 4, 1)]  # Sanaa: wrong id
+
+    scores = score_places([(entry, text)], resolver)
+    assert (scores["all"].mentions, scores["all"].found, scores["all"].exact) == (2, 2, 1)
+    assert scores["all"].exact_rate == 0.5 and scores["sub-country"].mentions == 2
+    assert "country" not in scores
+
+
+def test_place_resolution_set_spans_match_the_corpus() -> None:
+    from workers.extract.evaluate import EVAL_DIR
+    from workers.poll.fixtures import SHARED_DATA
+
+    if not (SHARED_DATA / "saudinewsnet-2015.jsonl.gz").exists():
+        pytest.skip(f"shared corpora not found under {SHARED_DATA}")
+    gold = load_gold(EVAL_DIR / "place_resolution.jsonl", None, SHARED_DATA)
+    mentions = [m for e, text in gold for m in e["mentions"] if text[m["start"] : m["end"]] == m["ar"]]
+    assert len(mentions) == sum(len(e["mentions"]) for e, _ in gold)
+    assert sum(m["geonameid"] is not None for m in mentions) >= 200

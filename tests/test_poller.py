@@ -69,7 +69,7 @@ def poll(poller: Poller) -> dict[str, Any]:
 def counter(name: str, **labels: str) -> float:
     return sum(
         s.value
-        for m in metrics.REGISTRY.collect()
+        for m in metrics.families()
         for s in m.samples
         if s.name == name and all(s.labels.get(k) == v for k, v in labels.items())
     )

@@ -23,6 +23,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,18 +253,21 @@ def report(tally: Tally, sentences: int, events: int) -> str:
     return "\n".join(lines)
 
 
-EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
-# Named gold sets. The frozen test set is scored only when asked for by name (`--gold test`).
+EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"  # in a checkout
+# Named gold sets (shipped in the wheel too, see settings.packaged_file). The frozen test set is
+# scored only when asked for by name (`--gold test`).
 GOLD_SETS = {
-    "2018": EVAL_DIR / "extract_gold.jsonl",
-    "dev": EVAL_DIR / "extract_dev.jsonl",
-    "test": EVAL_DIR / "extract_test.jsonl",
+    "2018": "eval/extract_gold.jsonl",
+    "dev": "eval/extract_dev.jsonl",
+    "test": "eval/extract_test.jsonl",
 }
 DEFAULT_SETS = ("2018", "dev")
 
 
 def gold_path(name_or_path: str) -> Path:
-    return GOLD_SETS.get(name_or_path, Path(name_or_path))
+    from workers.settings import packaged_file
+
+    return packaged_file(GOLD_SETS[name_or_path]) if name_or_path in GOLD_SETS else Path(name_or_path)
 
 
 def report_set(name: str, gold: list[tuple[dict[str, Any], str]]) -> str:
@@ -278,3 +282,47 @@ def report_set(name: str, gold: list[tuple[dict[str, Any], str]]) -> str:
     if len(corpora) > 1:
         parts += [table(f"{name} / {c}", [g for g in gold if corpus_of(g[0]) == c]) for c in corpora]
     return "\n\n".join(parts)
+
+
+@dataclass(frozen=True)
+class PlaceGuess:
+    """A place a resolver found in a sentence: character span and GeoNames id (None: not resolved)."""
+
+    start: int
+    end: int
+    geonameid: int | None
+
+
+@dataclass
+class PlaceScore:
+    mentions: int = 0  # gold mentions with a GeoNames id
+    found: int = 0  # ... that a guess overlaps
+    exact: int = 0  # ... whose overlapping guess has the gold id
+
+    @property
+    def exact_rate(self) -> float:
+        return self.exact / self.mentions if self.mentions else 0.0
+
+
+def score_places(
+    gold: list[tuple[dict[str, Any], str]], resolver: Callable[[str], list[PlaceGuess]]
+) -> dict[str, PlaceScore]:
+    """Exact-id rate over `place_resolution.jsonl` mentions that have a geonameid, overall ("all"), below
+    country level ("sub-country"), per corpus and per level (country, city, admin1). A mention counts as exact when a guess overlapping
+    its span carries its id (several guesses: any of them)."""
+    scores: dict[str, PlaceScore] = {}
+    for entry, text in gold:
+        guesses = resolver(text)
+        for m in entry["mentions"]:
+            if m.get("geonameid") is None:
+                continue
+            over = [g for g in guesses if g.start < m["end"] and m["start"] < g.end]
+            keys = ["all", corpus_of(entry), m["level"]] + (
+                ["sub-country"] if m["level"] != "country" else []
+            )
+            for key in keys:
+                s = scores.setdefault(key, PlaceScore())
+                s.mentions += 1
+                s.found += bool(over)
+                s.exact += any(g.geonameid == m["geonameid"] for g in over)
+    return scores

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from workers import metrics
+from workers import endpoints, metrics
 from workers.contracts import dead_letter, now_iso
 from workers.poll.feeds import Feed
 from workers.poll.fetch import FetchResult, Validators, fetch
@@ -35,6 +35,11 @@ from workers.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 3600.0
+# Errors that mean "cannot reach the outlet" rather than "the outlet sent something bad".
+NETWORK_ERRORS = {"network", "timeout"}
+OFFLINE_HINT = (
+    "; no network? `marsad run --demo` polls fixture feeds built from the shared corpus instead"
+)
 
 
 @dataclass
@@ -63,6 +68,8 @@ class Poller:
     states: dict[str, FeedState] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._warned_all_failing = False
+        self._errors_seen: set[str] = set()
         self.per_host = self.settings.poll_per_host
         self.concurrency = self.settings.poll_concurrency
         self.states = {f.id: FeedState(f) for f in self.feeds}
@@ -105,10 +112,27 @@ class Poller:
                 max_bytes=self.settings.max_body_bytes,
                 allow_private_redirects=self.settings.allow_private_redirects,
             )
-        metrics.feed_fetch_latency.observe(result.elapsed_s)
+        metrics.feed_fetch_latency.labels(feed.id).observe(result.elapsed_s)
         report = await asyncio.to_thread(self._handle, feed, result)
         self._schedule(self.states[feed.id], result if report.outcome == "error" else None)
+        self._report_health(report)
         return report
+
+    def all_failing(self) -> bool:
+        """True when every feed's last poll failed (offline, or a broken feeds file)."""
+        return bool(self.states) and all(s.failures > 0 for s in self.states.values())
+
+    def _report_health(self, report: PollReport) -> None:
+        """/readyz answers 503 while every feed fails; say once why and what to try."""
+        self._errors_seen.add(report.error or "")
+        failing = self.all_failing()
+        endpoints.set_ready("poller", not failing)
+        if failing and not self._warned_all_failing:
+            self._warned_all_failing = True
+            hint = OFFLINE_HINT if self._errors_seen & NETWORK_ERRORS else ""
+            log.warning("every feed failed its last poll (%s)%s", ", ".join(sorted(self._errors_seen - {""})), hint)
+        elif not failing:
+            self._warned_all_failing = False
 
     def _handle(self, feed: Feed, result: FetchResult) -> PollReport:
         """Blocking part (parse + publish + mark), run in a thread."""
