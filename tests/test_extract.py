@@ -182,7 +182,7 @@ def test_a_release_is_not_an_abduction() -> None:
     event = one(
         extract(item("اختطفت هيئة تحرير الشام ثلاثة صحفيين في إدلب.")), "abduction_forced_disappearance"
     )
-    assert [a["id"] for a in event["actors"]] == ["HTS"]
+    assert [(a["id"], a["role"]) for a in event["actors"]] == [("HTS", "actor"), ("CIV-SY", "target")]
 
 
 def test_suffocation_cases_after_shelling_are_a_chemical_attack_but_tear_gas_is_not() -> None:

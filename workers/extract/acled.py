@@ -299,40 +299,51 @@ def _add_actor(
         event["evidence"].append(ev | {"field": "actor", "start": start, "end": end, "confidence": 0.5})
 
 
+# A country named this close to the trigger (in tokens) may be the party acting: «شنت الولايات المتحدة
+# وبريطانيا وفرنسا ضربات», «قصفت إسرائيل» (Arabic puts the subject after the verb, or before it).
+COUNTRY_PARTY_WINDOW = (6, 4)  # tokens before, after
+
+
 def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
     """Parties the actor lexicon cannot see: a country acting («قصفت إسرائيل», «اعتقلت السعودية»)
-    is its forces when no other party acts; a person attacked, abducted or killed («خطف سكريبال»)
-    is a civilian of the event's country when the event has no target (names from the NER model)."""
+    is its forces (police for arrests), unless it is where the event happened (arrests aside) or its
+    forces are already named; a person attacked, abducted or killed («خطف سكريبال») is a civilian of
+    the event's country when the event has no target (names from the NER model)."""
     ev = _evidence(event, "trigger")
     if ev is None:
         return
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
-    acting = [a for a in event["actors"] if a["role"] != "target"]
-    if not acting:
-        for m in place_index().find(tokens):
-            place = m.entry[0]
-            before = tokens.words[m.start_token - 1] if m.start_token else ""
-            if (
-                place.precision != "country"
-                or m.had_prep
-                or before in LOCATIVE_CUES
-                or m.start >= ev["start"]
-            ):
-                continue  # a party is named before the verb it does, without a locative word
-            if m.had_article and not fold(place.name_ar).startswith("ال"):
-                continue  # a nisba («الإسرائيلية»)
-            role = "POL" if event["sub_event_type"] == "arrests" else "MIL"
-            spec = catalogue().get(f"{role}-{place.country_code}") or _by_name_or_none(
-                f"Military Forces of {countries()[place.country_code].en}"
-                if place.country_code in countries()
-                else ""
-            )
-            if spec is None:
-                continue
-            actor = {"id": spec.id, "name": spec.name, "name_ar": spec.actor().name_ar, "role": "actor"}
-            _add_actor(event, actor, ev, m.start, m.end)
-            break
+    trig = next((i for i, st in enumerate(tokens.starts) if st >= ev["start"]), 0)
+    loc_cc = (event.get("location") or {}).get("country_code")
+    arrests = event["sub_event_type"] == "arrests"
+    have = {a.get("country_code") for a in event["actors"] if a.get("inter") == 1} | {
+        catalogue()[a["id"]].country
+        for a in event["actors"]
+        if a["id"] in catalogue() and catalogue()[a["id"]].inter == 1
+    }
+    before, after = COUNTRY_PARTY_WINDOW
+    for m in place_index().find(tokens):
+        place = m.entry[0]
+        if place.precision != "country" or not trig - before <= m.start_token <= trig + after:
+            continue
+        word_before = tokens.words[m.start_token - 1] if m.start_token else ""
+        if (
+            m.had_prep
+            or word_before in LOCATIVE_CUES
+            or (m.had_article and not fold(place.name_ar).startswith("ال"))
+        ):
+            continue  # where something is, or a nisba («الإسرائيلية»)
+        if place.country_code in have or (place.country_code == loc_cc and not arrests):
+            continue
+        spec = catalogue().get(f"{'POL' if arrests else 'MIL'}-{place.country_code}")
+        spec = spec or _by_name_or_none(_military_name(place.country_code))
+        if spec is None:
+            continue
+        actor = {"id": spec.id, "name": spec.name, "name_ar": spec.actor().name_ar, "role": "actor"}
+        _add_actor(event, actor, ev, m.start, m.end)
+        have.add(place.country_code)
+    _mention_evidence(event, tokens, ev)
     if event["event_type"] != "violence_against_civilians" or any(
         a["role"] == "target" for a in event["actors"]
     ):
@@ -345,14 +356,36 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
         start, end = tokens.starts[ent.start_token], tokens.ends[ent.end_token - 1]
         name = f"Civilians ({country.display})" if country else "Civilians"
         cid = f"CIV-{country.code}" if country else "CIVILIANS"
-        _add_actor(
-            event,
-            {"id": cid, "name": name, "name_ar": sentence[start - offset : end - offset], "role": "target"},
-            ev,
-            start,
-            end,
-        )
+        actor = {
+            "id": cid,
+            "name": name,
+            "name_ar": sentence[start - offset : end - offset],
+            "role": "target",
+        }
+        _add_actor(event, actor, ev, start, end)
         return
+
+
+def _military_name(code: str | None) -> str:
+    country = countries().get(code or "")
+    return f"Military Forces of {country.en}" if country else ""
+
+
+def _mention_evidence(event: dict[str, Any], tokens: Any, ev: dict[str, Any]) -> None:
+    """Evidence for every mention of the event's actors in its sentence, not only the first:
+    «العناصر الحوثية» after «ميليشيات الحوثي» is the same party, named again."""
+    ids = {a["id"] for a in event["actors"]}
+    seen = {(e["start"], e["end"]) for e in event["evidence"] if e["field"] == "actor"}
+    for m in actor_index().find(tokens):
+        if (m.start, m.end) in seen or len(event["evidence"]) >= MAX_EVIDENCE:
+            continue
+        if (
+            m.entry.id in ids
+            or in_country(m.entry, (event.get("location") or {}).get("country_code")).id in ids
+        ):
+            event["evidence"].append(
+                ev | {"field": "actor", "start": m.start, "end": m.end, "confidence": 0.7}
+            )
 
 
 def _by_name_or_none(name: str) -> Any:

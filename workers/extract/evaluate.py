@@ -96,7 +96,9 @@ def load_gold(
     """Gold lines with their sentences. `corpus`: the ANT file that refs without a "corpus" key point
     into (the 2018 set); `data_dir`: the folder holding CORPUS_FILES for refs that name their corpus
     (default: the folder of `corpus`)."""
-    entries = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    entries = [
+        json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     if data_dir is None and corpus is not None:
         data_dir = corpus.parent
     texts: dict[str, dict[str, str]] = {}
