@@ -201,6 +201,11 @@ def _stable_id(prefix: str, text: str) -> str:
 def complete(event: dict[str, Any], text: str, countries_named: set[str]) -> None:
     """Fill the ACLED fields of one event in place (see the module docstring)."""
     _place(event, text)
+    loc = event.get("location")
+    if loc and not loc.get("country_code"):  # a place no gazetteer knows: the country of the event
+        cc = _event_country(event | {"location": None}, countries_named)
+        if cc:
+            loc.update(country_code=cc, country=country_place(cc).name)
     if not event.get("location"):
         cc = _event_country(event, countries_named)
         if cc:  # ACLED places every event in a country: the one its forces or the article give
