@@ -21,7 +21,7 @@ from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 
 
 def _set_model(on: bool, data_dir: str) -> None:
-    os.environ["MARSAD_ANERCORP_DIR"] = data_dir if on else "/nonexistent"
+    os.environ["MARSAD_DATA_DIR"] = data_dir if on else "/nonexistent"
     ner.tagger.cache_clear()
     ner.tagger()
 

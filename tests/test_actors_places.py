@@ -32,7 +32,7 @@ from workers.extract.text import tokenize
 @pytest.fixture(autouse=True)
 def _no_ner_model(monkeypatch: pytest.MonkeyPatch) -> None:
     """Extraction here runs on lexicons alone (the CRF is trained from shared data at first use)."""
-    monkeypatch.setenv("MARSAD_ANERCORP_DIR", "/nonexistent")
+    monkeypatch.setenv("MARSAD_DATA_DIR", "/nonexistent")
     ner.tagger.cache_clear()
 
 

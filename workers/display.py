@@ -77,7 +77,10 @@ def render(event: dict[str, Any], order: str = "logical") -> str:
         coords = f"  ({loc['lat']:.4f}, {loc['lon']:.4f})" if loc.get("lat") is not None else ""
         lines.append(f"  where:   {iso(loc.get('name_ar'), order)} {where}{coords}")
     if event["actors"]:
-        parts = [f"{iso(a.get('name_ar'), order)} {a['id']} [{a['role']}]" for a in event["actors"]]
+        parts = [  # the ACLED name and column where the extractor gave them (workers/extract/acled.py)
+            f"{iso(a.get('name_ar'), order)} {a.get('name') or a['id']} [{a.get('slot') or a['role']}]"
+            for a in event["actors"]
+        ]
         lines.append("  actors:  " + "; ".join(parts))
     figures = [
         f"{k} {v}"

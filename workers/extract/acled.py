@@ -194,6 +194,16 @@ def _sentence_tokens(sentence: str, offset: int) -> Any:
     return tokenize(sentence, offset)
 
 
+@lru_cache(maxsize=64)
+def _sentence_places(sentence: str, offset: int) -> list[Any]:
+    return place_index().find(_sentence_tokens(sentence, offset))
+
+
+@lru_cache(maxsize=64)
+def _sentence_actors(sentence: str, offset: int) -> list[Any]:
+    return actor_index().find(_sentence_tokens(sentence, offset))
+
+
 def _stable_id(prefix: str, text: str) -> str:
     return f"{prefix}:{hashlib.sha1(fold(text).encode()).hexdigest()[:10]}"
 
@@ -328,7 +338,7 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
         if a["id"] in catalogue() and catalogue()[a["id"]].inter == 1
     }
     before, after = COUNTRY_PARTY_WINDOW
-    for m in place_index().find(tokens):
+    for m in _sentence_places(sentence, offset):
         place = m.entry[0]
         if place.precision != "country" or not trig - before <= m.start_token <= trig + after:
             continue
@@ -348,7 +358,7 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
         actor = {"id": spec.id, "name": spec.name, "name_ar": spec.actor().name_ar, "role": "actor"}
         _add_actor(event, actor, ev, m.start, m.end)
         have.add(place.country_code)
-    _mention_evidence(event, tokens, ev)
+    _mention_evidence(event, sentence, offset, ev)
     if event["event_type"] != "violence_against_civilians" or any(
         a["role"] == "target" for a in event["actors"]
     ):
@@ -376,12 +386,12 @@ def _military_name(code: str | None) -> str:
     return f"Military Forces of {country.en}" if country else ""
 
 
-def _mention_evidence(event: dict[str, Any], tokens: Any, ev: dict[str, Any]) -> None:
+def _mention_evidence(event: dict[str, Any], sentence: str, offset: int, ev: dict[str, Any]) -> None:
     """Evidence for every mention of the event's actors in its sentence, not only the first:
     «العناصر الحوثية» after «ميليشيات الحوثي» is the same party, named again."""
     ids = {a["id"] for a in event["actors"]}
     seen = {(e["start"], e["end"]) for e in event["evidence"] if e["field"] == "actor"}
-    for m in actor_index().find(tokens):
+    for m in _sentence_actors(sentence, offset):
         if (m.start, m.end) in seen or len(event["evidence"]) >= MAX_EVIDENCE:
             continue
         if (
@@ -394,7 +404,12 @@ def _mention_evidence(event: dict[str, Any], tokens: Any, ev: dict[str, Any]) ->
 
 
 def _by_name_or_none(name: str) -> Any:
-    return next((s for s in catalogue().values() if s.name == name and s.context is None), None)
+    return _specs_by_name().get(name)
+
+
+@cache
+def _specs_by_name() -> dict[str, Any]:
+    return {spec.name: spec for spec in catalogue().values() if spec.context is None}
 
 
 # --- place

@@ -5,7 +5,7 @@ event without an actor or place. The CRF finds person, organisation and location
 shape and context (clitics, affixes, neighbouring words, title words such as «الرئيس»).
 
 The model is not shipped: ANERcorp's licence does not say it may be redistributed, so the model is
-trained from the shared train split (`../shared/data/anercorp`, or MARSAD_ANERCORP_DIR) at first
+trained from the shared train split (`../shared/data/anercorp`, or under MARSAD_DATA_DIR) at first
 use into the state directory's cache (`<state_dir>/cache/ner-crf-<hash>.model`, about 1 minute on
 one core, a few MB) and reused afterwards. Without the shared data there is no model and
 `tagger()` returns None: extraction goes on with its lexicons alone.
@@ -83,7 +83,11 @@ _LOC_CUES = frozenset(
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("MARSAD_ANERCORP_DIR", Path(__file__).parents[2] / ".." / "shared" / "data"))
+    """The shared data folder (setting `data_dir`, MARSAD_DATA_DIR), read when the model is first needed."""
+    from workers.settings import Settings
+    from workers.settings import data_dir as shared_data
+
+    return shared_data(Settings(data_dir=os.environ.get("MARSAD_DATA_DIR", "")))
 
 
 def read_conll(path: Path) -> list[list[tuple[str, str]]]:
