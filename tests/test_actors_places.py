@@ -12,7 +12,7 @@ from babel import Locale
 from tests.test_extract import item
 from workers.contracts import EVENT, validation_errors
 from workers.extract import ner
-from workers.extract.acled import romanize
+from workers.extract.acled_coding import romanize
 from workers.extract.actors import countries, in_country, nisba
 from workers.extract.core import extract
 from workers.extract.gazetteer import (

@@ -114,7 +114,10 @@ items_merged = Counter(
     "marsad_items_merged_total", "Candidates the dedup stage merged into an existing event.", registry=None
 )
 events_extracted = Counter(
-    "marsad_events_extracted_total", "Single-report events the extractor found.", ["event_type"], registry=None
+    "marsad_events_extracted_total",
+    "Single-report events the extractor found.",
+    ["event_type"],
+    registry=None,
 )
 events_emitted = Counter(
     "marsad_events_emitted_total",
@@ -161,10 +164,29 @@ breaker_open = Gauge(
 
 COMMON: tuple[Collector, ...] = (broker_up, worker_info, worker_ready)
 BY_ROLE: dict[str, tuple[Collector, ...]] = {
-    "poller": (items_in, items_out, items_rejected, feed_polls, feed_errors, feed_fetch_latency,
-               feed_entries, feed_last_success),
-    "processor": (items_in, items_out, items_rejected, stage_latency, items_merged, events_extracted,
-                  events_emitted, dedup_state_events, freshness, consumer_lag, breaker_open),
+    "poller": (
+        items_in,
+        items_out,
+        items_rejected,
+        feed_polls,
+        feed_errors,
+        feed_fetch_latency,
+        feed_entries,
+        feed_last_success,
+    ),
+    "processor": (
+        items_in,
+        items_out,
+        items_rejected,
+        stage_latency,
+        items_merged,
+        events_extracted,
+        events_emitted,
+        dedup_state_events,
+        freshness,
+        consumer_lag,
+        breaker_open,
+    ),
     "alert": (alerts_sent, alert_delivery_failures),
 }
 ALL: tuple[Collector, ...] = tuple(

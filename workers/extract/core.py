@@ -18,7 +18,7 @@ from itertools import compress, repeat
 from operator import and_
 from typing import Any
 
-from workers.extract import acled, lexicon
+from workers.extract import acled_coding, lexicon
 from workers.extract.candidates import Attribution, Candidate, attribution, sentence_candidates
 from workers.extract.context import article_context
 from workers.extract.events import CASUALTY_KINDS, MAX_EVIDENCE, build_events
@@ -141,5 +141,7 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     events = build_events(candidates, item, ctx, simhash_words(tokens.words))
     for event in events:
-        acled.complete(event, text, ctx.countries)  # actor slots, ACLED precisions, names no lexicon knows
+        acled_coding.complete(
+            event, text, ctx.countries
+        )  # actor slots, ACLED precisions, names no lexicon knows
     return events
