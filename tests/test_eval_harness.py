@@ -179,12 +179,12 @@ ACLED_SUB_TYPES = {
 
 @pytest.mark.parametrize("name", ["dev", "test"])
 def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:
-    from workers.extract.evaluate import GOLD_SETS, corpus_of
+    from workers.extract.evaluate import corpus_of, gold_path
     from workers.poll.fixtures import SHARED_DATA
 
     if not (SHARED_DATA / "saudinewsnet-2015.jsonl.gz").exists():
         pytest.skip(f"shared corpora not found under {SHARED_DATA}")
-    gold = load_gold(GOLD_SETS[name], None, SHARED_DATA)
+    gold = load_gold(gold_path(name), None, SHARED_DATA)
     assert len(gold) == 150
     assert {c: sum(corpus_of(e) == c for e, _ in gold) for c in ("ant", "saudinewsnet")} == {
         "ant": 75,

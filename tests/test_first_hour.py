@@ -135,7 +135,7 @@ def test_version_and_subcommand_help_describe_options() -> None:
     for command in ("run", "poll", "process", "topics", "tail", "eval", "demo-feeds"):
         assert f"    {command} " in top, command
     eval_help = marsad("eval", "-h").stdout
-    assert "--gold GOLD" in eval_help and "gold file (JSON lines" in eval_help
+    assert "--gold GOLD" in eval_help and "(format in eval/README.md)" in eval_help
     demo_help = marsad("demo-feeds", "-h").stdout
     assert "--per-outlet PER_OUTLET" in demo_help and "articles per outlet" in demo_help
     assert "Offline? Use --demo." in marsad("run", "-h").stdout
