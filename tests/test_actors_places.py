@@ -276,3 +276,26 @@ def test_crf_learns_names_from_a_small_training_file(tmp_path: Path) -> None:
     words = ["قال", "سعيد", "إن", "القصف", "طال", "مدينة", "درعا"]
     tags = tagger.tag(ner.features(words, {}))
     assert tags[6] == "B-LOC"
+
+
+def test_a_country_acting_is_its_forces_but_not_when_it_leads_a_coalition() -> None:
+    found = actors_of("شنت الولايات المتحدة غارات جوية على مواقع في مدينة الرقة.")
+    assert found["Military Forces of the United States"]["role"] == "actor"
+    found = actors_of("شنت قوات التحالف الذي تقوده السعودية غارات جوية على مدينة الحديدة.")
+    assert "Saudi-led Coalition" in found and "Military Forces of Saudi Arabia" not in found
+
+
+def test_people_arrested_are_civilian_targets() -> None:
+    found = actors_of("اعتقلت السلطات السعودية 17 شخصا في الرياض.")
+    assert found["Civilians (Saudi Arabia)"]["role"] == "target"
+    assert found["Police Forces of Saudi Arabia"]["slot"] == "actor1"
+
+
+def test_a_bare_gaza_is_the_strip_and_the_city_is_named_as_such() -> None:
+    assert only_event("قتل ثلاثة فلسطينيين في غارة إسرائيلية على غزة.")["location"]["name"] == "Gaza Strip"
+    assert only_event("قتل ثلاثة أشخاص في غارة على مدينة غزة.")["location"]["name"] == "Gaza"
+
+
+def test_a_place_no_gazetteer_knows_after_a_district_word() -> None:
+    loc = only_event("سيطرت قوات الجيش الوطني على مواقع في منطقة اعشار بعد معارك مع الحوثيين.")["location"]
+    assert (loc["name_ar"], loc["country_code"], loc["geo_precision"]) == ("اعشار", "YE", 2)

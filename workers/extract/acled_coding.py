@@ -314,6 +314,7 @@ def _add_actor(
         event["evidence"].append(ev | {"field": "actor", "start": start, "end": end, "confidence": 0.5})
 
 
+LEADER_WORDS = frozenset(fold(w) for w in ["تقوده", "يقوده", "تقودها", "يقودها", "بقيادة", "قيادة"])
 # A country named this close to the trigger (in tokens) may be the party acting: «شنت الولايات المتحدة
 # وبريطانيا وفرنسا ضربات», «قصفت إسرائيل» (Arabic puts the subject after the verb, or before it).
 COUNTRY_PARTY_WINDOW = (6, 4)  # tokens before, after
@@ -349,6 +350,8 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
             or (m.had_article and not fold(place.name_ar).startswith("ال"))
         ):
             continue  # where something is, or a nisba («الإسرائيلية»)
+        if word_before in LEADER_WORDS:
+            continue  # «التحالف الذي تقوده السعودية»: the coalition acts, not the country's own forces
         if place.country_code in have or (place.country_code == loc_cc and not arrests):
             continue
         spec = catalogue().get(f"{'POL' if arrests else 'MIL'}-{place.country_code}")
@@ -358,6 +361,8 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
         actor = {"id": spec.id, "name": spec.name, "name_ar": spec.actor().name_ar, "role": "actor"}
         _add_actor(event, actor, ev, m.start, m.end)
         have.add(place.country_code)
+    if event["sub_event_type"] in ("arrests", "abduction_forced_disappearance"):
+        _people_taken(event, sentence, offset, ev, trig)
     _mention_evidence(event, sentence, offset, ev)
     if event["event_type"] != "violence_against_civilians" or any(
         a["role"] == "target" for a in event["actors"]
@@ -379,6 +384,19 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
         }
         _add_actor(event, actor, ev, start, end)
         return
+
+
+def _people_taken(event: dict[str, Any], sentence: str, offset: int, ev: dict[str, Any], trig: int) -> None:
+    """Arrested or abducted people («اعتقلت السلطات 17 شخصا») are the event's civilian target."""
+    if any(a["role"] == "target" for a in event["actors"]):
+        return
+    cc = (event.get("location") or {}).get("country_code")
+    for m in _sentence_actors(sentence, offset):
+        if m.entry.kind == "civilians" and m.start_token > trig:
+            actor = in_country(m.entry, cc)
+            item = {"id": actor.id, "name": actor.name, "name_ar": actor.name_ar, "role": "target"}
+            _add_actor(event, item, ev, m.start, m.end)
+            return
 
 
 def _military_name(code: str | None) -> str:
