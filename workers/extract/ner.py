@@ -6,9 +6,9 @@ shape and context (clitics, affixes, neighbouring words, title words such as Â«Ø
 
 The model is not shipped: ANERcorp's licence does not say it may be redistributed, so the model is
 trained from the shared train split (`../shared/data/anercorp`, or under MARSAD_DATA_DIR) at first
-use into the state directory's cache (`<state_dir>/cache/ner-crf-<hash>.model`, about 1 minute on
-one core, a few MB) and reused afterwards. Without the shared data there is no model and
-`tagger()` returns None: extraction goes on with its lexicons alone.
+use into the user's cache folder (`~/.cache/marsad/ner-crf-<hash>.model`, about 1 minute of CPU,
+4 MB; `scripts/dev.sh` trains it at set-up) and reused afterwards. Without the shared data there is
+no model and `tagger()` returns None: extraction goes on with its lexicons alone.
 
 Scores on the ANERcorp test split: `python eval/ner_eval.py` (figures in its docstring).
 """
@@ -187,10 +187,11 @@ def features(words: Sequence[str], gaz: dict[str, frozenset[str]]) -> list[list[
 
 
 def _model_path(train: Path) -> Path:
-    from workers.settings import load_settings
-
+    """In the user's cache folder (XDG_CACHE_HOME, else ~/.cache), not the state folder: workers and
+    tests with a state folder of their own then share one model instead of training their own."""
     digest = hashlib.sha1(train.read_bytes() + FEATURE_VERSION.encode()).hexdigest()[:12]
-    return Path(load_settings().state_dir) / "cache" / f"ner-crf-{digest}.model"
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache_home / "marsad" / f"ner-crf-{digest}.model"
 
 
 def train_model(train: Path, model: Path, gaz: dict[str, frozenset[str]] | None = None) -> Path:
@@ -264,3 +265,8 @@ def entities(words: Sequence[str]) -> list[Entity]:
 def _entities(words: tuple[str, ...]) -> tuple[Entity, ...]:
     """Memoized: the steps that complete an event often ask about the same sentence."""
     return tuple(spans(tagger().tag(features(words, gazetteers()))))  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":  # scripts/dev.sh: train at set-up, so no worker or test waits for it
+    model = tagger()
+    print("NER model ready" if model is not None else "NER model skipped: no shared ANERcorp")
