@@ -141,7 +141,6 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         return []
     events = build_events(candidates, item, ctx, simhash_words(tokens.words))
     for event in events:
-        acled_coding.complete(
-            event, text, ctx.countries
-        )  # actor slots, ACLED precisions, names no lexicon knows
+        # actor slots, ACLED precisions, names no lexicon knows
+        acled_coding.complete(event, text, ctx.countries, tokens)
     return events
