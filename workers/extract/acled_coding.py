@@ -18,6 +18,10 @@ the sentence-level extractor stays as it is:
   finds in the event's sentence that no lexicon knows becomes an actor (name as written,
   romanized, kind unknown), and a location after a locative cue a place candidate when the
   event has no town.
+
+Measured: 15% of extraction time in a profile of 600 corpus articles (it reads the article's tokens
+from extract() and memoizes a sentence's matches across its events); dev set actors F1 0.08 -> 0.59,
+place 0.29 -> 0.53 with the generated actors and places (README: "Actors, places and names").
 """
 
 from __future__ import annotations
