@@ -23,6 +23,7 @@ from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 def _set_model(on: bool, data_dir: str) -> None:
     os.environ["MARSAD_DATA_DIR"] = data_dir if on else "/nonexistent"
     ner.tagger.cache_clear()
+    ner._entities.cache_clear()  # a round must not reuse the previous round's tagging
     ner.tagger()
 
 

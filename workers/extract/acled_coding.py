@@ -160,6 +160,32 @@ SPEAKER_NOUNS = frozenset(
         "وكالة",
     ]
 )
+ORG_HEADS = frozenset(
+    fold(w)
+    for w in [
+        "حركة",
+        "جماعة",
+        "تنظيم",
+        "حزب",
+        "منظمة",
+        "جبهة",
+        "مجلس",
+        "هيئة",
+        "قوات",
+        "ميليشيا",
+        "ميليشيات",
+        "مليشيا",
+        "كتائب",
+        "كتيبة",
+        "لواء",
+        "ألوية",
+        "جيش",
+        "فصيل",
+        "فصائل",
+        "سرايا",
+        "تجمع",
+    ]
+)
 _SLOTS_ACTING, _SLOTS_ACTED_ON = ("actor1", "assoc_actor_1"), ("actor2", "assoc_actor_2")
 _ROMAN = {
     "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh",
@@ -607,16 +633,10 @@ def _ner_place(event: dict[str, Any], text: str) -> None:
         return
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
-    spans = [(e.start_token, e.end_token) for e in ner.entities(tokens.words) if e.kind == "LOC"]
-    spans += _after_settlement_words(tokens.words)
-    for s, e in spans:
-        if s == 0:
-            continue
-        before = tokens.words[s - 1]
-        if before not in SETTLEMENT_WORDS and before not in LOCATIVE_PREPS:
-            continue
-        if place_index().find(tokens[s:e]) or actor_index().find(tokens[s:e]):
-            continue  # the gazetteer knows it (the extractor already weighed it), or it is a party
+    # the cheap rule first; the model only when it finds nothing (the model costs 14% of extraction)
+    for s, e in _unknown_places(tokens, _after_settlement_words(tokens.words)) or _unknown_places(
+        tokens, [(e.start_token, e.end_token) for e in ner.entities(tokens.words) if e.kind == "LOC"]
+    ):
         name_ar = sentence[tokens.starts[s] - offset : tokens.ends[e - 1] - offset]
         old = event.get("location") or {}
         event["location"] = {
@@ -632,6 +652,21 @@ def _ner_place(event: dict[str, Any], text: str) -> None:
             "geo_precision": 2,
         }
         return
+
+
+def _unknown_places(tokens: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans after a settlement word or a locative preposition that no gazetteer or actor list knows."""
+    out = []
+    for s, e in spans:
+        if s == 0:
+            continue
+        before = tokens.words[s - 1]
+        if before not in SETTLEMENT_WORDS and before not in LOCATIVE_PREPS:
+            continue
+        if place_index().find(tokens[s:e]) or actor_index().find(tokens[s:e]):
+            continue  # the gazetteer knows it (the extractor already weighed it), or it is a party
+        out.append((s, e))
+    return out
 
 
 # First words of compound place names: «بيت لاهيا», «كفر نبل», «عين العرب», «دير الزور»
@@ -710,7 +745,14 @@ def _speakers(event: dict[str, Any], text: str) -> None:
         if not first or first[0] in NOT_SPEAKERS or _stem(first[0]) in NOT_SPEAKERS:
             continue
         one_word = len(attr["speaker"].split()) == 1  # a longer name is a name; one word may be anything
-        if attr.get("speaker_id") or first[0] in SPEAKER_NOUNS or not one_word or ner.tagger() is None:
+        listed = ner.gazetteers().get("PERS", frozenset())  # a listed name needs no model call
+        if (
+            attr.get("speaker_id")
+            or first[0] in SPEAKER_NOUNS
+            or not one_word
+            or _stem(first[0]) in listed
+            or ner.tagger() is None
+        ):
             kept.append(attr)
             continue
         if _is_named(event, attr, text):
@@ -749,6 +791,8 @@ def _ner_actors(event: dict[str, Any], text: str) -> None:
         return
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
+    if ORG_HEADS.isdisjoint(_stem(w) for w in tokens.words):
+        return  # no word that opens an organisation's name («حركة», «جماعة», «كتائب»): no model call
     for ent in ner.entities(tokens.words):
         if ent.kind != "ORG":
             continue
