@@ -42,7 +42,7 @@ def test_metric_names_follow_conventions() -> None:
     for family in metrics.families():
         assert family.name.startswith("marsad_")
         if family.type == "histogram":
-            assert family.name.endswith("_seconds") or family.name.endswith("_messages"), family.name
+            assert family.name.endswith(("_seconds", "_messages", "_chars")), family.name
         labels = {label for s in family.samples for label in s.labels}
         assert not labels & {"item_id", "event_id", "url"}, f"{family.name} has a high-cardinality label"
 

@@ -6,10 +6,13 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,16 +52,41 @@ class BrokerUnreachable(RuntimeError):
     """No Kafka broker answered at the configured bootstrap address."""
 
 
-def _with_broker(settings: Settings) -> tuple[Settings, object | None]:
-    """Settings pointing at a broker: the configured cluster, or a freshly started embedded tansu."""
+@dataclass
+class EmbeddedRun:
+    """An embedded broker and the state that belongs to it.
+
+    The embedded broker keeps its topics in memory. State that refers to them (the poller's seen-set
+    and log checkpoints, the article store, Faust's data dir) must live and die with it: kept in
+    MARSAD_STATE_DIR, a second `marsad run` found every item already seen and printed nothing.
+    """
+
+    broker: object
+    state_dir: Path
+
+    def stop(self) -> None:
+        self.broker.stop()  # type: ignore[attr-defined]
+        shutil.rmtree(self.state_dir, ignore_errors=True)
+
+
+def _with_broker(settings: Settings) -> tuple[Settings, EmbeddedRun | None]:
+    """Settings pointing at a broker: the configured cluster, or a freshly started embedded tansu
+    (with a state dir of its own under MARSAD_STATE_DIR, removed when it stops)."""
     if not settings.embedded:
         return settings, None
     from workers.broker.embedded import EmbeddedBroker
 
     Path(settings.state_dir).mkdir(parents=True, exist_ok=True)
-    broker = EmbeddedBroker(log_file=Path(settings.state_dir) / "tansu.log").start()
-    log.info("embedded tansu broker on %s (memory storage; stops with this command)", broker.bootstrap)
-    return settings.replace(kafka_bootstrap=broker.bootstrap), broker
+    run_dir = Path(tempfile.mkdtemp(prefix="embedded-run-", dir=settings.state_dir))
+    broker = EmbeddedBroker(log_file=run_dir / "tansu.log").start()
+    log.info(
+        "embedded tansu broker on %s (memory storage; it and its state in %s stop with this command)",
+        broker.bootstrap,
+        run_dir,
+    )
+    return settings.replace(kafka_bootstrap=broker.bootstrap, state_dir=str(run_dir)), EmbeddedRun(
+        broker, run_dir
+    )
 
 
 def _check_feeds_file(path: str) -> list[Feed]:
@@ -391,10 +419,16 @@ def _unknown_names() -> set[str]:
 
 
 def _spawn(
-    command: str, settings: Settings, metrics_port: int, extra: list[str], verbose: bool
+    command: str,
+    settings: Settings,
+    metrics_port: int,
+    extra: list[str],
+    verbose: bool,
+    env_extra: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     env = {
         **{k: v for k, v in os.environ.items() if k not in _unknown_names()},  # warned about once, here
+        **(env_extra or {}),
         "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
         "MARSAD_METRICS_PORT": str(metrics_port),
         "MARSAD_STATE_DIR": settings.state_dir,
@@ -431,11 +465,23 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from workers.broker.embedded import stop_process_group
 
     feeds = args.feeds
+    site = None
+    poller_env: dict[str, str] = {}
     if args.demo:
-        from workers.poll.fixtures import demo_feeds
+        from workers.poll.demo_site import DEMO_HOST_DELAY_S, DemoSite, demo_articles
 
-        feeds = str(demo_feeds(Path(settings.state_dir) / "demo-feeds", data_dir=data_dir(settings)))
-        log.info("demo: fixture feeds from the shared corpus in %s", feeds)
+        # Teaser feeds and article pages on a local site: the poller reads the pages, as in production.
+        corpus = data_dir(settings) / "ant-multisource-2018.jsonl.gz"
+        if not corpus.exists():
+            raise FileNotFoundError(f"{corpus} not found: the demo needs the shared data folder (--data)")
+        site = DemoSite(demo_articles(path=corpus)).start()
+        demo_dir = Path(tempfile.mkdtemp(prefix="demo-site-"))
+        feeds = str(site.write_feeds_file(demo_dir))
+        poller_env = {
+            "MARSAD_CRAWL_ALLOW_PRIVATE_HOSTS": site.netloc,  # the site is on loopback
+            "MARSAD_CRAWL_HOST_DELAY_S": str(DEMO_HOST_DELAY_S),
+        }
+        log.info("demo: teaser feeds and article pages from the shared corpus on %s", site.url("/"))
     feeds = str(feeds or feeds_file(settings))
     _check_feeds_file(feeds)  # a missing or broken feeds file stops here, before any broker starts
     settings, broker = _with_broker(settings)
@@ -448,7 +494,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         next_port = settings.metrics_port + 1 if settings.metrics_port else 0  # 0: any free port
         poller_port = _port_or_free(settings.metrics_host, next_port, avoid=processor_port)
         children.append(_spawn("process", settings, processor_port, [], args.verbose))
-        children.append(_spawn("poll", settings, poller_port, ["--feeds", feeds], args.verbose))
+        children.append(
+            _spawn("poll", settings, poller_port, ["--feeds", feeds], args.verbose, env_extra=poller_env)
+        )
         where = (
             f"broker {settings.kafka_bootstrap}; processor metrics :{processor_port}/metrics, "
             f"poller metrics :{poller_port}/metrics"
@@ -485,8 +533,11 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         for child in reversed(children):  # poller first, then the processor
             stop_process_group(child, 20)
+        if site is not None:
+            site.stop()
+            shutil.rmtree(demo_dir, ignore_errors=True)
         if broker:
-            broker.stop()  # type: ignore[attr-defined]
+            broker.stop()
         print("marsad: stopped.", flush=True)
     return 1 if worker_failed else 0
 

@@ -114,10 +114,7 @@ items_merged = Counter(
     "marsad_items_merged_total", "Candidates the dedup stage merged into an existing event.", registry=None
 )
 events_extracted = Counter(
-    "marsad_events_extracted_total",
-    "Single-report events the extractor found.",
-    ["event_type"],
-    registry=None,
+    "marsad_events_extracted_total", "Single-report events the extractor found.", ["event_type"], registry=None
 )
 events_emitted = Counter(
     "marsad_events_emitted_total",
@@ -139,6 +136,44 @@ consumer_lag = Gauge(
     "Messages on an input partition not yet processed by this worker's consumer group "
     "(highwater - committed).",
     ["topic", "partition"],
+    registry=None,
+)
+
+# Article fetcher (workers/poll/fulltext.py, crawler.py)
+article_pages = Counter(
+    "marsad_article_pages_total",
+    "Article page fetches by outcome (fetched, not_modified, failed).",
+    ["outcome"],
+    registry=None,
+)
+article_failures = Counter(
+    "marsad_article_failures_total",
+    "Article pages that gave no text, by reason (robots, refused, timeout, network, too_large, http_4xx, "
+    "http_5xx, extract_timeout, no_text, ...). The item keeps its feed teaser.",
+    ["reason"],
+    registry=None,
+)
+article_robots_denied = Counter(
+    "marsad_article_robots_denied_total", "Page fetches robots.txt did not allow.", registry=None
+)
+article_text_chars = Histogram(
+    "marsad_article_text_chars",
+    "Length of the text an item carries when published (characters), by text source.",
+    ["text_source"],
+    buckets=(100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600),
+    registry=None,
+)
+article_items = Counter(
+    "marsad_article_items_total",
+    "Items published by where their text came from (article page or feed); teaser items whose page "
+    "failed count as feed. Share: article / sum.",
+    ["text_source"],
+    registry=None,
+)
+article_revisions = Counter(
+    "marsad_article_revisions_total",
+    "Revised articles republished (same item_id, higher revision), by trigger (feed_updated, schedule).",
+    ["trigger"],
     registry=None,
 )
 
@@ -164,29 +199,11 @@ breaker_open = Gauge(
 
 COMMON: tuple[Collector, ...] = (broker_up, worker_info, worker_ready)
 BY_ROLE: dict[str, tuple[Collector, ...]] = {
-    "poller": (
-        items_in,
-        items_out,
-        items_rejected,
-        feed_polls,
-        feed_errors,
-        feed_fetch_latency,
-        feed_entries,
-        feed_last_success,
-    ),
-    "processor": (
-        items_in,
-        items_out,
-        items_rejected,
-        stage_latency,
-        items_merged,
-        events_extracted,
-        events_emitted,
-        dedup_state_events,
-        freshness,
-        consumer_lag,
-        breaker_open,
-    ),
+    "poller": (items_in, items_out, items_rejected, feed_polls, feed_errors, feed_fetch_latency,
+               feed_entries, feed_last_success, article_pages, article_failures, article_robots_denied,
+               article_text_chars, article_items, article_revisions),
+    "processor": (items_in, items_out, items_rejected, stage_latency, items_merged, events_extracted,
+                  events_emitted, dedup_state_events, freshness, consumer_lag, breaker_open),
     "alert": (alerts_sent, alert_delivery_failures),
 }
 ALL: tuple[Collector, ...] = tuple(

@@ -67,6 +67,20 @@ class Settings:
     max_text_chars: int = setting(100_000, min=1)
     user_agent: str = "MarsadBot/0.1 (+https://github.com/marsad; news monitoring)"
     state_dir: str = str(Path.home() / ".marsad")
+    # Article fetcher (workers/poll/fulltext.py): teaser items are completed from their pages.
+    fetch_articles: bool = True
+    teaser_max_chars: int = setting(600, min=0)  # a feed text this short, with no feed `content`, is a teaser
+    article_extract_workers: int = setting(1, min=0)  # processes extracting page text (0 = threads, no cap)
+    article_revisit_s: str = "3600,21600"  # re-fetch an article this long after its first fetch
+    article_store_capacity: int = setting(200_000, min=1)  # articles kept for revisits and conditional GET
+    crawl_host_concurrency: int = setting(2, min=1)  # page requests in flight per host
+    crawl_host_delay_s: float = setting(1.0, min=0)  # minimum gap between request starts to one host
+    crawl_max_crawl_delay_s: float = setting(30.0, min=0)  # a robots.txt Crawl-delay is honoured up to this
+    crawl_robots_ttl_s: float = setting(86_400.0, min=1)
+    crawl_max_redirects: int = setting(5, min=0)
+    # "host:port" pairs pages may be fetched from although they resolve to a private address
+    # (a local test or demo site); everything else private is refused at connect time.
+    crawl_allow_private_hosts: str = ""
     # The shared data folder (corpus for --demo and eval). Empty = ../shared/data next to the checkout
     # or the current folder.
     data_dir: str = ""

@@ -217,6 +217,7 @@ def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) ->
                 "copy_of": None,
                 "fingerprint": fingerprint,
                 "report_id": event_id,
+                "revision": item.get("revision", 0),
             }
         ],
         "first_reported_at": reported,

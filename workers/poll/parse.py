@@ -88,6 +88,14 @@ def _tidy(text: str) -> str:
     return _NEWLINES.sub("\n", text).strip()
 
 
+@dataclass(frozen=True)
+class EntryMeta:
+    """What the article fetcher needs to know of an entry beyond the item (workers/poll/fulltext.py)."""
+
+    has_content: bool  # the feed carries the article (content:encoded, Atom content), not a summary
+    updated: str | None  # the entry's `updated` as the feed states it: a change means a revised article
+
+
 @dataclass
 class ParsedFeed:
     items: list[dict[str, Any]] = field(default_factory=list)
@@ -96,6 +104,7 @@ class ParsedFeed:
     )  # (reason, error, raw entry)
     bozo: str | None = None  # feedparser's complaint about the document, if any
     entries: int = 0
+    meta: dict[str, EntryMeta] = field(default_factory=dict)  # item_id -> entry facts
 
 
 def _iso(struct: Any) -> str | None:
@@ -168,6 +177,9 @@ def parse_feed(
             result.rejected.append(("schema_violation", "; ".join(errors), item))
         else:
             result.items.append(item)
+            result.meta[item["item_id"]] = EntryMeta(
+                has_content=bool(entry.get("content")), updated=entry.get("updated") or None
+            )
     return result
 
 

@@ -27,6 +27,7 @@ from workers import endpoints, metrics
 from workers.contracts import dead_letter, now_iso
 from workers.poll.feeds import Feed
 from workers.poll.fetch import FetchResult, Validators, fetch
+from workers.poll.fulltext import ArticleFetcher
 from workers.poll.parse import ParsedFeed, parse_feed
 from workers.poll.publish import Publisher, PublishError
 from workers.poll.seen import SeenStore
@@ -64,8 +65,11 @@ class Poller:
     publisher: Publisher
     seen: SeenStore
     states: dict[str, FeedState] = field(default_factory=dict)
+    articles: ArticleFetcher | None = None  # reads the article behind a teaser (None: feed text only)
 
     def __post_init__(self) -> None:
+        if self.articles is None and self.settings.fetch_articles:
+            self.articles = ArticleFetcher(self.settings)
         self._warned_all_failing = False
         self._errors_seen: set[str] = set()
         self.per_host = self.settings.poll_per_host
@@ -195,6 +199,8 @@ class Poller:
         # A rejected entry is dead-lettered once, not at every poll.
         self.seen.mark([r[2]["item_id"] for r in rejected if r[2].get("item_id")])
         fresh = [by_id[i] for i in fresh_ids]
+        if self.articles is not None:  # article text for teasers, plus revised articles (fulltext.py)
+            fresh = self.articles.complete(feed.id, parsed, fresh)
         # One publish + mark at a time: the log checkpoints then only ever cover marked items.
         with self.publisher.lock:
             try:
@@ -245,6 +251,8 @@ class Poller:
             raise
 
     def close(self) -> None:
+        if self.articles is not None:
+            self.articles.close()
         if self._parse_pool is not None:
             self._parse_pool.shutdown(wait=True, cancel_futures=True)
 
