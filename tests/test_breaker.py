@@ -65,9 +65,7 @@ def test_ratio_one_never_opens_and_bad_arguments_are_refused() -> None:
         DeadLetterBreaker(ratio=0.5, window=0)
 
 
-def _processor(
-    settings: Settings, metrics_port: int, ratio: float, window: int, log: Path
-) -> subprocess.Popen[bytes]:
+def _processor(settings: Settings, metrics_port: int, ratio: float, window: int, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")},
         "PYTHONPATH": str(REPO_ROOT),
@@ -179,9 +177,7 @@ def test_poison_stream_stops_the_worker_alert_fires_and_nothing_after_is_lost(
         opened = [r for r in records if r["msg"].startswith("dead-letter breaker open")]
         assert len(opened) == 1 and f"5 of the last {window} messages" in opened[0]["msg"], opened
         time.sleep(3)  # it stays stopped: nothing after the trip is consumed
-        dead = read_topic(
-            settings.kafka_bootstrap, topics.dead_letter.name, 1, until=lambda rs: False, timeout=3
-        )
+        dead = read_topic(settings.kafka_bootstrap, topics.dead_letter.name, 1, until=lambda rs: False, timeout=3)
         assert len(dead) == window
         sink = read_topic(settings.kafka_bootstrap, topics.events.name, 1, until=lambda rs: False, timeout=3)
         assert sink == []
@@ -208,9 +204,7 @@ def test_poison_stream_stops_the_worker_alert_fires_and_nothing_after_is_lost(
         assert proc.poll() is None, log.read_text()[-3000:]
         assert sources(sink) == good  # every good message after the poison arrived
         time.sleep(2)
-        dead = read_topic(
-            settings.kafka_bootstrap, topics.dead_letter.name, 1, until=lambda rs: False, timeout=3
-        )
+        dead = read_topic(settings.kafka_bootstrap, topics.dead_letter.name, 1, until=lambda rs: False, timeout=3)
         assert sorted(json.loads(r.value)["key"] for r in dead) == sorted(f"bad-{n}" for n in range(poison))
     finally:
         stop(proc)

@@ -50,9 +50,7 @@ def fake_venv(tmp_path: Path, mode: str) -> tuple[dict[str, str], Path]:
 
 def test_torch_comes_from_the_cpu_index_and_a_fallback_is_said_aloud(tmp_path: Path) -> None:
     env, calls = fake_venv(tmp_path, "fail")
-    result = subprocess.run(
-        ["bash", str(SCRIPT), "setup"], env=env, capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run(["bash", str(SCRIPT), "setup"], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     log = calls.read_text()
     assert "torch==" not in log  # no version pin that only some indexes hold
@@ -63,9 +61,7 @@ def test_torch_comes_from_the_cpu_index_and_a_fallback_is_said_aloud(tmp_path: P
 
 def test_a_failed_step_shows_why_and_stops(tmp_path: Path) -> None:
     env, _ = fake_venv(tmp_path, "broken-deps")
-    result = subprocess.run(
-        ["bash", str(SCRIPT), "setup"], env=env, capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run(["bash", str(SCRIPT), "setup"], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "FAILED: install Marsad and its dependencies" in result.stderr
     assert "gcc failed building some-extension" in result.stderr
@@ -83,9 +79,7 @@ def test_ctrl_c_during_set_up_stops_it(tmp_path: Path) -> None:
         start_new_session=True,
     )
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and "install -q torch" not in (
-        calls.read_text() if calls.exists() else ""
-    ):
+    while time.monotonic() < deadline and "install -q torch" not in (calls.read_text() if calls.exists() else ""):
         time.sleep(0.1)
     time.sleep(0.3)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group

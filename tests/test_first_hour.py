@@ -32,9 +32,7 @@ from workers.settings import REPO_ROOT, Settings, SettingsError, load_settings, 
 from workers.topics import topics_for
 
 
-def marsad(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
+def marsad(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """`marsad ARGS` as a user runs it, with a clean MARSAD_* environment plus `env`."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")}
     return subprocess.run(
@@ -61,9 +59,7 @@ def test_every_problem_is_reported_at_once_and_secrets_are_never_printed(tmp_pat
     cfg = tmp_path / "marsad.toml"
     cfg.write_text('[marsad]\nkafka_sasl_password = 12345\npartitions = 0\nlog_format = "xml"\n')
     with pytest.raises(SettingsError) as info:
-        load_settings(
-            str(cfg), env={"MARSAD_POLL_INTERVAL_S": "soon", "MARSAD_ALLOW_PRIVATE_REDIRECTS": "maybe"}
-        )
+        load_settings(str(cfg), env={"MARSAD_POLL_INTERVAL_S": "soon", "MARSAD_ALLOW_PRIVATE_REDIRECTS": "maybe"})
     problems = info.value.problems
     assert len(problems) == 5, problems
     assert any("kafka_sasl_password=(hidden): not a string" in p for p in problems)
@@ -110,10 +106,7 @@ def test_run_with_a_missing_feeds_file_fails_before_starting_a_broker(tmp_path: 
     started = time.monotonic()
     result = marsad("run", "--feeds", str(tmp_path / "missing.toml"), env={"MARSAD_STATE_DIR": str(state)})
     assert result.returncode == 2
-    assert (
-        result.stderr.strip()
-        == f"marsad: feeds file {tmp_path / 'missing.toml'} not found (--feeds or MARSAD_FEEDS_FILE)"
-    )
+    assert result.stderr.strip() == f"marsad: feeds file {tmp_path / 'missing.toml'} not found (--feeds or MARSAD_FEEDS_FILE)"
     assert not (state / "tansu.log").exists(), "a broker was started"
     assert time.monotonic() - started < 30
 
@@ -229,29 +222,17 @@ else:
 sys.stdout.write(generate_latest(metrics.REGISTRY).decode())
 """
 
-POLLER_ONLY = ("marsad_feed_",)
-PROCESSOR_ONLY = (
-    "marsad_dedup_state_events",
-    "marsad_event_freshness_seconds",
-    "marsad_stage_processing_seconds",
-    "marsad_items_merged_total",
-    "marsad_consumer_lag_messages",
-    "marsad_events_",
-)
+POLLER_ONLY = ("marsad_feed_", )
+PROCESSOR_ONLY = ("marsad_dedup_state_events", "marsad_event_freshness_seconds", "marsad_stage_processing_seconds",
+                  "marsad_items_merged_total", "marsad_consumer_lag_messages", "marsad_events_")
 
 
 def series_names(exposition: str) -> set[str]:
-    return {
-        line.split("{")[0].split(" ")[0]
-        for line in exposition.splitlines()
-        if line and not line.startswith("#")
-    }
+    return {line.split("{")[0].split(" ")[0] for line in exposition.splitlines() if line and not line.startswith("#")}
 
 
 @pytest.mark.parametrize("role", ["poller", "processor"])
-def test_metrics_of_a_role_pass_promtool_with_process_metrics_and_nothing_of_the_other_role(
-    role: str,
-) -> None:
+def test_metrics_of_a_role_pass_promtool_with_process_metrics_and_nothing_of_the_other_role(role: str) -> None:
     tool = debian_tool("promtool")
     body = subprocess.run(
         [sys.executable, "-c", ROLE_SNIPPET, role],
@@ -261,9 +242,7 @@ def test_metrics_of_a_role_pass_promtool_with_process_metrics_and_nothing_of_the
         check=True,
     ).stdout
     check = subprocess.run([tool, "check", "metrics"], input=body, capture_output=True, text=True)
-    assert check.returncode == 0 and not check.stdout.strip() and not check.stderr.strip(), (
-        check.stdout + check.stderr
-    )
+    assert check.returncode == 0 and not check.stdout.strip() and not check.stderr.strip(), check.stdout + check.stderr
     names = series_names(body)
     assert {"process_cpu_seconds_total", "process_resident_memory_bytes", "python_info"} <= names
     assert not any(n.endswith("_created") for n in names)
@@ -291,9 +270,7 @@ def test_dashboard_has_lag_broker_country_panels_and_variables() -> None:
 
 
 @pytest.mark.integration
-def test_processor_logs_are_json_lines_and_its_metrics_pass_promtool(
-    settings: Settings, tmp_path: Path
-) -> None:
+def test_processor_logs_are_json_lines_and_its_metrics_pass_promtool(settings: Settings, tmp_path: Path) -> None:
     """A real Faust worker with MARSAD_LOG_FORMAT=json: every stderr line parses as JSON."""
     need_shared(SEED_ARTICLE)
     tool = debian_tool("promtool")
@@ -332,11 +309,7 @@ def test_processor_logs_are_json_lines_and_its_metrics_pass_promtool(
     stderr_path, stdout_path = tmp_path / "stderr", tmp_path / "stdout"
     with stderr_path.open("wb") as err, stdout_path.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "workers.cli", "process"],
-            env=env,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,
+            [sys.executable, "-m", "workers.cli", "process"], env=env, stdout=out, stderr=err, start_new_session=True
         )
     try:
         events = read_topic(
@@ -363,11 +336,7 @@ def test_processor_logs_are_json_lines_and_its_metrics_pass_promtool(
     assert all({"ts", "level", "logger", "msg"} <= set(r) for r in records)
     assert any(r["msg"].startswith("dead-lettered") for r in records)
     # Faust's own chatter is held at WARNING: no info lines from faust / mode / aiokafka
-    assert not [
-        r
-        for r in records
-        if r["logger"].split(".")[0] in ("faust", "mode", "aiokafka") and r["level"] == "info"
-    ]
+    assert not [r for r in records if r["logger"].split(".")[0] in ("faust", "mode", "aiokafka") and r["level"] == "info"]
     assert stdout_path.read_bytes() == b"", "the processor wrote to stdout (spinner escapes?)"
 
 

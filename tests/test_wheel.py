@@ -33,18 +33,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("wheel")
     env = clean_env()  # no PYTHONPATH: pip must not see this checkout (or its egg-info) as installed
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(root / "dist"),
-            str(REPO_ROOT),
-        ],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(root / "dist"), str(REPO_ROOT)],
         check=True,
         capture_output=True,
         env=env,
@@ -59,18 +49,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text=True,
     ).stdout.strip()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(venv / "bin" / "python"),
-            "install",
-            "-q",
-            "--no-deps",
-            "--no-index",
-            str(wheel),
-        ],
+        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q", "--no-deps",
+         "--no-index", str(wheel)],
         check=True,
         capture_output=True,
         env=env,
@@ -126,9 +106,7 @@ def test_wheel_runs_eval(installed: Path, tmp_path: Path) -> None:
 def test_wheel_runs_the_demo(installed: Path, tmp_path: Path) -> None:
     need_shared(SHARED_DATA / "ant-multisource-2018.jsonl.gz")
     out_path = tmp_path / "run.out"
-    env = clean_env(
-        MARSAD_DATA_DIR=str(SHARED_DATA), MARSAD_STATE_DIR=str(tmp_path / "state"), MARSAD_METRICS_PORT="0"
-    )
+    env = clean_env(MARSAD_DATA_DIR=str(SHARED_DATA), MARSAD_STATE_DIR=str(tmp_path / "state"), MARSAD_METRICS_PORT="0")
     with out_path.open("wb") as out:
         proc = subprocess.Popen(
             [str(installed / "marsad"), "run", "--demo"],
@@ -143,9 +121,7 @@ def test_wheel_runs_the_demo(installed: Path, tmp_path: Path) -> None:
             while time.monotonic() < deadline and "[NEW]" not in out_path.read_text("utf-8", "replace"):
                 assert proc.poll() is None, out_path.read_text("utf-8", "replace")[-3000:]
                 time.sleep(1)
-            assert "[NEW]" in out_path.read_text("utf-8", "replace"), out_path.read_text("utf-8", "replace")[
-                -3000:
-            ]
+            assert "[NEW]" in out_path.read_text("utf-8", "replace"), out_path.read_text("utf-8", "replace")[-3000:]
             os.killpg(proc.pid, signal.SIGINT)
             assert proc.wait(60) in (0, 130)
         finally:

@@ -568,7 +568,9 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 def _command(sub, name: str, summary: str, description: str):  # type: ignore[no-untyped-def]
     """A subcommand with a one-line summary (in `marsad -h`) and a paragraph (in `marsad NAME -h`)."""
-    return sub.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {description}")
+    return sub.add_parser(
+        name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {description}"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -598,9 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Events are printed as blocks; a status line repeats the broker address and metrics ports. "
         "Offline? Use --demo.",
     )
-    p.add_argument(
-        "--feeds", help="feeds file (TOML or YAML); default: MARSAD_FEEDS_FILE or deploy/feeds.toml"
-    )
+    p.add_argument("--feeds", help="feeds file (TOML or YAML); default: MARSAD_FEEDS_FILE or deploy/feeds.toml")
     p.add_argument(
         "--demo",
         action="store_true",
@@ -615,13 +615,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run the feed poller alone (publishes to the items topic)",
         "Serves /metrics, /healthz and /readyz on MARSAD_METRICS_PORT; /readyz is 503 while every feed fails.",
     )
+    p.add_argument("--feeds", help="feeds file (TOML or YAML); default: MARSAD_FEEDS_FILE or deploy/feeds.toml")
     p.add_argument(
-        "--feeds", help="feeds file (TOML or YAML); default: MARSAD_FEEDS_FILE or deploy/feeds.toml"
-    )
-    p.add_argument(
-        "--once",
-        action="store_true",
-        help="poll every feed once and exit (exit status 1 if every feed failed)",
+        "--once", action="store_true", help="poll every feed once and exit (exit status 1 if every feed failed)"
     )
     p.set_defaults(func=cmd_poll)
 
@@ -651,12 +647,8 @@ def build_parser() -> argparse.ArgumentParser:
         "MARSAD_KAFKA_BOOTSTRAP (for a local `marsad run`, the address it prints). Merged events "
         "show as [GONE] lines (json: {event_id, merged_into}).",
     )
-    p.add_argument(
-        "--format",
-        choices=["text", "json", "csv"],
-        default="text",
-        help="text (readable), json (one event a line), csv (ACLED columns)",
-    )
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text",
+                   help="text (readable), json (one event a line), csv (ACLED columns)")
     p.add_argument("--since", help="only records written since: 30m, 6h, 7d, 2w or an ISO date/time")
     _display_flags(p)
     p.set_defaults(func=cmd_tail)
@@ -694,7 +686,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         "serve",
         "HTTP read API over the latest events (GET /events, /events/{id})",
-        "Keeps a local SQLite index of the sink's latest versions; responses follow schemas/api_events.json.",
+        "Keeps a local SQLite index of the sink's latest versions; responses follow "
+        "schemas/api_events.json.",
     )
     p.add_argument("--host", help="listen address (default: MARSAD_API_HOST)")
     p.add_argument("--port", type=int, help="listen port (default: MARSAD_API_PORT)")

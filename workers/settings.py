@@ -197,9 +197,7 @@ def load_settings(config_file: str | None = None, env: dict[str, str] | None = N
             if key in by_name:
                 raw_values[key] = (value, f"{path}: {key}", False)
             else:
-                problems.append(
-                    f"{path}: unknown setting {key!r} (settings are the fields of workers/settings.py)"
-                )
+                problems.append(f"{path}: unknown setting {key!r} (settings are the fields of workers/settings.py)")
     for name in by_name:
         key = f"MARSAD_{name.upper()}"
         if key in env:

@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 3600.0
 # Errors that mean "cannot reach the outlet" rather than "the outlet sent something bad".
 NETWORK_ERRORS = {"network", "timeout"}
-OFFLINE_HINT = "; no network? `marsad run --demo` polls fixture feeds built from the shared corpus instead"
+OFFLINE_HINT = (
+    "; no network? `marsad run --demo` polls fixture feeds built from the shared corpus instead"
+)
 
 
 @dataclass
@@ -132,9 +134,7 @@ class Poller:
         if failing and not self._warned_all_failing:
             self._warned_all_failing = True
             hint = OFFLINE_HINT if self._errors_seen & NETWORK_ERRORS else ""
-            log.warning(
-                "every feed failed its last poll (%s)%s", ", ".join(sorted(self._errors_seen - {""})), hint
-            )
+            log.warning("every feed failed its last poll (%s)%s", ", ".join(sorted(self._errors_seen - {""})), hint)
         elif not failing:
             self._warned_all_failing = False
 
