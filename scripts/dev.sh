@@ -63,6 +63,9 @@ setup() {
       "$VENV/bin/python" -m pip install -q -e ".[dev]"
     touch "$stamp"
   fi
+  # The name recogniser is trained from the shared ANERcorp (not shipped: its licence is unclear),
+  # once, into ~/.cache/marsad; skipped without the shared data.
+  step "train the name recogniser if needed (workers/extract/ner.py)" "$VENV/bin/python" -m workers.extract.ner
 }
 
 # Debian packages the tests use: prometheus + promtool (scrape, alert and metrics tests),

@@ -130,7 +130,7 @@ def test_acled_export_opens_with_pandas_and_pyarrow(
     assert douma["fatalities"] == 5 and douma["fatalities_max"] == 12
     assert douma["independent_sources"] == 2 and douma["inter1"] == 1 and douma["inter2"] == 7
     assert douma["interaction"] == 17 and douma["civilian_targeting"] == "Civilian targeting"
-    assert "Syrian government forces shelled Civilians" in douma["notes"]
+    assert "Military Forces of Syria shelled Civilians (Syria)" in douma["notes"]  # ACLED actor names
     assert "Douma" in douma["notes"] and "5-12 killed" in douma["notes"]
 
     # filters: country and time

@@ -77,7 +77,10 @@ def render(event: dict[str, Any], order: str = "logical") -> str:
         coords = f"  ({loc['lat']:.4f}, {loc['lon']:.4f})" if loc.get("lat") is not None else ""
         lines.append(f"  where:   {iso(loc.get('name_ar'), order)} {where}{coords}")
     if event["actors"]:
-        parts = [f"{iso(a.get('name_ar'), order)} {a['id']} [{a['role']}]" for a in event["actors"]]
+        parts = [  # the ACLED name and column where the extractor gave them (workers/extract/acled_coding.py)
+            f"{iso(a.get('name_ar'), order)} {a.get('name') or a['id']} [{a.get('slot') or a['role']}]"
+            for a in event["actors"]
+        ]
         lines.append("  actors:  " + "; ".join(parts))
     figures = [
         f"{k} {v}"
@@ -98,7 +101,10 @@ def render(event: dict[str, Any], order: str = "logical") -> str:
     lines.append(f"  sources: {len(srcs)}: " + ", ".join(srcs[:6]) + (" …" if len(srcs) > 6 else ""))
     if event.get("summary"):
         summary = event["summary"]
-        lines.append("  text:    " + iso(summary[:SUMMARY_CHARS] + ("…" if len(summary) > SUMMARY_CHARS else ""), order))
+        lines.append(
+            "  text:    "
+            + iso(summary[:SUMMARY_CHARS] + ("…" if len(summary) > SUMMARY_CHARS else ""), order)
+        )
     if event.get("changes"):
         lines.append("  changed: " + "; ".join(event["changes"][:5]))
     return "\n".join(lines)

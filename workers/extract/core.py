@@ -18,7 +18,7 @@ from itertools import compress, repeat
 from operator import and_
 from typing import Any
 
-from workers.extract import lexicon
+from workers.extract import acled_coding, lexicon
 from workers.extract.candidates import (
     CASUALTY_ONLY_KINDS,
     Attribution,
@@ -149,4 +149,8 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
             candidates.extend(sentence_candidates(a, si, ctx, attr))
     if not candidates:
         return []
-    return build_events(candidates, item, ctx, simhash_words(tokens.words))
+    events = build_events(candidates, item, ctx, simhash_words(tokens.words))
+    for event in events:
+        # actor slots, ACLED precisions, names no lexicon knows
+        acled_coding.complete(event, text, ctx.countries, tokens)
+    return events

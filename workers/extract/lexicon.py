@@ -205,6 +205,8 @@ class Actor:
     kind: str
     country: str | None
     name_ar: str
+    inter: int = 8  # ACLED interaction code (workers/extract/actors.py)
+    context: str | None = None  # a generic role («القوات الأمنية») whose country comes from the event
 
 
 @cache
@@ -266,13 +268,17 @@ def trigger_index() -> PhraseIndex[Trigger]:
 
 @cache
 def actor_index() -> PhraseIndex[Actor]:
+    """Generated state forces, the named catalogue and generic roles (workers/extract/actors.py); where
+    two actors share a phrase, the first added (a specific one before a generic role) wins."""
+    from workers.extract.actors import catalogue  # actors.py builds on this module's Actor
+
     index: PhraseIndex[Actor] = PhraseIndex()
-    for spec in load_data("actors.json")["actors"]:
-        actor = Actor(
-            spec["id"], spec["name"], spec["kind"], spec.get("country"), spec["ar"][0] if spec["ar"] else ""
-        )
-        for alias in spec["ar"] + spec["en"]:
+    for spec in catalogue().values():
+        actor = spec.actor()
+        for alias in spec.ar + spec.en:
             index.add(alias, actor)
+        for alias in spec.exact:
+            index.add(alias, actor, clitics=False)
     return index
 
 
