@@ -203,6 +203,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
         feeds = str(demo_feeds(Path(settings.state_dir) / "demo-feeds"))
         log.info("demo: fixture feeds from the shared corpus in %s", feeds)
+    from workers.poll.feeds import load_feeds
+
+    load_feeds(feeds or settings.feeds_file)  # a broken feeds file stops here, before any worker starts
     settings, broker = _with_broker(settings)
     children: list[subprocess.Popen[bytes]] = []
     try:
