@@ -120,3 +120,23 @@ consumer_lag = Gauge(
     ["topic", "partition"],
     registry=REGISTRY,
 )
+
+# Poller state and delivery checks (issue 16)
+poller_state_writable = Gauge(
+    "marsad_poller_state_writable",
+    "1 when the poller's seen-set (state dir) accepts writes; 0 while it does not (disk full, read-only): "
+    "publishing of new items is paused then.",
+    registry=REGISTRY,
+)
+poller_state_write_errors = Counter(
+    "marsad_poller_state_write_errors_total",
+    "Failed writes to the poller's seen-set (disk full, read-only, I/O error).",
+    registry=REGISTRY,
+)
+items_republished = Counter(
+    "marsad_items_republished_total",
+    "Acknowledged items found missing from the items topic and published again, by who found them "
+    "(verify: the poller's check after a broker restart; audit: `marsad audit --repair`).",
+    ["by"],
+    registry=REGISTRY,
+)
