@@ -37,13 +37,14 @@ def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
     from workers.poll.worker import Poller, seen_store_for
 
     feeds = load_feeds(args.feeds or settings.feeds_file)
+    seen = seen_store_for(settings)  # an unusable state dir stops here with one line (StateDirError)
     settings, broker = _with_broker(settings)
     try:
         ensure_topics(settings)
         port = endpoints.serve(settings.metrics_port, settings.metrics_host)
         log.info("poller: %d feeds, metrics on :%d/metrics (also /healthz, /readyz)", len(feeds), port)
         metrics.worker_info.labels("poller").set(1)
-        publisher, seen = Publisher(settings), seen_store_for(settings)
+        publisher = Publisher(settings)
         recovered = publisher.recover_seen(seen, settings)
         if recovered:
             log.info(
@@ -324,12 +325,13 @@ def main(argv: list[str] | None = None) -> int:
     logs.setup(settings.log_level, settings.log_format)
     from workers.broker.embedded import BrokerError
     from workers.poll.feeds import FeedsFileError
+    from workers.poll.seen import StateDirError
 
     try:
         return int(args.func(settings, args) or 0)
     except KeyboardInterrupt:
         return 130
-    except (FeedsFileError, BrokerError, FileNotFoundError) as exc:
+    except (FeedsFileError, BrokerError, FileNotFoundError, StateDirError) as exc:
         print(f"marsad: {exc}", file=sys.stderr)
         return 2
 

@@ -18,6 +18,7 @@ backoff, and what is still unacknowledged is retried at the feed's next poll.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from kafka.errors import KafkaError
 from workers import metrics
 from workers.broker.admin import kafka_python_security
 from workers.contracts import encode
-from workers.poll.seen import PublishedItem
+from workers.poll.seen import PublishedItem, StateWriteError
 from workers.settings import Settings
 from workers.topics import topics_for
 
@@ -283,7 +284,8 @@ class Publisher:
                     if consumer.position(tp) >= todo.get(tp, 0):
                         todo.pop(tp, None)
                         consumer.pause(tp)
-            seen.mark(ids, offsets)
+            with contextlib.suppress(StateWriteError):  # kept in memory; the poller reports the state
+                seen.mark(ids, offsets)
             return len(ids)
         finally:
             consumer.close()

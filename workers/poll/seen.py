@@ -67,7 +67,9 @@ _SCHEMA = (
     "partition INTEGER NOT NULL, offset INTEGER NOT NULL, payload BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS journal_pos ON journal(partition, offset)",
     "CREATE INDEX IF NOT EXISTS journal_at ON journal(at)",
+    "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, filler BLOB)",
 )
+PROBE_BYTES = 256 * 1024  # about one feed's batch of items with their journal payloads
 
 
 class SeenStore:
@@ -81,6 +83,7 @@ class SeenStore:
         self._unwritten_items: list[PublishedItem] = []
         self._unwritten_offsets: dict[int, int] = {}
         self.last_error: str | None = None
+        self._probe_failed = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
@@ -97,7 +100,22 @@ class SeenStore:
     @property
     def writable(self) -> bool:
         """False while marks wait in memory because the last write failed."""
-        return not (self._unwritten_keys or self._unwritten_items or self._unwritten_offsets)
+        return not (
+            self._probe_failed or self._unwritten_keys or self._unwritten_items or self._unwritten_offsets
+        )
+
+    def probe(self) -> None:
+        """Write and delete a batch-sized row: a full disk or read-only file shows before anything is
+        published (a restart on a full disk had republished every item it could not mark)."""
+        with self._lock:
+            try:
+                self._db.execute("INSERT OR REPLACE INTO probe VALUES (1, zeroblob(?))", (PROBE_BYTES,))
+                self._db.execute("DELETE FROM probe")
+            except sqlite3.Error as exc:
+                self._probe_failed = True
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                raise StateWriteError(f"cannot write the poller state {self.path}: {exc}") from None
+            self._probe_failed = False
 
     def unseen(self, item_ids: list[str]) -> list[str]:
         if not item_ids:
@@ -139,6 +157,8 @@ class SeenStore:
 
     def retry(self) -> bool:
         """Write marks held in memory; True when nothing is left unwritten."""
+        if self._probe_failed:
+            self.probe()
         with self._lock:
             if self._unwritten_keys or self._unwritten_items or self._unwritten_offsets:
                 self._flush()

@@ -82,7 +82,11 @@ class Poller:
         self._state_ok = True
         self._publish_failed = False
         self.verify_due = False  # set when the broker comes back after failed publishes
-        metrics.poller_state_writable.set(1 if self.seen.writable else 0)
+        try:
+            self.seen.probe()
+            metrics.poller_state_writable.set(1)
+        except StateWriteError as exc:
+            self._state_failed(exc)
 
     def _limits(self) -> None:
         # asyncio primitives belong to one event loop: made afresh for each poll_once / run.
