@@ -59,7 +59,6 @@ _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")
 # `;jsessionid=...` and other matrix parameters that servlet containers append to the path.
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#]*", re.IGNORECASE)
 _SAFE_SCHEMES = ("http", "https")
-_WS = re.compile(r"\s+")
 
 
 def _is_tracking(key: str) -> bool:
@@ -119,7 +118,7 @@ def guid_key(feed_id: str, guid: str) -> str:
 
 def content_key(feed_id: str, title: str, text: str) -> str:
     """The seen-set key of an article's content in a feed: title + text, case and spacing folded."""
-    basis = _WS.sub(" ", f"{title}\n{text}".casefold()).strip()
+    basis = " ".join(f"{title}\n{text}".casefold().split())
     return "c:" + _digest(f"{feed_id}|{basis}")
 
 

@@ -43,10 +43,16 @@ log = logging.getLogger(__name__)
 RECONNECT_BACKOFF_MS = 500
 RECONNECT_BACKOFF_MAX_MS = 30_000
 SEND_MAX_BLOCK_MS = 10_000
+# kafka-python fails a record for good after DELIVERY_TIMEOUT_MS (when its sender gets to check).
+REQUEST_TIMEOUT_MS = 15_000
+DELIVERY_TIMEOUT_MS = 30_000
+# How long a batch waits for acks before its feed counts as failed for this poll. Records still in
+# flight then are not sent again: a later attempt joins the same record (Publisher._inflight).
+ACK_TIMEOUT_S = 30.0
+RETRY_BACKOFF_MS = 1000
 PUBLISH_ATTEMPTS = 3
 RETRY_BACKOFF_S = 1.0
 RETRY_BACKOFF_MAX_S = 10.0
-ACK_TIMEOUT_S = 60.0
 
 
 def producer_config(settings: Settings) -> dict[str, Any]:
@@ -59,8 +65,12 @@ def producer_config(settings: Settings) -> dict[str, Any]:
         "retries": 5,
         "max_request_size": 4 * 1024 * 1024,
         "max_block_ms": SEND_MAX_BLOCK_MS,
+        "request_timeout_ms": REQUEST_TIMEOUT_MS,
+        "delivery_timeout_ms": DELIVERY_TIMEOUT_MS,
         "reconnect_backoff_ms": RECONNECT_BACKOFF_MS,
         "reconnect_backoff_max_ms": RECONNECT_BACKOFF_MAX_MS,
+        # also paces the sender's loop looking for a broker to ask for a producer id (idempotence)
+        "retry_backoff_ms": RETRY_BACKOFF_MS,
         "client_id": "marsad-poller",
         **kafka_python_security(settings),
     }
@@ -131,34 +141,49 @@ class Publisher:
         self.lock = threading.Lock()  # kept for callers that publish and mark as one step (tests)
         self.last_offsets: dict[int, int] = {}
         self.producer = producer or KafkaProducer(**producer_config(settings))
+        # Records sent but not yet settled, by item id: a batch that gave up waiting for them
+        # leaves them here, and a later attempt awaits the same record instead of sending a second.
+        self._inflight: dict[str, Any] = {}
+        self._inflight_lock = threading.RLock()
 
     def _send(
         self, topic: str, key: bytes, value: bytes, loop: asyncio.AbstractEventLoop
     ) -> asyncio.Future[Any]:
-        """Send one record; an asyncio future that resolves to its metadata or to the error."""
+        """Send one record (or join its earlier send, still in flight); an asyncio future that
+        resolves to the record's metadata or to the error."""
         done: asyncio.Future[Any] = loop.create_future()
+        item_id = key.decode()
 
         def settle(result: Any) -> None:
             if not done.done():
                 done.set_result(result)
 
-        def on_ack(meta: Any) -> None:
-            self.watermark.acked(meta.partition, meta.offset)
-            loop.call_soon_threadsafe(settle, meta)
+        def deliver(result: Any) -> None:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(settle, result)
 
-        def on_error(exc: BaseException) -> None:
-            loop.call_soon_threadsafe(settle, exc)
-
-        try:
-            future = self.producer.send(topic, key=key, value=value)
-        except (KafkaError, BufferError, AssertionError) as exc:
-            # KafkaTimeoutError (metadata not available within max_block_ms) is raised here, not
-            # through the future: it used to escape the publish error handling.
-            done.set_result(exc)
-            return done
-        future.add_callback(on_ack)
-        future.add_errback(on_error)
+        with self._inflight_lock:
+            future = self._inflight.get(item_id)
+            if future is None:
+                try:
+                    future = self.producer.send(topic, key=key, value=value)
+                except (KafkaError, BufferError, AssertionError) as exc:
+                    # KafkaTimeoutError (metadata not available within max_block_ms) is raised
+                    # here, not through the future: it used to escape the publish error handling.
+                    done.set_result(exc)
+                    return done
+                self._inflight[item_id] = future
+                future.add_callback(self._settled, item_id, True)
+                future.add_errback(self._settled, item_id, False)
+        future.add_callback(deliver)
+        future.add_errback(deliver)
         return done
+
+    def _settled(self, item_id: str, acked: bool, result: Any) -> None:
+        if acked:
+            self.watermark.acked(result.partition, result.offset)
+        with self._inflight_lock:
+            self._inflight.pop(item_id, None)
 
     def _send_all(
         self, topic: str, ids: list[str], payloads: dict[str, bytes], loop: asyncio.AbstractEventLoop
@@ -180,10 +205,9 @@ class Publisher:
             ids = list(pending)
             # send() can block (metadata, full buffer): off the event loop.
             futures = await asyncio.to_thread(self._send_all, topic, ids, pending, loop)
-            try:
-                outcomes = await asyncio.wait_for(asyncio.gather(*futures), ACK_TIMEOUT_S)
-            except TimeoutError:
-                outcomes = [f.result() if f.done() else TimeoutError("no ack") for f in futures]
+            # asyncio.wait, not wait_for: futures still pending at the timeout stay in flight
+            await asyncio.wait(futures, timeout=ACK_TIMEOUT_S)
+            outcomes = [f.result() if f.done() else TimeoutError("no ack yet") for f in futures]
             for item_id, outcome in zip(ids, outcomes, strict=True):
                 if isinstance(outcome, BaseException):
                     result.error = f"{type(outcome).__name__}: {outcome}"

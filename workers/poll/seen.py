@@ -252,6 +252,17 @@ class SeenStore:
             ).fetchall()
         return [JournalEntry(*row) for row in rows]
 
+    def relocate(self, positions: dict[str, tuple[int, int]]) -> None:
+        """Record the new partition and offset of republished items."""
+        with self._lock:
+            try:
+                self._db.executemany(
+                    "UPDATE journal SET partition = ?, offset = ? WHERE item_id = ?",
+                    [(p, o, item_id) for item_id, (p, o) in positions.items()],
+                )
+            except sqlite3.Error as exc:
+                raise StateWriteError(f"cannot write the poller state {self.path}: {exc}") from None
+
     def payloads(self, item_ids: list[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
         with self._lock:

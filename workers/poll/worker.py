@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,10 @@ from workers.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 3600.0
+# How often the poller checks that items the broker acknowledged are still on the topic (also
+# right after the broker comes back from an outage): a broker that loses acknowledged writes is
+# noticed within this time, and the check reads only records written since the last one.
+VERIFY_INTERVAL_S = 300.0
 
 
 @dataclass
@@ -94,6 +99,9 @@ class Poller:
             lambda: asyncio.Semaphore(self.per_host)
         )
         self._global = asyncio.Semaphore(self.concurrency)
+        # One parse per worker process at a time, so the parse timeout measures the parse and not
+        # the wait behind other feeds' parses.
+        self._parse_slots = asyncio.Semaphore(max(1, self.settings.poll_parse_workers))
 
     def interval(self, feed: Feed) -> float:
         return feed.interval_s or self.settings.poll_interval_s
@@ -114,17 +122,20 @@ class Poller:
     async def poll_feed(self, session: aiohttp.ClientSession, feed: Feed) -> PollReport:
         host = urlsplit(feed.url).hostname or ""
         etag, last_modified = self.seen.validators(feed.id)
-        async with self._global, self._host_limits[host]:
-            result = await fetch(
-                session,
-                feed.url,
-                Validators(etag, last_modified),
-                timeout_s=self.settings.fetch_timeout_s,
-                max_bytes=self.settings.max_body_bytes,
-                allow_private_redirects=self.settings.allow_private_redirects,
-            )
-        metrics.feed_fetch_latency.observe(result.elapsed_s)
-        report = await self._handle(feed, result)
+        # The global limit covers the whole feed (fetch, parse, publish), bounding the bodies and
+        # batches held at once; the per-host limit only the fetch.
+        async with self._global:
+            async with self._host_limits[host]:
+                result = await fetch(
+                    session,
+                    feed.url,
+                    Validators(etag, last_modified),
+                    timeout_s=self.settings.fetch_timeout_s,
+                    max_bytes=self.settings.max_body_bytes,
+                    allow_private_redirects=self.settings.allow_private_redirects,
+                )
+            metrics.feed_fetch_latency.observe(result.elapsed_s)
+            report = await self._handle(feed, result)
         self._schedule(self.states[feed.id], result if report.outcome == "error" else None)
         return report
 
@@ -303,22 +314,42 @@ class Poller:
         pool = self._parse_pool
         if pool is None:
             return await asyncio.to_thread(parse_feed, body, feed, **kwargs)  # type: ignore[arg-type]
-        future = pool.submit(parse_feed, body, feed, **kwargs)
-        try:
-            # Awaited, not waited on in a thread: thousands of feeds can be in flight at once.
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.settings.parse_timeout_s)
-        except TimeoutError:
-            with self._pool_lock:
-                if self._parse_pool is pool:  # first to notice replaces the pool; the stuck worker dies
-                    self._parse_pool = self._new_pool()
-                    for proc in list(getattr(pool, "_processes", {}).values()):
-                        proc.terminate()
-                    pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        async with self._parse_slots:
+            future = pool.submit(parse_feed, body, feed, **kwargs)
+            try:
+                # Awaited, not waited on in a thread: many feeds are in flight at once.
+                return await asyncio.wait_for(asyncio.wrap_future(future), self.settings.parse_timeout_s)
+            except asyncio.CancelledError:
+                if future.cancelled():  # dropped with a pool another feed's overrun replaced
+                    raise FuturesTimeout from None
+                raise
+            except BrokenProcessPool:
+                raise FuturesTimeout from None
+            except TimeoutError:
+                self._replace_pool(pool)
+                raise
+
+    def _replace_pool(self, pool: ProcessPoolExecutor) -> None:
+        with self._pool_lock:
+            if self._parse_pool is pool:  # first to notice replaces the pool; the stuck worker dies
+                self._parse_pool = self._new_pool()
+                for proc in list(getattr(pool, "_processes", {}).values()):
+                    proc.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         if self._parse_pool is not None:
             self._parse_pool.shutdown(wait=True, cancel_futures=True)
+
+    async def _verify(self) -> None:
+        """Check that what the broker acknowledged since the last check is on the items topic."""
+        from workers.poll.audit import verify_recent
+
+        try:
+            await asyncio.to_thread(verify_recent, self.seen, self.publisher, self.settings)  # type: ignore[arg-type]
+        except (KafkaError, RuntimeError, OSError) as exc:
+            log.warning("verify: could not check the items topic (%s); trying again later", exc)
+            self.verify_due = True
 
     async def poll_once(self) -> list[PollReport]:
         self._limits()
@@ -330,8 +361,13 @@ class Poller:
         self._limits()
         async with _session(self.settings) as session:
             tasks: dict[str, asyncio.Task[PollReport]] = {}
+            verify: asyncio.Task[None] | None = None
+            next_verify = time.monotonic() + VERIFY_INTERVAL_S
             while not stop.is_set():
                 now = time.monotonic()
+                if (self.verify_due or now >= next_verify) and (verify is None or verify.done()):
+                    self.verify_due, next_verify = False, now + VERIFY_INTERVAL_S
+                    verify = asyncio.create_task(self._verify())
                 for state in self.states.values():
                     if state.feed.id not in tasks and state.next_due <= now:
                         tasks[state.feed.id] = asyncio.create_task(self.poll_feed(session, state.feed))
