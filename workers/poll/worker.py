@@ -44,6 +44,7 @@ MAX_BACKOFF_S = 3600.0
 # right after the broker comes back from an outage): a broker that loses acknowledged writes is
 # noticed within this time, and the check reads only records written since the last one.
 VERIFY_INTERVAL_S = 300.0
+PARSE_QUEUE_PER_WORKER = 2
 
 
 @dataclass
@@ -99,9 +100,11 @@ class Poller:
             lambda: asyncio.Semaphore(self.per_host)
         )
         self._global = asyncio.Semaphore(self.concurrency)
-        # One parse per worker process at a time, so the parse timeout measures the parse and not
-        # the wait behind other feeds' parses.
-        self._parse_slots = asyncio.Semaphore(max(1, self.settings.poll_parse_workers))
+        # A bounded queue per parse process: each has its next feed waiting (no idle gap between
+        # parses), and the parse timeout covers at most one other feed's parse besides its own.
+        self._parse_slots = asyncio.Semaphore(
+            PARSE_QUEUE_PER_WORKER * max(1, self.settings.poll_parse_workers)
+        )
 
     def interval(self, feed: Feed) -> float:
         return feed.interval_s or self.settings.poll_interval_s
