@@ -126,6 +126,38 @@ class Watermark:
             return {p: o for p, o in safe.items() if o >= 0}
 
 
+class _BatchWaiter:
+    """Collects a batch's record outcomes from the producer's thread; wakes the event loop once,
+    when the last record settled (not once per record)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, size: int):
+        self.loop = loop
+        self.done: asyncio.Future[None] = loop.create_future()
+        self._results: list[Any] = [None] * size
+        self._left = size
+        self._lock = threading.Lock()
+        if size == 0:
+            self.done.set_result(None)
+
+    def settle(self, slot: int, result: Any) -> None:
+        with self._lock:
+            if self._results[slot] is not None:
+                return
+            self._results[slot] = result
+            self._left -= 1
+            last = self._left == 0
+        if last and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._finish)
+
+    def _finish(self) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+    def outcomes(self) -> list[Any]:
+        with self._lock:
+            return [r if r is not None else TimeoutError("no ack yet") for r in self._results]
+
+
 @dataclass
 class BatchResult:
     published: list[PublishedItem] = field(default_factory=list)
@@ -146,49 +178,30 @@ class Publisher:
         self._inflight: dict[str, Any] = {}
         self._inflight_lock = threading.RLock()
 
-    def _send(
-        self, topic: str, key: bytes, value: bytes, loop: asyncio.AbstractEventLoop
-    ) -> asyncio.Future[Any]:
-        """Send one record (or join its earlier send, still in flight); an asyncio future that
-        resolves to the record's metadata or to the error."""
-        done: asyncio.Future[Any] = loop.create_future()
-        item_id = key.decode()
-
-        def settle(result: Any) -> None:
-            if not done.done():
-                done.set_result(result)
-
-        def deliver(result: Any) -> None:
-            if not loop.is_closed():
-                loop.call_soon_threadsafe(settle, result)
-
-        with self._inflight_lock:
-            future = self._inflight.get(item_id)
-            if future is None:
-                try:
-                    future = self.producer.send(topic, key=key, value=value)
-                except (KafkaError, BufferError, AssertionError) as exc:
-                    # KafkaTimeoutError (metadata not available within max_block_ms) is raised
-                    # here, not through the future: it used to escape the publish error handling.
-                    done.set_result(exc)
-                    return done
-                self._inflight[item_id] = future
-                future.add_callback(self._settled, item_id, True)
-                future.add_errback(self._settled, item_id, False)
-        future.add_callback(deliver)
-        future.add_errback(deliver)
-        return done
+    def _send_all(self, topic: str, ids: list[str], payloads: dict[str, bytes], waiter: _BatchWaiter) -> None:
+        """Send a batch's records (joining any of them still in flight from an earlier attempt)."""
+        for slot, item_id in enumerate(ids):
+            with self._inflight_lock:
+                future = self._inflight.get(item_id)
+                if future is None:
+                    try:
+                        future = self.producer.send(topic, key=item_id.encode(), value=payloads[item_id])
+                    except (KafkaError, BufferError, AssertionError) as exc:
+                        # KafkaTimeoutError (metadata not available within max_block_ms) is raised
+                        # here, not through the future: it used to escape the publish error handling.
+                        waiter.settle(slot, exc)
+                        continue
+                    self._inflight[item_id] = future
+                    future.add_callback(self._settled, item_id, True)
+                    future.add_errback(self._settled, item_id, False)
+            future.add_callback(waiter.settle, slot)
+            future.add_errback(waiter.settle, slot)
 
     def _settled(self, item_id: str, acked: bool, result: Any) -> None:
         if acked:
             self.watermark.acked(result.partition, result.offset)
         with self._inflight_lock:
             self._inflight.pop(item_id, None)
-
-    def _send_all(
-        self, topic: str, ids: list[str], payloads: dict[str, bytes], loop: asyncio.AbstractEventLoop
-    ) -> list[asyncio.Future[Any]]:
-        return [self._send(topic, i.encode(), payloads[i], loop) for i in ids]
 
     async def publish_batch(
         self, items: list[dict[str, Any]], aliases: dict[str, list[str]] | None = None
@@ -203,12 +216,12 @@ class Publisher:
         result = BatchResult()
         for attempt in range(1, PUBLISH_ATTEMPTS + 1):
             ids = list(pending)
+            waiter = _BatchWaiter(loop, len(ids))
             # send() can block (metadata, full buffer): off the event loop.
-            futures = await asyncio.to_thread(self._send_all, topic, ids, pending, loop)
-            # asyncio.wait, not wait_for: futures still pending at the timeout stay in flight
-            await asyncio.wait(futures, timeout=ACK_TIMEOUT_S)
-            outcomes = [f.result() if f.done() else TimeoutError("no ack yet") for f in futures]
-            for item_id, outcome in zip(ids, outcomes, strict=True):
+            await asyncio.to_thread(self._send_all, topic, ids, pending, waiter)
+            # asyncio.wait, not wait_for: records still pending at the timeout stay in flight
+            await asyncio.wait([waiter.done], timeout=ACK_TIMEOUT_S)
+            for item_id, outcome in zip(ids, waiter.outcomes(), strict=True):
                 if isinstance(outcome, BaseException):
                     result.error = f"{type(outcome).__name__}: {outcome}"
                     continue
