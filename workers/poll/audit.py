@@ -159,8 +159,13 @@ def verify_recent(seen: SeenStore, publisher: Publisher, settings: Settings) -> 
             len(entries),
         )
         report.republished = republish(seen, publisher, missing, "verify")
-    # Republished items sit past what was read, so the next check covers them.
-    seen.set_verified(scan.last)
+    # Up to the highest offset both read and checked: items marked while the topic was read (their
+    # journal rows came after the entries above) and republished items lie beyond it, so the next
+    # check covers them.
+    checked: dict[int, int] = {}
+    for e in entries:
+        checked[e.partition] = max(checked.get(e.partition, -1), e.offset)
+    seen.set_verified({p: min(last, checked[p]) for p, last in scan.last.items() if p in checked})
     return report
 
 

@@ -69,13 +69,17 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS journal_at ON journal(at)",
     "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, filler BLOB)",
 )
+# Payloads take room (about 1 KB per item compressed): the journal keeps the newest 200,000 items,
+# days of a few hundred feeds, enough for the verification (minutes) and an audit over days.
+JOURNAL_CAPACITY = 200_000
 PROBE_BYTES = 256 * 1024  # about one feed's batch of items with their journal payloads
 
 
 class SeenStore:
-    def __init__(self, path: str | Path, capacity: int = 2_000_000):
+    def __init__(self, path: str | Path, capacity: int = 2_000_000, journal_capacity: int = JOURNAL_CAPACITY):
         self.path = Path(path)
         self.capacity = capacity
+        self.journal_capacity = journal_capacity
         self._marks_since_prune = 0
         self._lock = threading.Lock()
         # Marks the database refused (disk full): still seen for this process, written on recovery.
@@ -208,9 +212,9 @@ class SeenStore:
                 self._prune()
 
     def _prune(self) -> None:
-        for table in ("seen", "journal"):
+        for table, capacity in (("seen", self.capacity), ("journal", self.journal_capacity)):
             (count,) = self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
-            excess = count - self.capacity
+            excess = count - capacity
             if excess > 0:
                 self._db.execute(
                     f"DELETE FROM {table} WHERE item_id IN (SELECT item_id FROM {table} ORDER BY at LIMIT ?)",
@@ -241,9 +245,16 @@ class SeenStore:
 
     def journal_after(self, offsets: dict[int, int]) -> list[JournalEntry]:
         """Journal entries past the given offset of each partition (all of a partition not listed)."""
+        entries: list[JournalEntry] = []
         with self._lock:
-            rows = self._db.execute("SELECT item_id, partition, offset, at FROM journal").fetchall()
-        return [JournalEntry(*row) for row in rows if row[2] > offsets.get(row[1], -1)]
+            partitions = [r[0] for r in self._db.execute("SELECT DISTINCT partition FROM journal")]
+            for partition in partitions:
+                rows = self._db.execute(
+                    "SELECT item_id, partition, offset, at FROM journal WHERE partition = ? AND offset > ?",
+                    (partition, offsets.get(partition, -1)),
+                )
+                entries.extend(JournalEntry(*row) for row in rows)
+        return entries
 
     def journal_between(self, since: float, until: float) -> list[JournalEntry]:
         with self._lock:
