@@ -67,13 +67,15 @@ def seed_feed(seed_path: Path, outlet: str, link: str, extra: list[dict[str, Any
     return rss_document(outlet, f"https://{outlet}.example/", [seed_entry(seed_path, link), *(extra or [])])
 
 
-def debian_tool(name: str) -> str:
-    """Path of a tool from Debian's prometheus package: CI must have it (.ci/run installs it), else skip."""
+def debian_tool(name: str, package: str = "prometheus") -> str:
+    """Path of a tool from a Debian package: CI must have it (scripts/dev.sh installs it), else skip."""
     path = shutil.which(name)
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail(f"{name} missing in CI: .ci/run installs Debian's prometheus package")
-        pytest.skip(f"{name} not installed (Debian package prometheus)")
+            pytest.fail(
+                f"{name} missing in CI: scripts/dev.sh test_tools installs Debian's {package} package"
+            )
+        pytest.skip(f"{name} not installed (Debian package {package})")
     return path
 
 

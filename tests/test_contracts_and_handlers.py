@@ -69,7 +69,7 @@ def test_poison_messages_are_dead_lettered_and_the_pipeline_goes_on() -> None:
     def total(metric: str, **labels: str) -> float:
         return sum(
             s.value
-            for m in metrics.REGISTRY.collect()
+            for m in metrics.families()
             if m.name == metric
             for s in m.samples
             if s.name.endswith("_total") and all(s.labels.get(k) == v for k, v in labels.items())

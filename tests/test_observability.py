@@ -21,9 +21,14 @@ DEPLOY = REPO_ROOT / "deploy"
 
 def defined_metric_names() -> set[str]:
     names = set()
-    for family in metrics.REGISTRY.collect():
+    for family in metrics.families():
         names.add(family.name)
-        suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_sum", "_count"], "gauge": [""]}
+        suffixes = {
+            "counter": ["_total"],
+            "histogram": ["_bucket", "_sum", "_count"],
+            "gauge": [""],
+            "info": ["_info"],
+        }
         for suffix in suffixes.get(family.type, [""]):
             names.add(family.name + suffix)
     return names
@@ -34,10 +39,10 @@ def referenced_metrics(expr: str) -> set[str]:
 
 
 def test_metric_names_follow_conventions() -> None:
-    for family in metrics.REGISTRY.collect():
+    for family in metrics.families():
         assert family.name.startswith("marsad_")
         if family.type == "histogram":
-            assert family.name.endswith("_seconds") or family.name.endswith("_messages"), family.name
+            assert family.name.endswith(("_seconds", "_messages", "_chars")), family.name
         labels = {label for s in family.samples for label in s.labels}
         assert not labels & {"item_id", "event_id", "url"}, f"{family.name} has a high-cardinality label"
 

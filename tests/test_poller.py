@@ -64,6 +64,7 @@ def entries(n: int, prefix: str = "a") -> list[dict[str, str]]:
 def make(tmp_path: Path, feeds: list[Feed], **overrides: Any) -> tuple[Poller, RecordingPublisher]:
     overrides.setdefault("allow_private_redirects", True)  # the test server is on loopback
     overrides.setdefault("poll_parse_workers", 0)  # parse in threads: no process start per test
+    overrides.setdefault("fetch_articles", False)  # feeds only (pages: tests/test_article_fetch.py)
     settings = Settings(state_dir=str(tmp_path), fetch_timeout_s=1.5, max_body_bytes=2_000_000, **overrides)
     publisher = RecordingPublisher()
     return Poller(settings, feeds, publisher, SeenStore(tmp_path / "seen.sqlite3")), publisher  # type: ignore[arg-type]
@@ -76,7 +77,7 @@ def poll(poller: Poller) -> dict[str, Any]:
 def counter(name: str, **labels: str) -> float:
     return sum(
         s.value
-        for m in metrics.REGISTRY.collect()
+        for m in metrics.families()
         for s in m.samples
         if s.name == name and all(s.labels.get(k) == v for k, v in labels.items())
     )

@@ -110,7 +110,7 @@ def test_prometheus_scrapes_pipeline_metrics(settings: Settings, tmp_path: Path)
             ' - sum(marsad_items_merged_total) - (sum(marsad_items_rejected_total{stage="dedup"}) or vector(0))',
         )
         assert dedup_gap == 0
-        assert query(prom_port, 'sum(marsad_dead_letters_total{reason="invalid_encoding"})') == 1
+        assert query(prom_port, 'sum(marsad_items_rejected_total{reason="invalid_encoding"})') == 1
         assert query(prom_port, 'sum(marsad_events_emitted_total{country="SY", kind="new"})') >= 4
         assert query(prom_port, 'sum(marsad_events_emitted_total{kind="update"})') >= 4
         assert query(prom_port, 'sum(marsad_stage_processing_seconds_count{stage="extract"})') == 3

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from workers.dedup.revision import revise, supersedes
 from workers.extract.fingerprint import is_copy
 from workers.extract.gazetteer import NEAR_KM, PRECISION_RANK, distance_km
 from workers.extract.text import fold
@@ -326,7 +327,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "summary": event.get("summary", "")[:SLIM_SUMMARY],
         "sketch": list(sketch(story_text(event))),
         "sources": [
-            {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title") if k in s}
+            {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title", "revision") if k in s}
             for s in event["sources"]
         ],
     }
@@ -401,6 +402,9 @@ def apply(
         # Redelivery (at-least-once) or the same report seen twice: nothing changes, nothing is emitted.
         if _has_report(event, cand):
             whole = events.get(event["event_id"], event) if events is not None else event
+            if supersedes(event, cand):  # a revised article: its figures replace (dedup/revision.py)
+                revised = revise(whole, cand, MAX_EVIDENCE)
+                return Outcome("merged", revised, state[:i] + [keep(revised)] + state[i + 1 :], expired)
             return Outcome("duplicate", whole, state, expired)
     scored = [(match_score(state[i], cand, cfg, cfg.text_sim), i) for i in near]
     scored = [(s, i) for s, i in scored if s >= cfg.threshold]

@@ -1,10 +1,18 @@
 """Extraction evaluation against a gold file of annotated sentences (JSON lines).
 
-Each line: {"ref": {"docno", "sentence", "sha1"} or "text": "...", "published": "YYYY-MM-DD",
-"events": [{"type", "actors", "country", "place", "killed", "wounded", "captured", "displaced",
-"date"}]}. A `ref` names a sentence of the shared corpus by document and sentence index (the repo
-keeps no corpus text); it is resolved at run time and checked against the hash. Each sentence is
-extracted on its own, and precision / recall / F1 are counted per field over (sentence, value) pairs.
+Each line: {"ref": {...} or "text": "...", "published": "YYYY-MM-DD", "events": [{"type", "actors",
+"country", "place", "killed", "wounded", "captured", "displaced", "date"}]}. A `ref` names a sentence
+of a shared corpus by document and sentence index (the repo keeps no corpus text): {"docno",
+"sentence", "sha1"} in the ANT corpus (the 2018 set), or {"corpus": "ant", "docno", ...} /
+{"corpus": "saudinewsnet", "url", ...} (the development and test sets); it is resolved at run time
+and checked against the hash. Each sentence is extracted on its own, and precision / recall / F1 are
+counted per field over (sentence, value) pairs.
+
+Actors: the 2018 set lists catalogue ids, scored against the extracted actor's `id`; the newer sets
+list ACLED-style actors ({"name", "inter", "ar"}), scored by name (case and spacing ignored) against
+the extracted actor's `name`, and each gold mention counts as covered when an actor evidence span of
+any extracted event overlaps where its Arabic words («ar») stand in the sentence. The "non-event"
+row is the share of sentences with no gold event that yield an event anyway.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +32,8 @@ from workers.extract.core import extract
 from workers.extract.text import split_sentences
 
 FIELDS = ("event type", "actors", "country", "place", "casualties", "date")
+CORPUS_FILES = {"ant": "ant-multisource-2018.jsonl.gz", "saudinewsnet": "saudinewsnet-2015.jsonl.gz"}
+_CORPUS_KEYS = {"ant": ("docno", "text"), "saudinewsnet": ("url", "content")}  # ref key, text field
 
 
 @dataclass
@@ -30,6 +41,10 @@ class Tally:
     tp: Counter[str] = field(default_factory=Counter)
     fp: Counter[str] = field(default_factory=Counter)
     fn: Counter[str] = field(default_factory=Counter)
+    non_event_sentences: int = 0  # sentences with no gold event
+    non_event_flagged: int = 0  # ... of which yield an event
+    actor_mentions: int = 0  # gold actor mentions (ACLED-style sets only)
+    actor_mentions_covered: int = 0  # ... that an extracted actor record overlaps
 
     def add(self, name: str, gold: Counter[Any], pred: Counter[Any]) -> None:
         hit = sum((gold & pred).values())
@@ -58,31 +73,70 @@ def _same_place(gold: str, pred: str) -> bool:
     return gold == pred or (len(gold) >= 4 and gold in pred) or (len(pred) >= 4 and pred in gold)
 
 
-def load_gold(path: Path, corpus: Path | None) -> list[tuple[dict[str, Any], str]]:
-    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    wanted = {e["ref"]["docno"] for e in entries if "ref" in e}
+def corpus_of(entry: dict[str, Any]) -> str:
+    """Which corpus a gold line's sentence comes from ("text" for inline sentences)."""
+    if "ref" not in entry:
+        return "text"
+    return str(entry["ref"].get("corpus", "ant"))
+
+
+def _read_corpus(path: Path, key: str, text_field: str, wanted: set[str]) -> dict[str, str]:
     texts: dict[str, str] = {}
-    if wanted:
-        if corpus is None or not corpus.exists():
-            raise FileNotFoundError(f"gold entries refer to the shared corpus, not found at {corpus}")
-        with gzip.open(corpus, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                doc = json.loads(line)
-                if doc["docno"] in wanted:
-                    texts[doc["docno"]] = doc["text"]
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            doc = json.loads(line)
+            if doc[key] in wanted:
+                texts[doc[key]] = doc[text_field]
+    return texts
+
+
+def load_gold(
+    path: Path, corpus: Path | None, data_dir: Path | None = None
+) -> list[tuple[dict[str, Any], str]]:
+    """Gold lines with their sentences. `corpus`: the ANT file that refs without a "corpus" key point
+    into (the 2018 set); `data_dir`: the folder holding CORPUS_FILES for refs that name their corpus
+    (default: the folder of `corpus`)."""
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if data_dir is None and corpus is not None:
+        data_dir = corpus.parent
+    texts: dict[str, dict[str, str]] = {}
+    for name in sorted({corpus_of(e) for e in entries} - {"text"}):
+        key, text_field = _CORPUS_KEYS[name]
+        wanted = {e["ref"][key] for e in entries if corpus_of(e) == name}
+        legacy = any(corpus_of(e) == name and "corpus" not in e["ref"] for e in entries)
+        source = corpus if legacy else (data_dir / CORPUS_FILES[name] if data_dir else None)
+        if source is None or not source.exists():
+            raise FileNotFoundError(f"gold entries refer to the shared corpus, not found at {source}")
+        texts[name] = _read_corpus(source, key, text_field, wanted)
     out = []
     for e in entries:
-        if "ref" not in e:
+        name = corpus_of(e)
+        if name == "text":
             out.append((e, e["text"]))
             continue
         ref = e["ref"]
-        sentence = split_sentences(texts[ref["docno"]])[ref["sentence"]].text
+        doc = ref[_CORPUS_KEYS[name][0]]
+        sentence = split_sentences(texts[name][doc])[ref["sentence"]].text
         if hashlib.sha1(sentence.encode()).hexdigest()[:12] != ref["sha1"]:
-            raise ValueError(
-                f"{ref['docno']} sentence {ref['sentence']}: text differs from the annotated one"
-            )
+            raise ValueError(f"{doc} sentence {ref['sentence']}: text differs from the annotated one")
         out.append((e, sentence))
     return out
+
+
+def _norm_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _mention_covered(text: str, surface: str, pred: list[dict[str, Any]]) -> bool:
+    """A gold actor mention is covered when an extracted actor's evidence overlaps its words."""
+    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(surface), text)]
+    return any(
+        ev["start"] < end and start < ev["end"]
+        for e in pred
+        for ev in e["evidence"]
+        if ev["field"] == "actor"
+        for start, end in spans
+    )
 
 
 def evaluate(gold: list[tuple[dict[str, Any], str]]) -> Tally:
@@ -103,11 +157,24 @@ def evaluate(gold: list[tuple[dict[str, Any], str]]) -> Tally:
         pred = extract(item)
         want = entry["events"]
         tally.add("event type", Counter(e["type"] for e in want), Counter(e["event_type"] for e in pred))
-        tally.add(
-            "actors",
-            Counter({a for e in want for a in e["actors"]}),
-            Counter({a["id"] for e in pred for a in e["actors"]}),
-        )
+        if not want:
+            tally.non_event_sentences += 1
+            tally.non_event_flagged += bool(pred)
+        gold_actors = [a for e in want for a in e["actors"]]
+        if any(isinstance(a, dict) for a in gold_actors):  # ACLED-style actors: score by name
+            tally.add(
+                "actors",
+                Counter({_norm_name(a["name"]) for a in gold_actors}),
+                Counter({_norm_name(a["name"]) for e in pred for a in e["actors"]}),
+            )
+            tally.actor_mentions += len(gold_actors)
+            tally.actor_mentions_covered += sum(_mention_covered(text, a["ar"], pred) for a in gold_actors)
+        else:
+            tally.add(
+                "actors",
+                Counter(set(gold_actors)),
+                Counter({a["id"] for e in pred for a in e["actors"]}),
+            )
         tally.add(
             "country",
             Counter({e["country"] for e in want if e["country"]}),
@@ -160,4 +227,91 @@ def report(tally: Tally, sentences: int, events: int) -> str:
         lines.append(
             f"{name:<11} {p:>5.2f} {r:>5.2f} {f1:>5.2f}   {tally.tp[name]}/{tally.fp[name]}/{tally.fn[name]}"
         )
+    if tally.non_event_sentences:
+        share = tally.non_event_flagged / tally.non_event_sentences
+        lines.append(
+            f"{'non-event':<11} {share:>5.2f}{'':12}   {tally.non_event_flagged}/{tally.non_event_sentences}"
+            " sentences with no gold event yield one"
+        )
+    if tally.actor_mentions:
+        share = tally.actor_mentions_covered / tally.actor_mentions
+        lines.append(
+            f"{'actor recs':<11} {share:>5.2f}{'':12}   {tally.actor_mentions_covered}/{tally.actor_mentions}"
+            " gold actor mentions get an actor record"
+        )
     return "\n".join(lines)
+
+
+EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"  # in a checkout
+# Named gold sets (shipped in the wheel too, see settings.packaged_file). The frozen test set is
+# scored only when asked for by name (`--gold test`).
+GOLD_SETS = {
+    "2018": "eval/extract_gold.jsonl",
+    "dev": "eval/extract_dev.jsonl",
+    "test": "eval/extract_test.jsonl",
+}
+DEFAULT_SETS = ("2018", "dev")
+
+
+def gold_path(name_or_path: str) -> Path:
+    from workers.settings import packaged_file
+
+    return packaged_file(GOLD_SETS[name_or_path]) if name_or_path in GOLD_SETS else Path(name_or_path)
+
+
+def report_set(name: str, gold: list[tuple[dict[str, Any], str]]) -> str:
+    """One table for the whole set, then one per corpus where the set draws on more than one."""
+
+    def table(title: str, part: list[tuple[dict[str, Any], str]]) -> str:
+        body = report(evaluate(part), len(part), sum(len(e["events"]) for e, _ in part))
+        return f"== {title}\n{body}"
+
+    corpora = sorted({corpus_of(e) for e, _ in gold})
+    parts = [table(name, gold)]
+    if len(corpora) > 1:
+        parts += [table(f"{name} / {c}", [g for g in gold if corpus_of(g[0]) == c]) for c in corpora]
+    return "\n\n".join(parts)
+
+
+@dataclass(frozen=True)
+class PlaceGuess:
+    """A place a resolver found in a sentence: character span and GeoNames id (None: not resolved)."""
+
+    start: int
+    end: int
+    geonameid: int | None
+
+
+@dataclass
+class PlaceScore:
+    mentions: int = 0  # gold mentions with a GeoNames id
+    found: int = 0  # ... that a guess overlaps
+    exact: int = 0  # ... whose overlapping guess has the gold id
+
+    @property
+    def exact_rate(self) -> float:
+        return self.exact / self.mentions if self.mentions else 0.0
+
+
+def score_places(
+    gold: list[tuple[dict[str, Any], str]], resolver: Callable[[str], list[PlaceGuess]]
+) -> dict[str, PlaceScore]:
+    """Exact-id rate over `place_resolution.jsonl` mentions that have a geonameid, overall ("all"), below
+    country level ("sub-country"), per corpus and per level (country, city, admin1). A mention counts as exact when a guess overlapping
+    its span carries its id (several guesses: any of them)."""
+    scores: dict[str, PlaceScore] = {}
+    for entry, text in gold:
+        guesses = resolver(text)
+        for m in entry["mentions"]:
+            if m.get("geonameid") is None:
+                continue
+            over = [g for g in guesses if g.start < m["end"] and m["start"] < g.end]
+            keys = ["all", corpus_of(entry), m["level"]] + (
+                ["sub-country"] if m["level"] != "country" else []
+            )
+            for key in keys:
+                s = scores.setdefault(key, PlaceScore())
+                s.mentions += 1
+                s.found += bool(over)
+                s.exact += any(g.geonameid == m["geonameid"] for g in over)
+    return scores

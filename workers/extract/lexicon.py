@@ -175,17 +175,24 @@ def cues() -> dict[str, Any]:
     return load_data("cues.json")
 
 
+@dataclass(frozen=True, slots=True)
+class CasualtyCue:
+    """A word that says what a number next to it counts («قتلى»: killed)."""
+
+    kind: str  # killed / wounded / captured / displaced
+    sides: frozenset[str]  # 'before_number' and/or 'after_number': where the number may stand
+
+
 @cache
-def casualty_index() -> PhraseIndex[tuple[str, frozenset[str]]]:
-    """Entries: (kind, sides); sides holds 'before_number' and/or 'after_number'."""
+def casualty_index() -> PhraseIndex[CasualtyCue]:
     sides_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for kind, sides in cues()["casualties"].items():
         for side, words in sides.items():
             for word in words:
                 sides_of[(kind, fold(word))].add(side)
-    index: PhraseIndex[tuple[str, frozenset[str]]] = PhraseIndex()
+    index: PhraseIndex[CasualtyCue] = PhraseIndex()
     for (kind, word), sides in sides_of.items():
-        index.add(word, (kind, frozenset(sides)))
+        index.add(word, CasualtyCue(kind, frozenset(sides)))
     return index
 
 

@@ -61,13 +61,18 @@ async def _read_capped(resp: aiohttp.ClientResponse, cap: int) -> bytes | None:
     return b"".join(chunks)
 
 
+FILE_CONTENT_TYPE = "application/xml"
+
+
 def _read_file(url: str, cap: int) -> FetchResult:
     path = Path(unquote(urlsplit(url).path))
     try:
         size = path.stat().st_size
         if size > cap:
             return FetchResult(None, error="too_large", detail=f"{size} bytes > {cap}", final_url=url)
-        return FetchResult(200, body=path.read_bytes(), final_url=url)
+        # A file has no Content-Type header; without one feedparser flags every file:// feed as
+        # "bozo" (NonXMLContentType). Feeds are XML whatever the extension, so say so.
+        return FetchResult(200, body=path.read_bytes(), final_url=url, content_type=FILE_CONTENT_TYPE)
     except OSError as exc:
         return FetchResult(None, error="network", detail=str(exc), final_url=url)
 

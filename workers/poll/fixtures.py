@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -15,7 +16,11 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+from workers.settings import Settings, data_dir
+
+# The shared data folder as settings find it (the CLI passes `data_dir(settings)`, which also
+# honours --data); tests and benchmarks read it at run time.
+SHARED_DATA = data_dir(Settings(data_dir=os.environ.get("MARSAD_DATA_DIR", "")))
 
 
 def rss_document(title: str, link: str, entries: Iterable[dict[str, str]]) -> bytes:
@@ -46,7 +51,10 @@ def demo_feeds(
     """Write one RSS file per outlet from the multi-outlet corpus; return the feeds.toml path."""
     corpus = data_dir / "ant-multisource-2018.jsonl.gz"
     if not corpus.exists():
-        raise FileNotFoundError(f"{corpus} not found: the demo needs the shared data folder")
+        raise FileNotFoundError(
+            f"{corpus} not found: the demo needs the shared data folder; "
+            "point --data (or MARSAD_DATA_DIR) at it"
+        )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     by_src: dict[str, list[dict[str, str]]] = {}

@@ -88,6 +88,14 @@ def _tidy(text: str) -> str:
     return _NEWLINES.sub("\n", text).strip()
 
 
+@dataclass(frozen=True)
+class EntryMeta:
+    """What the article fetcher needs to know of an entry beyond the item (workers/poll/fulltext.py)."""
+
+    has_content: bool  # the feed carries the article (content:encoded, Atom content), not a summary
+    updated: str | None  # the entry's `updated` as the feed states it: a change means a revised article
+
+
 @dataclass
 class ParsedFeed:
     items: list[dict[str, Any]] = field(default_factory=list)
@@ -98,6 +106,7 @@ class ParsedFeed:
     entries: int = 0
     # item_id -> further seen-set keys naming the same article (feed guid, content fingerprint)
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    meta: dict[str, EntryMeta] = field(default_factory=dict)  # item_id -> entry facts
 
 
 def _iso(struct: Any) -> str | None:
@@ -205,6 +214,9 @@ def parse_feed(
         else:
             result.items.append(item)
             kept.append(entry)
+            result.meta[item["item_id"]] = EntryMeta(
+                has_content=bool(entry.get("content")), updated=entry.get("updated") or None
+            )
     result.aliases = _aliases(feed, kept, result.items)
     return result
 

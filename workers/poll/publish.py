@@ -282,7 +282,6 @@ class Publisher:
             self.topics.dead_letter.name, key=(record.get("key") or "").encode(), value=encode(record)
         )
         future.get(timeout=ACK_TIMEOUT_S)
-        metrics.dead_letters.labels(record["stage"], record["reason"]).inc()
 
     def recover_seen(self, seen: Any, settings: Settings, max_per_partition: int = 200_000) -> int:
         """Mark seen every item on the items topic after the store's checkpoints (crash recovery).

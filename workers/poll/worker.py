@@ -28,10 +28,11 @@ from urllib.parse import urlsplit
 import aiohttp
 from kafka.errors import KafkaError
 
-from workers import metrics
+from workers import endpoints, metrics
 from workers.contracts import dead_letter, now_iso
 from workers.poll.feeds import Feed
 from workers.poll.fetch import FetchResult, Validators, fetch
+from workers.poll.fulltext import ArticleFetcher
 from workers.poll.parse import ParsedFeed, parse_feed
 from workers.poll.publish import BatchResult, Publisher
 from workers.poll.seen import SeenStore, StateWriteError
@@ -45,6 +46,11 @@ MAX_BACKOFF_S = 3600.0
 # noticed within this time, and the check reads only records written since the last one.
 VERIFY_INTERVAL_S = 300.0
 PARSE_QUEUE_PER_WORKER = 2
+# Errors that mean "cannot reach the outlet" rather than "the outlet sent something bad".
+NETWORK_ERRORS = {"network", "timeout"}
+OFFLINE_HINT = (
+    "; no network? `marsad run --demo` polls fixture feeds built from the shared corpus instead"
+)
 
 
 @dataclass
@@ -77,8 +83,13 @@ class Poller:
     publisher: Publisher
     seen: SeenStore
     states: dict[str, FeedState] = field(default_factory=dict)
+    articles: ArticleFetcher | None = None  # reads the article behind a teaser (None: feed text only)
 
     def __post_init__(self) -> None:
+        if self.articles is None and self.settings.fetch_articles:
+            self.articles = ArticleFetcher(self.settings)
+        self._warned_all_failing = False
+        self._errors_seen: set[str] = set()
         self.per_host = self.settings.poll_per_host
         self.concurrency = self.settings.poll_concurrency
         self.states = {f.id: FeedState(f) for f in self.feeds}
@@ -137,10 +148,27 @@ class Poller:
                     max_bytes=self.settings.max_body_bytes,
                     allow_private_redirects=self.settings.allow_private_redirects,
                 )
-            metrics.feed_fetch_latency.observe(result.elapsed_s)
+            metrics.feed_fetch_latency.labels(feed.id).observe(result.elapsed_s)
             report = await self._handle(feed, result)
         self._schedule(self.states[feed.id], result if report.outcome == "error" else None)
+        self._report_health(report)
         return report
+
+    def all_failing(self) -> bool:
+        """True when every feed's last poll failed (offline, or a broken feeds file)."""
+        return bool(self.states) and all(s.failures > 0 for s in self.states.values())
+
+    def _report_health(self, report: PollReport) -> None:
+        """/readyz answers 503 while every feed fails; say once why and what to try."""
+        self._errors_seen.add(report.error or "")
+        failing = self.all_failing()
+        endpoints.set_ready("poller", not failing)
+        if failing and not self._warned_all_failing:
+            self._warned_all_failing = True
+            hint = OFFLINE_HINT if self._errors_seen & NETWORK_ERRORS else ""
+            log.warning("every feed failed its last poll (%s)%s", ", ".join(sorted(self._errors_seen - {""})), hint)
+        elif not failing:
+            self._warned_all_failing = False
 
     async def _handle(self, feed: Feed, result: FetchResult) -> PollReport:
         """Parse, drop what is already seen, publish the rest and mark each batch on its own acks."""
@@ -181,6 +209,8 @@ class Poller:
         report = PollReport(feed.id, "ok")
         triage = await asyncio.to_thread(self._triage, feed, parsed, report)
         fresh = triage.fresh
+        if self.articles is not None:  # article text for teasers, plus revised articles (fulltext.py)
+            fresh = await self.articles.acomplete(feed.id, parsed, fresh)
         batch = await self.publisher.publish_batch(fresh, parsed.aliases) if fresh else BatchResult()
         offsets = self.publisher.watermark.release([(i.partition, i.offset) for i in batch.published])
         state_ok = await asyncio.to_thread(self._record, batch, triage.known_keys, offsets)
@@ -341,6 +371,8 @@ class Poller:
                 pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
+        if self.articles is not None:
+            self.articles.close()
         if self._parse_pool is not None:
             self._parse_pool.shutdown(wait=True, cancel_futures=True)
 

@@ -22,6 +22,7 @@ from aiokafka.partitioner import murmur2
 from workers import endpoints, metrics
 from workers.contracts import encode
 from workers.dedup.core import config_for, reported_at, sweep
+from workers.process.breaker import BreakerHook
 from workers.process.handlers import Delivery, handle_candidate, handle_item
 from workers.settings import Settings
 from workers.topics import topics_for
@@ -103,7 +104,6 @@ def create_app(settings: Settings) -> faust.App:
 
     async def send_dead_letter(record: dict[str, Any]) -> None:
         await dead_letters.send(key=(record.get("key") or "").encode(), value=encode(record))
-        metrics.dead_letters.labels(record["stage"], record["reason"]).inc()
         log.warning(
             "dead-lettered: %s",
             record["error"][:200],
@@ -116,11 +116,19 @@ def create_app(settings: Settings) -> faust.App:
             },
         )
 
+    def breaker(stage: str, topic: str) -> BreakerHook:
+        return BreakerHook(stage, topic, settings.dead_letter_limit_ratio, settings.dead_letter_limit_window)
+
+    extract_breaker = breaker("extract", topics.items.name)
+    dedup_breaker = breaker("dedup", topics.candidates.name)
+
     @app.agent(items, name="extract")
     async def extract_agent(stream: faust.StreamT) -> None:
         async for event in stream.events():
+            await extract_breaker.hold_if_open()
             msg = event.message
             result = handle_item(event.value, Delivery(msg.topic, msg.partition, msg.offset, event.key))
+            extract_breaker.record(msg.partition, result.dead_letter is not None)
             if result.dead_letter:
                 await send_dead_letter(result.dead_letter)
             for key, cand in result.candidates:
@@ -152,6 +160,7 @@ def create_app(settings: Settings) -> faust.App:
     @app.agent(candidates, name="dedup")
     async def dedup_agent(stream: faust.StreamT) -> None:
         async for event in stream.events():
+            await dedup_breaker.hold_if_open()
             msg = event.message
             raw_key = event.key or b""
             key = raw_key.decode("utf-8", "replace")
@@ -162,6 +171,7 @@ def create_app(settings: Settings) -> faust.App:
                 Delivery(msg.topic, msg.partition, msg.offset, raw_key),
                 events=open_events,
             )
+            dedup_breaker.record(msg.partition, result.dead_letter is not None)
             if result.dead_letter:
                 await send_dead_letter(result.dead_letter)
                 continue
@@ -221,7 +231,6 @@ def create_app(settings: Settings) -> faust.App:
     @app.task
     async def on_started() -> None:
         metrics.broker_up.labels("processor").set(1)
-        metrics.worker_info.labels("processor").set(1)
         endpoints.set_ready("processor", True)
         log.info("processor started: %s -> %s", topics.items.name, topics.events.name)
 

@@ -1,0 +1,234 @@
+"""Candidates: one per trigger of a sentence, with the actors, place, date, casualty figures and
+speaker that the sentence (or, failing it, the article) gives it. events.py groups them into events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from workers.extract import lexicon
+from workers.extract.context import ArticleContext, PlaceChoice
+from workers.extract.dates import DateMention
+from workers.extract.gazetteer import PRECISION_RANK, resolve
+from workers.extract.lexicon import Actor, Match, Trigger
+from workers.extract.numbers import Count
+from workers.extract.sentence import (
+    CLAUSE_BREAKS,
+    TARGET_CUES,
+    SentenceAnalysis,
+    country_as_actor,
+    is_nisba,
+    launch_site,
+)
+from workers.extract.text import Sentence
+
+ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted («حاول»)
+CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
+CUE_AFTER_NUMBER_GAP = 5  # «5 من عناصر الأمن قتلوا»: tokens allowed between a number and its cue
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets (into the item text) of evidence inside a sentence."""
+
+    sentence: Sentence
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class ActorRole:
+    actor: Actor
+    role: str  # actor / target
+    match: Match[Actor]
+
+
+@dataclass(slots=True)
+class DateChoice:
+    day: date | None = None
+    mention: DateMention | None = None  # None: the article's lead date or its publication day
+    sentence: Sentence | None = None
+
+
+@dataclass(slots=True)
+class CasualtyFigure:
+    count: Count
+    span: Span  # the number and its cue
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    speaker: str
+    speaker_id: str | None
+    verb: str
+    item_id: str
+    span: Span
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "speaker": self.speaker,
+            "speaker_id": self.speaker_id,
+            "verb": self.verb,
+            "item_id": self.item_id,
+        }
+
+
+@dataclass
+class Candidate:
+    trigger: Trigger
+    sentence: Sentence
+    match: Match[Trigger]
+    sentence_index: int
+    actors: dict[str, ActorRole] = field(default_factory=dict)
+    place: PlaceChoice | None = None
+    date: DateChoice = field(default_factory=DateChoice)
+    casualties: dict[str, CasualtyFigure] = field(default_factory=dict)
+    attribution: Attribution | None = None
+    attempted: bool = False
+    quantity: int | None = None
+
+
+def _role(actor: Actor, m: Match[Actor], trig: Match[Trigger], a: SentenceAnalysis) -> str | None:
+    """actor / target, or None when the mention has no part in this kind of event."""
+    if actor.kind == "civilians":
+        return None if trig.entry.event_type in ("battles", "strategic_developments") else "target"
+    if trig.entry.event_type == "battles":
+        return "actor"
+    before = set(a.tokens.words[max(0, m.start_token - 2) : m.start_token])
+    if before & TARGET_CUES:
+        return "target"
+    if (
+        trig.entry.sub_event_type in ("arrests", "abduction_forced_disappearance")
+        and m.start_token > trig.end_token
+    ):
+        return "target"
+    return "actor"
+
+
+def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> PlaceChoice | None:
+    specific = [m for m in a.places if not is_nisba(m)]
+    if not specific:
+        return ctx.main_place
+    remote = trig.entry.event_type == "explosions_remote_violence"
+    best = max(
+        specific,
+        key=lambda m: (
+            # where a missile or shell came from is not where it fell («من اليمن على نجران»)
+            not (remote and launch_site(m, a.tokens)),
+            # a country named as a party («اتفاق رعته روسيا») yields to a place named
+            not country_as_actor(m, a.tokens),
+            PRECISION_RANK[resolve(m.entry, ctx.countries).precision],
+            -abs(m.start_token - trig.start_token),
+        ),
+    )
+    return PlaceChoice(resolve(best.entry, ctx.countries), best, a.sentence)
+
+
+def _date(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> DateChoice:
+    if a.dates:
+        nearest = min(a.dates, key=lambda d: abs(d.start_token - trig.start_token))
+        return DateChoice(nearest.date, nearest, a.sentence)
+    if ctx.lead_date is not None:
+        return DateChoice(ctx.lead_date.date)
+    if ctx.published:
+        return DateChoice(ctx.published)
+    return DateChoice()
+
+
+def sentence_candidates(
+    a: SentenceAnalysis, index: int, ctx: ArticleContext, attribution: Attribution | None
+) -> list[Candidate]:
+    """One candidate per trigger of the sentence, casualty figures tied to the nearest."""
+    attempt_words = lexicon.word_set("attempt_words")
+    cands = []
+    for trig in a.triggers:
+        cand = Candidate(trig.entry, a.sentence, trig, index, attribution=attribution)
+        for m in a.actors:
+            role = _role(m.entry, m, trig, a) if m.entry.kind != "monitor" else None
+            if role:
+                cand.actors.setdefault(m.entry.id, ActorRole(m.entry, role, m))
+        cand.place = _place(a, trig, ctx)
+        cand.date = _date(a, trig, ctx)
+        window = set(a.tokens.words[max(0, trig.start_token - ATTEMPT_WINDOW) : trig.start_token])
+        cand.attempted = bool(window & attempt_words)
+        qty = next((c for c in a.counts if c.end_token == trig.start_token and c.lo == c.hi), None)
+        cand.quantity = qty.lo if qty else None
+        cands.append(cand)
+    assign_casualties(a, cands)
+    return cands
+
+
+def _count_for_cue(
+    a: SentenceAnalysis, cue: Match[lexicon.CasualtyCue], cue_tokens: set[int], used: set[int]
+) -> int | None:
+    """Index (in a.counts) of the number a casualty cue counts, or None."""
+    sides = cue.entry.sides
+    if "before_number" in sides:  # «قتل 5», «أسرت سبعة من»
+        for ci, c in enumerate(a.counts):
+            if (
+                ci not in used
+                and 0 <= c.start_token - cue.end_token <= CUE_BEFORE_NUMBER_GAP
+                and not any(i in cue_tokens for i in range(cue.end_token, c.start_token))
+            ):
+                return ci
+    if "after_number" in sides:  # «5 قتلى», «أحد مقاتلي قسد قتل»
+        for ci in range(len(a.counts) - 1, -1, -1):
+            c = a.counts[ci]
+            if (
+                ci not in used
+                and 0 <= cue.start_token - c.end_token <= CUE_AFTER_NUMBER_GAP
+                and not any(i in cue_tokens for i in range(c.end_token, cue.start_token))
+            ):
+                return ci
+    return None
+
+
+def assign_casualties(a: SentenceAnalysis, cands: list[Candidate]) -> None:
+    """Tie each casualty cue to a count next to it, then to the nearest trigger of the sentence."""
+    used: set[int] = set()
+    cue_tokens = {i for c in a.casualty_cues for i in range(c.start_token, c.end_token)}
+    for cue in a.casualty_cues:
+        ci = _count_for_cue(a, cue, cue_tokens, used)
+        if ci is None:
+            continue
+        used.add(ci)
+        found = a.counts[ci]
+        span = (min(found.start_token, cue.start_token), max(found.end_token, cue.end_token))
+        clause = a.clauses[cue.start_token]
+
+        def distance(cd: Candidate, span: tuple[int, int] = span, clause: int = clause) -> tuple[bool, int]:
+            gap = min(abs(cd.match.start_token - span[1]), abs(span[0] - cd.match.end_token))
+            return (a.clauses[cd.match.start_token] != clause, gap)
+
+        target = min(cands, key=distance)
+        if cue.entry.kind not in target.casualties:
+            target.casualties[cue.entry.kind] = CasualtyFigure(
+                found, Span(a.sentence, a.tokens.starts[span[0]], a.tokens.ends[span[1] - 1])
+            )
+
+
+def attribution(a: SentenceAnalysis, item_id: str, last: Attribution | None) -> Attribution | None:
+    """Who the sentence says reports it («قال المرصد»), or the previous speaker going on."""
+    if a.speaker is None:
+        return None
+    s, e = a.speaker.start, a.speaker.end
+    span_tokens = a.tokens[s:e]
+    org = next((m.entry for m in lexicon.actor_index().find(span_tokens)), None)
+    if s == e or (e - s == 1 and span_tokens.words[0] in CLAUSE_BREAKS):
+        return last  # «وأضاف أن...»: the previous speaker goes on
+    # the name is what precedes the first comma or preposition (appositions and objects follow it)
+    name_end = a.name_end(a.speaker)
+    start, end = a.tokens.starts[s], a.tokens.ends[name_end - 1]
+    speaker = a.sentence.text[start - a.sentence.start : end - a.sentence.start]
+    if last and last.speaker and speaker.split()[-1:] == last.speaker.split()[-1:]:
+        return last  # «وقال بالي» after «مصطفى بالي»: same person
+    verb = a.tokens[a.speaker.verb]
+    return Attribution(
+        speaker,
+        org.id if org else None,
+        a.sentence.text[verb.start - a.sentence.start : verb.end - a.sentence.start],
+        item_id,
+        Span(a.sentence, start, end),
+    )

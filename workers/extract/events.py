@@ -1,0 +1,231 @@
+"""Event building: candidates of one sub-type and area become one single-report event
+(schemas/event.json), its fields each backed by evidence; the lead event is marked."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from workers.extract.candidates import Candidate, Span
+from workers.extract.context import ArticleContext
+from workers.extract.gazetteer import NEAR_KM, PRECISION_RANK, distance_km, resolve
+from workers.extract.sentence import is_nisba
+from workers.extract.text import Sentence
+
+MAX_EVIDENCE = 40
+CASUALTY_KINDS = ("killed", "wounded", "captured", "displaced")
+ACTOR_CONFIDENCE = 0.8
+CASUALTY_CONFIDENCE = 0.8  # an exact figure; a range or vague amount gets RANGE_CONFIDENCE
+RANGE_CONFIDENCE = 0.6
+ATTRIBUTION_CONFIDENCE = 0.7
+LOCATION_CONFIDENCE = 0.85
+HEADLINE_PLACE_CONFIDENCE = 0.6
+
+
+def _utc(value: str | None) -> str | None:
+    """An ISO time in UTC with a Z, so report times compare as strings (dedup's TTL check)."""
+    if not value:
+        return value
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def evidence(
+    field_name: str, item_id: str, sentence: Sentence, start: int, end: int, conf: float
+) -> dict[str, Any]:
+    return {
+        "field": field_name,
+        "item_id": item_id,
+        "sentence": sentence.text[:5000],
+        "start": start,
+        "end": end,
+        "confidence": round(conf, 3),
+    }
+
+
+def _span_evidence(field_name: str, item_id: str, span: Span, conf: float) -> dict[str, Any]:
+    return evidence(field_name, item_id, span.sentence, span.start, span.end, conf)
+
+
+def build_events(
+    candidates: list[Candidate], item: dict[str, Any], ctx: ArticleContext, fingerprint: str
+) -> list[dict[str, Any]]:
+    """The article's events, in order of first mention, one of them marked as its lead."""
+    events = [_to_event(group, item, fingerprint) for group in _group(candidates)]
+    lead = _mark_lead(
+        events,
+        {m.entry.sub_event_type for m in ctx.title_triggers},
+        {m.entry.event_type for m in ctx.title_triggers},
+    )
+    _place_from_headline(lead, item, ctx)
+    return events
+
+
+def _place_from_headline(event: dict[str, Any], item: dict[str, Any], ctx: ArticleContext) -> None:
+    """A lead event placed only by country (or not at all) takes the town its headline names:
+    «حصيلة جديدة لضحايا الهجوم الكيماوي في دوما» over a body that says only «سوريا»."""
+    loc = event["location"]
+    if loc and loc["precision"] != "country":
+        return
+    for m in ctx.title_places:
+        if is_nisba(m):
+            continue
+        place = resolve(m.entry, ctx.countries)
+        if place.precision == "country" or (loc and place.country_code != loc["country_code"]):
+            continue
+        event["location"] = place.as_location()
+        title = item.get("title") or ""
+        event["evidence"].append(
+            evidence(
+                "location",
+                item["item_id"],
+                Sentence(0, len(title), title),
+                m.start,
+                m.end,
+                HEADLINE_PLACE_CONFIDENCE,
+            )
+            | {"in_title": True}
+        )
+        return
+
+
+def _mark_lead(events: list[dict[str, Any]], title_subs: set[str], title_types: set[str]) -> dict[str, Any]:
+    """The article's own story: the event whose kind its headline names, else the first it reports
+    (events are in order of first mention). Others are background, follow-ups or context."""
+    lead = min(
+        range(len(events)),
+        key=lambda i: (
+            events[i]["sub_event_type"] not in title_subs,
+            events[i]["event_type"] not in title_types,
+            i,
+        ),
+    )
+    for i, event in enumerate(events):
+        event["lead"] = i == lead
+    return events[lead]
+
+
+def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
+    """One event per sub-type and area: mentions of one kind of event at the same place, at places
+    within NEAR_KM of each other («دوما» and «دمشق»), or at a place and only its country, are one
+    event located at the most precise of them."""
+    groups: list[list[Candidate]] = []
+    for c in candidates:
+        for group in groups:
+            if group[0].trigger.sub_event_type == c.trigger.sub_event_type and _same_area(group[0], c):
+                group.append(c)
+                break
+        else:
+            groups.append([c])
+    for group in groups:  # the most precise place first: it becomes the event's location
+        group.sort(key=lambda c: -PRECISION_RANK.get(c.place.place.precision, 0) if c.place else 0)
+    return groups
+
+
+def _same_area(a: Candidate, b: Candidate) -> bool:
+    if a.place is None or b.place is None:
+        return a.place is b.place
+    pa, pb = a.place.place, b.place.place
+    if pa.id == pb.id:
+        return True
+    if pa.country_code != pb.country_code:
+        return False
+    if "country" in (pa.precision, pb.precision):
+        return True
+    if None in (pa.lat, pb.lat):
+        return False
+    return distance_km(pa.lat, pa.lon, pb.lat, pb.lon) <= NEAR_KM  # type: ignore[arg-type]
+
+
+def _to_event(group: list[Candidate], item: dict[str, Any], fingerprint: str) -> dict[str, Any]:
+    item_id = item["item_id"]
+    first = group[0]
+    ev: list[dict[str, Any]] = []
+    actors: dict[str, dict[str, Any]] = {}
+    casualties: dict[str, Any] = dict.fromkeys(CASUALTY_KINDS)
+    attributions: dict[str, dict[str, Any]] = {}
+    for c in group:
+        ev.append(evidence("trigger", item_id, c.sentence, c.match.start, c.match.end, c.trigger.confidence))
+        for ar in c.actors.values():
+            prev = actors.get(ar.actor.id)
+            if prev is None or (prev["role"] != ar.role and ar.role == "actor"):
+                actors[ar.actor.id] = {
+                    "id": ar.actor.id,
+                    "name": ar.actor.name,
+                    "name_ar": ar.actor.name_ar,
+                    "role": ar.role,
+                }
+                ev.append(
+                    evidence("actor", item_id, c.sentence, ar.match.start, ar.match.end, ACTOR_CONFIDENCE)
+                )
+        for kind, figure in c.casualties.items():
+            if casualties[kind] is None:  # the first figure an article gives is its headline figure
+                casualties[kind] = figure.count.as_dict()
+                exact = figure.count.lo == figure.count.hi
+                ev.append(
+                    _span_evidence(
+                        kind, item_id, figure.span, CASUALTY_CONFIDENCE if exact else RANGE_CONFIDENCE
+                    )
+                )
+        if c.attribution:
+            attr = attributions.setdefault(c.attribution.speaker, c.attribution.as_dict() | {"claims": []})
+            claim = c.trigger.sub_event_type
+            if claim not in attr["claims"]:
+                attr["claims"].append(claim)
+            ev.append(_span_evidence("attribution", item_id, c.attribution.span, ATTRIBUTION_CONFIDENCE))
+    placed = next((c for c in group if c.place), None)
+    location = placed.place.place.as_location() if placed and placed.place else None
+    if placed and placed.place and placed.place.match is not None:
+        m = placed.place.match
+        ev.append(evidence("location", item_id, placed.place.sentence, m.start, m.end, LOCATION_CONFIDENCE))
+    dated = next((c for c in group if c.date.day is not None), None)
+    event_date = dated.date.day.isoformat() if dated and dated.date.day else None
+    if dated and dated.date.mention is not None and dated.date.sentence is not None:
+        sentence = dated.date.sentence
+        ev.append(
+            evidence("date", item_id, sentence, 0, 0, dated.date.mention.confidence)
+            | {"start": sentence.start, "end": sentence.end}
+        )
+    confidence = max(c.trigger.confidence for c in group) * (0.6 + 0.2 * bool(location) + 0.2 * bool(actors))
+    event_key = f"{item_id}|{first.trigger.sub_event_type}|{location['id'] if location else '-'}"
+    event_id = "ev-" + hashlib.sha1(event_key.encode()).hexdigest()[:16]
+    reported = _utc(item.get("published_at") or item.get("fetched_at"))
+    return {
+        "schema_version": 1,
+        "event_id": event_id,
+        "version": 1,
+        "event_type": first.trigger.event_type,
+        "sub_event_type": first.trigger.sub_event_type,
+        "actors": list(actors.values()),
+        "location": location,
+        "date": event_date,
+        "casualties": casualties,
+        "attributions": list(attributions.values()),
+        "sources": [
+            {
+                "item_id": item_id,
+                "source": item.get("source", ""),
+                "url": item.get("url", ""),
+                "title": item.get("title", "")[:500],
+                "published_at": item.get("published_at"),
+                "copy_of": None,
+                "fingerprint": fingerprint,
+                "report_id": event_id,
+                "revision": item.get("revision", 0),
+            }
+        ],
+        "first_reported_at": reported,
+        "last_reported_at": reported,
+        "evidence": ev[:MAX_EVIDENCE],
+        "confidence": round(min(confidence, 1.0), 3),
+        "summary": first.sentence.text[:5000],
+        "attempted": any(c.attempted for c in group),
+        "quantity": next((c.quantity for c in group if c.quantity), None),
+        "changes": [],
+    }

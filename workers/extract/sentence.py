@@ -1,0 +1,259 @@
+"""One sentence's mentions: triggers, actors, places, casualty cues, the speaker, dates and counts.
+
+The lexicons run once over a whole article (core.match_article); their matches are then handed to
+each sentence as a `SentenceMatches`. `SentenceAnalysis` filters them (ambiguous triggers without a
+conflict context, a release that undoes an abduction, names inside actors' names that are not
+places) and computes dates, counts and clauses lazily: they are needed mostly where a trigger is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache, cached_property
+from typing import Any
+
+from workers.extract import lexicon
+from workers.extract.dates import DateMention, find_dates
+from workers.extract.gazetteer import LOCATIVE_CUES, Place, country_place
+from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
+from workers.extract.numbers import Count, find_counts
+from workers.extract.text import Sentence, Tokens, clitic_variants, fold
+
+# Words before an actor or place that make it the target of the action.
+TARGET_CUES = frozenset(
+    fold(w)
+    for w in [
+        "على",
+        "ضد",
+        "مواقع",
+        "معاقل",
+        "مقرات",
+        "تابعة",
+        "استهدف",
+        "استهدفت",
+        "تجمعات",
+        "مخازن",
+        "مستودعات",
+        "لصالح",
+    ]
+)
+CLAUSE_BREAKS = frozenset(fold(w) for w in ["ان", "إن", "أن", "انه", "إنه", "أنه", "انها", "إنها", "أنها"])
+# A speaker's name ends before these (or a comma): «أعلن بالي عن انتهاء المهلة».
+_SPEAKER_STOPS = CLAUSE_BREAKS | frozenset(
+    fold(w)
+    for w in [
+        "عن",
+        "في",
+        "على",
+        "الى",
+        "إلى",
+        "لـ",
+        "ل",
+        "امس",
+        "اليوم",
+        "مساء",
+        "صباح",
+        "القيادي",
+        "المتحدث",
+        "الناطق",
+        "المسؤول",
+        "الوزير",
+        "رئيس",
+        "مدير",
+        "قائد",
+        "عضو",
+        "مصدر",
+        "مسؤول",
+    ]
+)
+_PUNCT_BREAKS = ("،", "؛", ":", ",", ";", "(", ")", '"', "«", "»")
+_PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS))
+_SPEAKER_WINDOW = 12  # words after a reporting verb that may hold the speaker
+_SPEAKER_NAME_WORDS = 4
+_ARMED_KINDS = frozenset({"state", "nonstate", "international"})
+
+
+@dataclass(slots=True)
+class SentenceMatches:
+    """A sentence's lexicon matches, token positions relative to the sentence."""
+
+    triggers: list[Match[Trigger]]
+    actors: list[Match[Actor]]
+    places: list[Match[list[Place]]]
+    casualty_cues: list[Match[CasualtyCue]]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerSpan:
+    """Token positions of a reporting verb and of the words after it that may name its speaker."""
+
+    verb: int
+    start: int
+    end: int  # exclusive
+
+
+@cache
+def _with_conjunctions(verbs: frozenset[str]) -> frozenset[str]:
+    return verbs | {c + v for v in verbs for c in ("و", "ف")}
+
+
+def _speaker_span(tokens: Tokens, verbs: frozenset[str]) -> SpeakerSpan | None:
+    """The first reporting verb of a sentence and the words that may name who speaks."""
+    words = tokens.words
+    if _with_conjunctions(verbs).isdisjoint(words):
+        return None
+    for i, w in enumerate(words):
+        if w not in verbs and not (w[:1] in ("و", "ف") and w[1:] in verbs):
+            continue
+        j = i + 1
+        while j < len(words) and j - i <= _SPEAKER_WINDOW and words[j] not in CLAUSE_BREAKS:
+            j += 1
+        return SpeakerSpan(i, i + 1, j)
+    return None
+
+
+def _clause_ids(sentence: Sentence, tokens: Tokens) -> list[int]:
+    """Clause number per token: a comma, semicolon or colon between two tokens starts a new clause."""
+    breaks = [m.start() + sentence.start for m in _PUNCT_RE.finditer(sentence.text)]
+    if not breaks:
+        return [0] * len(tokens)
+    return [bisect.bisect_left(breaks, start) for start in tokens.starts]
+
+
+class SentenceAnalysis:
+    """One sentence's mentions. Triggers, actors, places and the speaker are found for every sentence
+    (they give the article its context); dates, counts, cues and clauses only when asked for, which
+    is mostly for sentences with a trigger."""
+
+    def __init__(
+        self, sentence: Sentence, tokens: Tokens, published: date | None, found: SentenceMatches
+    ) -> None:
+        self.sentence, self.tokens, self._published = sentence, tokens, published
+        triggers = [m for m in found.triggers if not (m.entry.pos == "v" and (m.had_article or m.had_prep))]
+        if any(m.entry.undone_by for m in triggers):
+            in_names = {
+                i for m in found.actors for i in range(m.start_token, m.end_token)
+            }  # «هيئة تحرير الشام»
+            triggers = [m for m in triggers if not (m.entry.undone_by and self._undone(m, in_names))]
+        if any(m.entry.needs_context for m in triggers) and not _conflict_context(tokens, triggers, found):
+            triggers = [m for m in triggers if not m.entry.needs_context]
+        specific_types = {m.entry.event_type for m in triggers if not m.entry.generic}
+        self.triggers = [
+            m for m in triggers if not (m.entry.generic and m.entry.event_type in specific_types)
+        ]
+        self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
+        self.actors: list[Match[Actor]] = found.actors
+        self.casualty_cues: list[Match[CasualtyCue]] = found.casualty_cues
+        # Not places: a name inside an actor's name («قوات سوريا الديمقراطية»), or a person's name in
+        # the speaker slot («قال عدنان عفرين»), or a small town's name with no locative cue before it.
+        taken = {i for m in self.actors for i in range(m.start_token, m.end_token)}
+        if self.speaker:
+            taken.update(range(self.speaker.start, self.name_end(self.speaker)))
+        self.places: list[Match[list[Place]]] = []
+        for m in found.places:
+            if taken.intersection(range(m.start_token, m.end_token)):
+                continue
+            if needs_cue_missing(m, tokens):
+                if not m.entry[0].capital or not m.entry[0].country_code:
+                    continue
+                # «دعت أنقرة»: the capital stands for its country
+                m = replace(m, entry=[country_place(m.entry[0].country_code)])
+            self.places.append(m)
+
+    def _undone(self, m: Match[Trigger], skip: set[int]) -> bool:
+        """Does the trigger's clause say the event ended («أفرجت عن الرهائن»: a release, not a kidnapping)?"""
+        words = lexicon.word_set(m.entry.undone_by or "")
+        clause = self.clauses[m.start_token]
+        return any(
+            stem in words
+            for i, w in enumerate(self.tokens.words)
+            if self.clauses[i] == clause and i not in skip
+            for stem, _, _ in clitic_variants(w)
+        )
+
+    def name_end(self, span: SpeakerSpan) -> int:
+        """End of the speaker's name: before the first comma, preposition or title, at most 4 words."""
+        s, e = span.start, span.end
+        words, clauses = self.tokens.words, self.clauses
+        end = s + 1
+        while (
+            end < e
+            and clauses[end] == clauses[s]
+            and words[end] not in _SPEAKER_STOPS
+            and end - s < _SPEAKER_NAME_WORDS
+        ):
+            end += 1
+        return end
+
+    @cached_property
+    def dates(self) -> list[DateMention]:
+        return find_dates(self.tokens, self._published)
+
+    @cached_property
+    def counts(self) -> list[Count]:
+        date_tokens = {i for d in self.dates for i in range(d.start_token, d.end_token)}
+        return [
+            c
+            for c in find_counts(self.tokens, self.sentence.text, self.sentence.start)
+            if not any(i in date_tokens for i in range(c.start_token, c.end_token))
+        ]
+
+    @cached_property
+    def clauses(self) -> list[int]:
+        return _clause_ids(self.sentence, self.tokens)
+
+
+def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: SentenceMatches) -> bool:
+    """Does the sentence say it is about violence? An unambiguous trigger, an armed actor, a casualty
+    cue or a conflict word («مسلحين», «القوات», «قتلى») makes an ambiguous trigger («معركة») count."""
+    if any(not m.entry.needs_context for m in triggers):
+        return True
+    trigger_tokens = {i for m in triggers for i in range(m.start_token, m.end_token)}
+    if any(
+        m.start_token not in trigger_tokens for m in found.casualty_cues
+    ):  # «خطف» is a cue as well as a trigger
+        return True
+    if any(m.entry.kind in _ARMED_KINDS for m in found.actors):
+        return True
+    words, prefixes = lexicon.word_or_prefix_set("conflict_context")
+    return any(
+        stem in words or stem.startswith(prefixes) for w in tokens.words for stem, _, _ in clitic_variants(w)
+    )
+
+
+def word_before(m: Match[Any], tokens: Tokens) -> str:
+    return tokens.words[m.start_token - 1] if m.start_token else ""
+
+
+def needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
+    """A small town's name, or a capital's (metonymy: «دعت أنقرة»), with no locative cue before it."""
+    if not any(p.needs_cue for p in m.entry) and not m.entry[0].capital:
+        return False
+    prev = word_before(m, tokens)
+    if m.start_token >= 2 and prev.startswith("ال") and prev.endswith(("يه", "ي")):
+        prev = tokens.words[m.start_token - 2]  # past an adjective: «العاصمة الزيمبابوية هراري»
+    return not (m.had_prep or prev in LOCATIVE_CUES or (prev in TARGET_CUES and m.entry[0].capital))
+
+
+def country_as_actor(m: Match[list[Place]], tokens: Tokens) -> bool:
+    """A country named with no locative cue is a party, not where it happened («اتفاق رعته روسيا»)."""
+    if m.entry[0].precision != "country" or m.had_prep:
+        return False
+    prev = word_before(m, tokens)
+    return prev not in LOCATIVE_CUES and prev not in TARGET_CUES
+
+
+def launch_site(m: Match[list[Place]], tokens: Tokens) -> bool:
+    """«من اليمن»: where a projectile came from."""
+    return word_before(m, tokens) == "من"
+
+
+def is_nisba(m: Match[list[Place]]) -> bool:
+    """An adjective of a place («السوري») rather than the place."""
+    place = m.entry[0]
+    return place.nisba or (
+        place.precision == "country" and m.had_article and not fold(place.name_ar).startswith("ال")
+    )
