@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -17,26 +16,34 @@ import pytest
 
 from tests.conftest import FeedServer
 from workers import metrics
+from workers.contracts import encode
 from workers.poll.feeds import Feed
 from workers.poll.fixtures import rss_document
-from workers.poll.seen import SeenStore
+from workers.poll.publish import BatchResult, Watermark
+from workers.poll.seen import PublishedItem, SeenStore
 from workers.poll.worker import Poller
 from workers.settings import Settings
 
 
 class RecordingPublisher:
-    """Stands in for the Kafka publisher: records what would be published."""
+    """Stands in for the Kafka publisher: records what would be published (one partition)."""
 
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
         self.dead: list[dict[str, Any]] = []
-        self.lock = threading.Lock()
-        self.last_offsets: dict[int, int] = {}
+        self.watermark = Watermark()
 
-    def publish_items(self, items: list[dict[str, Any]]) -> list[str]:
-        self.items.extend(items)
-        self.last_offsets = {0: len(self.items) - 1}
-        return [i["item_id"] for i in items]
+    async def publish_batch(
+        self, items: list[dict[str, Any]], aliases: dict[str, list[str]] | None = None
+    ) -> BatchResult:
+        result = BatchResult()
+        for item in items:
+            self.items.append(item)
+            offset = len(self.items) - 1
+            self.watermark.acked(0, offset)
+            aka = tuple((aliases or {}).get(item["item_id"], ()))
+            result.published.append(PublishedItem(item["item_id"], aka, 0, offset, encode(item)))
+        return result
 
     def dead_letter(self, record: dict[str, Any]) -> None:
         self.dead.append(record)

@@ -43,7 +43,7 @@ def test_yaml_feeds_and_errors(tmp_path: Path) -> None:
     feeds = load_feeds(good)
     assert [f.id for f in feeds] == ["a", "http-127-0-0-1-1-b"]
     dup = tmp_path / "dup.toml"
-    dup.write_text('[[feed]]\nid="a"\nurl="x"\n[[feed]]\nid="a"\nurl="y"\n')
+    dup.write_text('[[feed]]\nid="a"\nurl="http://x"\n[[feed]]\nid="a"\nurl="http://y"\n')
     with pytest.raises(FeedsFileError, match="duplicate"):
         load_feeds(dup)
     broken = tmp_path / "broken.toml"
@@ -58,3 +58,55 @@ def test_item_identity_ignores_tracking_and_host_case() -> None:
     assert canonical_url(a) == canonical_url(b) == "https://example.com/news/1?a=1&b=2"
     assert item_id_for(a, None, "") == item_id_for(b, "other-guid", "")
     assert item_id_for(None, "guid-1", "") != item_id_for(None, "guid-2", "")
+
+
+GOOD_FEED = '[[feed]]\nid = "a"\nurl = "https://a.example/rss"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no feeds"),
+        ("# only a comment\n", "no feeds"),
+        ('[[feeeds]]\nid = "a"\nurl = "https://a.example/rss"\n', r"feeds.toml:1: unknown table 'feeeds'"),
+        (GOOD_FEED + "intervall_s = 60\n", r"feeds.toml:4: feed #1: unknown key 'intervall_s'"),
+        (GOOD_FEED + "interval_s = -5\n", r"feeds.toml:4: .*interval_s must be a positive number.*-5"),
+        (GOOD_FEED + "interval_s = 0\n", r"feeds.toml:4: .*positive"),
+        (GOOD_FEED + 'interval_s = "soon"\n', r"feeds.toml:4: .*interval_s must be a positive number.*'soon'"),
+        (GOOD_FEED + "interval_s = true\n", r"feeds.toml:4: .*positive"),
+        (GOOD_FEED + '\n[[feed]]\nid = "b"\nurl = 5\n', r"feeds.toml:7: feed #2: url must be a string"),
+        (GOOD_FEED + '\n[[feed]]\nid = "b"\nurl = "javascript:alert(1)"\n', r"feeds.toml:7: .*http"),
+        (GOOD_FEED + '\n[[feed]]\nid = "b"\nname = "B"\n', r"feeds.toml:5: feed #2 needs a url"),
+        ('[feed]\nid = "a"\nurl = "https://a.example/rss"\n', "list of tables"),
+    ],
+)
+def test_feeds_file_mistakes_are_errors_with_the_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_text(text)
+    with pytest.raises(FeedsFileError, match=message):
+        load_feeds(path)
+
+
+def test_feeds_file_mistake_exits_non_zero_with_one_clear_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "feeds.toml"
+    path.write_text(GOOD_FEED + "intervall_s = 60\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "workers.cli", "poll", "--once", "--feeds", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO_ROOT), "MARSAD_STATE_DIR": str(tmp_path)},
+    )
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert "intervall_s" in proc.stderr and f"{path}:4" in proc.stderr
+
+
+def test_yaml_feeds_file_unknown_key(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds:\n  - {id: a, url: 'https://a.example/rss', intervall_s: 5}\n")
+    with pytest.raises(FeedsFileError, match="unknown key 'intervall_s'"):
+        load_feeds(path)

@@ -100,22 +100,33 @@ def _check_feeds_file(path: str) -> list[Feed]:
 
 def cmd_poll(settings: Settings, args: argparse.Namespace) -> int:
     from workers.broker.admin import ensure_topics
+    from workers.broker.log_limit import limit_client_logs
     from workers.poll.publish import Publisher
     from workers.poll.worker import Poller, seen_store_for
 
+    limit_client_logs()  # a broker that accepts and drops connections must not flood the log
     feeds = _check_feeds_file(str(args.feeds or feeds_file(settings)))
+    seen = seen_store_for(settings)  # an unusable state dir stops here with one line (StateDirError)
     settings, broker = _with_broker(settings)
     try:
         ensure_topics(settings)
         port = endpoints.serve(settings.metrics_port, settings.metrics_host)
         log.info("poller: %d feeds, metrics on :%d/metrics (also /healthz, /readyz)", len(feeds), port)
         metrics.use_role("poller")
-        publisher, seen = Publisher(settings), seen_store_for(settings)
+        publisher = Publisher(settings)
         recovered = publisher.recover_seen(seen, settings)
         if recovered:
             log.info(
                 "poller: %d items found on the items topic after the last checkpoint, marked seen", recovered
             )
+        from kafka.errors import KafkaError
+
+        from workers.poll.audit import verify_recent
+
+        try:
+            verify_recent(seen, publisher, settings)  # what it acknowledged before is still on the topic
+        except (KafkaError, RuntimeError) as exc:
+            log.warning("poller: could not verify the items topic at start (%s); the run loop retries", exc)
         poller = Poller(settings, feeds, publisher, seen)
         endpoints.set_ready("poller", True)
         try:
@@ -542,6 +553,46 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if worker_failed else 0
 
 
+def _when(text: str, now: float) -> float:
+    """A unix time from an ISO 8601 time or an age such as 90m, 6h, 2d."""
+    from datetime import datetime
+
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if text and text[-1] in units and text[:-1].replace(".", "", 1).isdigit():
+        return now - float(text[:-1]) * units[text[-1]]
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        raise SystemExit(f"marsad audit: not a time or an age (like 6h): {text!r}") from None
+
+
+def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    import time
+
+    from workers.poll.audit import audit
+    from workers.poll.publish import Publisher
+    from workers.poll.worker import seen_store_for
+
+    if settings.embedded:
+        print("set MARSAD_KAFKA_BOOTSTRAP to the cluster the poller publishes to", file=sys.stderr)
+        return 2
+    now = time.time()
+    since, until = _when(args.since, now), _when(args.until, now) if args.until else now
+    seen = seen_store_for(settings)
+    publisher = Publisher(settings) if args.repair else None
+    try:
+        report = audit(settings, seen, since, until, publisher)
+    finally:
+        if publisher:
+            publisher.close()
+        seen.close()
+    print("\n".join(report.lines()))
+    if report.missing and report.republished < len(report.missing):
+        print("gap found: run with --repair to publish the missing items again", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_demo_feeds(settings: Settings, args: argparse.Namespace) -> int:
     from workers.poll.fixtures import demo_feeds
 
@@ -712,6 +763,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_eval)
 
+    p = sub.add_parser(
+        "audit",
+        help="compare items published (poller journal) with the items topic and the sink over a time range; "
+        "exit 1 when items are missing",
+    )
+    p.add_argument("--since", default="24h", help="ISO 8601 time or age (90m, 6h, 2d); default 24h")
+    p.add_argument("--until", help="ISO 8601 time or age; default now")
+    p.add_argument("--repair", action="store_true", help="publish the missing items again from the journal")
+    p.set_defaults(func=cmd_audit)
+
     p = _command(
         sub,
         "demo-feeds",
@@ -759,12 +820,13 @@ def main(argv: list[str] | None = None) -> int:
         log.warning(warning)
     from workers.broker.embedded import BrokerError
     from workers.poll.feeds import FeedsFileError
+    from workers.poll.seen import StateDirError
 
     try:
         return int(args.func(settings, args) or 0)
     except KeyboardInterrupt:
         return 130
-    except (FeedsFileError, BrokerError, BrokerUnreachable, FileNotFoundError) as exc:
+    except (FeedsFileError, BrokerError, BrokerUnreachable, FileNotFoundError, StateDirError) as exc:
         print(f"marsad: {exc}", file=sys.stderr)
         return 2
     except _kafka_errors() as exc:

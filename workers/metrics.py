@@ -197,11 +197,32 @@ breaker_open = Gauge(
     registry=None,
 )
 
+# Poller state and delivery checks (issue 16)
+poller_state_writable = Gauge(
+    "marsad_poller_state_writable",
+    "1 when the poller's seen-set (state dir) accepts writes; 0 while it does not (disk full, read-only): "
+    "publishing of new items is paused then.",
+    registry=None,
+)
+poller_state_write_errors = Counter(
+    "marsad_poller_state_write_errors_total",
+    "Failed writes to the poller's seen-set (disk full, read-only, I/O error).",
+    registry=None,
+)
+items_republished = Counter(
+    "marsad_items_republished_total",
+    "Acknowledged items found missing from the items topic and published again, by who found them "
+    "(verify: the poller's check after a broker restart; audit: `marsad audit --repair`).",
+    ["by"],
+    registry=None,
+)
+
 COMMON: tuple[Collector, ...] = (broker_up, worker_info, worker_ready)
 BY_ROLE: dict[str, tuple[Collector, ...]] = {
     "poller": (items_in, items_out, items_rejected, feed_polls, feed_errors, feed_fetch_latency,
                feed_entries, feed_last_success, article_pages, article_failures, article_robots_denied,
-               article_text_chars, article_items, article_revisions),
+               article_text_chars, article_items, article_revisions,
+               poller_state_writable, poller_state_write_errors, items_republished),
     "processor": (items_in, items_out, items_rejected, stage_latency, items_merged, events_extracted,
                   events_emitted, dedup_state_events, freshness, consumer_lag, breaker_open),
     "alert": (alerts_sent, alert_delivery_failures),

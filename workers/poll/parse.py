@@ -19,7 +19,7 @@ import feedparser
 
 from workers.contracts import NEWS_ITEM, ContractError, now_iso, validation_errors
 from workers.poll.feeds import Feed
-from workers.poll.identity import item_id_for
+from workers.poll.identity import content_key, guid_key, item_id_for, safe_url
 
 _BLOCK_TAGS = {
     "p",
@@ -104,6 +104,8 @@ class ParsedFeed:
     )  # (reason, error, raw entry)
     bozo: str | None = None  # feedparser's complaint about the document, if any
     entries: int = 0
+    # item_id -> further seen-set keys naming the same article (feed guid, content fingerprint)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, EntryMeta] = field(default_factory=dict)  # item_id -> entry facts
 
 
@@ -121,9 +123,7 @@ def entry_to_item(
     entry: Any, feed: Feed, base_url: str, fetched_at: str, max_text_chars: int
 ) -> dict[str, Any]:
     """One feedparser entry -> news item dict (not yet validated)."""
-    link = entry.get("link") or ""
-    if link:
-        link = urljoin(base_url, link)
+    link = _absolute(base_url, entry.get("link") or "") or ""
     title, title_links = html_to_text(entry.get("title") or "")
     bodies = [c.get("value", "") for c in entry.get("content") or [] if isinstance(c, dict)]
     body_html = max(bodies, key=len) if bodies else (entry.get("summary") or entry.get("description") or "")
@@ -142,9 +142,44 @@ def entry_to_item(
         "language": (entry.get("language") or feed.language or "ar")[:16],
         "published_at": published,
         "fetched_at": fetched_at,
-        "links": [urljoin(base_url, u)[:4096] for u in (title_links + body_links)[:200]],
+        "links": [u[:4096] for u in _safe_links(base_url, title_links + body_links)],
     }
     return item
+
+
+def _absolute(base_url: str, href: str) -> str | None:
+    """An absolute http(s) URL for a link, or None (javascript:, data:, mailto:, broken)."""
+    cleaned = safe_url(href) or "".join(ch for ch in href if ch.isprintable()).strip()
+    try:
+        return safe_url(urljoin(base_url, cleaned)) if cleaned else None
+    except ValueError:
+        return None
+
+
+def _safe_links(base_url: str, hrefs: list[str], limit: int = 200) -> list[str]:
+    links = []
+    for href in hrefs:
+        url = _absolute(base_url, href)
+        if url:
+            links.append(url)
+            if len(links) == limit:
+                break
+    return links
+
+
+def _aliases(feed: Feed, entries: list[Any], items: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Guid and content keys per item. Guids count only when they are unique in the document:
+    a feed that repeats one guid over several stories has no usable guids."""
+    guids = [str(e.get("id") or "").strip() for e in entries]
+    usable = len(set(g for g in guids if g)) == sum(1 for g in guids if g)
+    aliases: dict[str, list[str]] = {}
+    for entry, item in zip(entries, items, strict=True):
+        guid = str(entry.get("id") or "").strip()
+        keys = [content_key(feed.id, item["title"], item["text"])]
+        if usable and guid:
+            keys.append(guid_key(feed.id, guid))
+        aliases[item["item_id"]] = keys
+    return aliases
 
 
 def parse_feed(
@@ -166,6 +201,7 @@ def parse_feed(
     if parsed.get("bozo"):
         result.bozo = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"[:500]
     fetched_at = fetched_at or now_iso()
+    kept: list[Any] = []
     for entry in parsed.entries:
         try:
             item = entry_to_item(entry, feed, base_url or feed.url, fetched_at, max_text_chars)
@@ -177,9 +213,11 @@ def parse_feed(
             result.rejected.append(("schema_violation", "; ".join(errors), item))
         else:
             result.items.append(item)
+            kept.append(entry)
             result.meta[item["item_id"]] = EntryMeta(
                 has_content=bool(entry.get("content")), updated=entry.get("updated") or None
             )
+    result.aliases = _aliases(feed, kept, result.items)
     return result
 
 

@@ -1,43 +1,131 @@
-"""The poller's seen-set: item ids already acknowledged by the broker, kept across restarts.
+"""The poller's state: which articles were acknowledged by the broker, kept across restarts.
 
 SQLite in the state dir: durable, bounded (oldest entries pruned past `capacity`), and written
 only after the broker acknowledged the item, so a crash can repeat an item but never lose one.
+
+- `seen`: every key that names a published or dead-lettered article: its item id and its aliases
+  (feed guid, content fingerprint; see identity.py).
+- `journal`: each published item's partition, offset and payload (zlib). The audit (`marsad
+  audit`) and the poller's verification after a broker restart compare it with the items topic and
+  republish what the broker lost: acknowledged writes were lost when the embedded single-node
+  broker was SIGKILLed (issue 16), and only a copy kept here can bring them back.
+- `checkpoints`: the highest items-topic offset per partition below which every item is marked
+  (crash recovery reads the topic after it); `verified`: the offset up to which the topic was
+  checked against the journal.
+
+Disk full or a read-only state dir: a write that fails raises StateWriteError and the marks are
+kept in memory (so they still count as seen: no republishing storm); the poller stops publishing
+new items until a write succeeds again (`writable`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 
+class StateWriteError(RuntimeError):
+    """The seen-set could not be written (disk full, read-only, I/O error)."""
+
+
+class StateDirError(StateWriteError):
+    """The state dir or its database cannot be opened or created at all."""
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """An item the broker acknowledged, as the seen-set records it."""
+
+    item_id: str
+    aliases: tuple[str, ...]
+    partition: int
+    offset: int
+    payload: bytes  # the encoded item, as sent
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    item_id: str
+    partition: int
+    offset: int
+    at: float
+
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS seen (item_id TEXT PRIMARY KEY, at REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS seen_at ON seen(at)",
+    "CREATE TABLE IF NOT EXISTS validators (feed_id TEXT PRIMARY KEY, etag TEXT, last_modified TEXT)",
+    "CREATE TABLE IF NOT EXISTS checkpoints (partition INTEGER PRIMARY KEY, offset INTEGER)",
+    "CREATE TABLE IF NOT EXISTS verified (partition INTEGER PRIMARY KEY, offset INTEGER)",
+    "CREATE TABLE IF NOT EXISTS journal (item_id TEXT PRIMARY KEY, at REAL NOT NULL, "
+    "partition INTEGER NOT NULL, offset INTEGER NOT NULL, payload BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS journal_pos ON journal(partition, offset)",
+    "CREATE INDEX IF NOT EXISTS journal_at ON journal(at)",
+    "CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, filler BLOB)",
+)
+# Payloads take room (about 1 KB per item compressed): the journal keeps the newest 200,000 items,
+# days of a few hundred feeds, enough for the verification (minutes) and an audit over days.
+JOURNAL_CAPACITY = 200_000
+PROBE_BYTES = 256 * 1024  # about one feed's batch of items with their journal payloads
+
+
 class SeenStore:
-    def __init__(self, path: str | Path, capacity: int = 2_000_000):
+    def __init__(self, path: str | Path, capacity: int = 2_000_000, journal_capacity: int = JOURNAL_CAPACITY):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.capacity = capacity
+        self.journal_capacity = journal_capacity
         self._marks_since_prune = 0
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS seen (item_id TEXT PRIMARY KEY, at REAL NOT NULL)")
-        self._db.execute("CREATE INDEX IF NOT EXISTS seen_at ON seen(at)")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS validators (feed_id TEXT PRIMARY KEY, etag TEXT, last_modified TEXT)"
+        # Marks the database refused (disk full): still seen for this process, written on recovery.
+        self._unwritten_keys: dict[str, float] = {}
+        self._unwritten_items: list[PublishedItem] = []
+        self._unwritten_offsets: dict[int, int] = {}
+        self.last_error: str | None = None
+        self._probe_failed = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            for statement in _SCHEMA:
+                self._db.execute(statement)
+        except (OSError, sqlite3.Error) as exc:
+            raise StateDirError(
+                f"cannot open the poller state {self.path}: {exc} (check MARSAD_STATE_DIR: "
+                "it must be a writable directory with free space)"
+            ) from None
+
+    @property
+    def writable(self) -> bool:
+        """False while marks wait in memory because the last write failed."""
+        return not (
+            self._probe_failed or self._unwritten_keys or self._unwritten_items or self._unwritten_offsets
         )
-        # Highest items-topic offset per partition whose item is marked here: on start, anything after
-        # it (published but not marked before a crash) is read back from the log and marked.
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS checkpoints (partition INTEGER PRIMARY KEY, offset INTEGER)"
-        )
+
+    def probe(self) -> None:
+        """Write and delete a batch-sized row: a full disk or read-only file shows before anything is
+        published (a restart on a full disk had republished every item it could not mark)."""
+        with self._lock:
+            try:
+                self._db.execute("INSERT OR REPLACE INTO probe VALUES (1, zeroblob(?))", (PROBE_BYTES,))
+                self._db.execute("DELETE FROM probe")
+            except sqlite3.Error as exc:
+                self._probe_failed = True
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                raise StateWriteError(f"cannot write the poller state {self.path}: {exc}") from None
+            self._probe_failed = False
 
     def unseen(self, item_ids: list[str]) -> list[str]:
         if not item_ids:
             return []
         with self._lock:
-            known: set[str] = set()
+            known: set[str] = {i for i in item_ids if i in self._unwritten_keys}
             for i in range(0, len(item_ids), 500):
                 chunk = item_ids[i : i + 500]
                 rows = self._db.execute(
@@ -46,38 +134,157 @@ class SeenStore:
                 known.update(r[0] for r in rows)
         return [i for i in item_ids if i not in known]
 
-    def mark(self, item_ids: list[str], offsets: dict[int, int] | None = None) -> None:
-        """Mark ids seen and, in the same transaction, advance the per-partition log checkpoints."""
-        if not item_ids and not offsets:
-            return
+    def mark(self, item_ids: Iterable[str], offsets: dict[int, int] | None = None) -> None:
+        """Mark keys seen and, in the same transaction, advance the per-partition log checkpoints."""
+        self.record([], list(item_ids), offsets)
+
+    def record(
+        self,
+        published: list[PublishedItem],
+        keys: list[str] | None = None,
+        offsets: dict[int, int] | None = None,
+    ) -> None:
+        """Mark published items (id, aliases, journal) and other keys seen, and advance checkpoints,
+        in one transaction. On failure the marks stay in memory and StateWriteError is raised."""
         now = time.time()
         with self._lock:
-            self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?)", [(i, now) for i in item_ids])
+            for key in keys or []:
+                self._unwritten_keys[key] = now
+            for item in published:
+                self._unwritten_items.append(item)
+                self._unwritten_keys[item.item_id] = now
+                for alias in item.aliases:
+                    self._unwritten_keys[alias] = now
             for partition, offset in (offsets or {}).items():
+                self._unwritten_offsets[partition] = max(self._unwritten_offsets.get(partition, -1), offset)
+            self._flush()
+
+    def retry(self) -> bool:
+        """Write marks held in memory; True when nothing is left unwritten."""
+        if self._probe_failed:
+            self.probe()
+        with self._lock:
+            if self._unwritten_keys or self._unwritten_items or self._unwritten_offsets:
+                self._flush()
+        return self.writable
+
+    def _flush(self) -> None:
+        if not (self._unwritten_keys or self._unwritten_items or self._unwritten_offsets):
+            return
+        try:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO seen VALUES (?, ?)", list(self._unwritten_keys.items())
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO journal VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        i.item_id,
+                        self._unwritten_keys.get(i.item_id, 0.0),
+                        i.partition,
+                        i.offset,
+                        zlib.compress(i.payload, 1),
+                    )
+                    for i in self._unwritten_items
+                ],
+            )
+            for partition, offset in self._unwritten_offsets.items():
                 self._db.execute(
                     "INSERT INTO checkpoints VALUES (?, ?) ON CONFLICT(partition) DO UPDATE "
                     "SET offset = MAX(offset, excluded.offset)",
                     (partition, offset),
                 )
             self._db.execute("COMMIT")
-            self._marks_since_prune += len(item_ids)
-            # COUNT(*) is a table scan: prune in batches, not on every mark.
-            if self._marks_since_prune >= max(1000, self.capacity // 100):
-                self._marks_since_prune = 0
+        except (sqlite3.Error, OSError) as exc:
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            raise StateWriteError(f"cannot write the poller state {self.path}: {exc}") from None
+        self._marks_since_prune += len(self._unwritten_keys)
+        self._unwritten_keys, self._unwritten_items, self._unwritten_offsets = {}, [], {}
+        self.last_error = None
+        # COUNT(*) is a table scan: prune in batches, not on every mark.
+        if self._marks_since_prune >= max(1000, self.capacity // 100):
+            self._marks_since_prune = 0
+            with contextlib.suppress(sqlite3.Error):  # pruning again later is fine
                 self._prune()
 
     def _prune(self) -> None:
-        (count,) = self._db.execute("SELECT COUNT(*) FROM seen").fetchone()
-        excess = count - self.capacity
-        if excess > 0:
-            self._db.execute(
-                "DELETE FROM seen WHERE item_id IN (SELECT item_id FROM seen ORDER BY at LIMIT ?)", (excess,)
-            )
+        for table, capacity in (("seen", self.capacity), ("journal", self.journal_capacity)):
+            (count,) = self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+            excess = count - capacity
+            if excess > 0:
+                self._db.execute(
+                    f"DELETE FROM {table} WHERE item_id IN (SELECT item_id FROM {table} ORDER BY at LIMIT ?)",
+                    (excess,),
+                )
 
     def checkpoints(self) -> dict[int, int]:
         with self._lock:
-            return dict(self._db.execute("SELECT partition, offset FROM checkpoints").fetchall())
+            stored = dict(self._db.execute("SELECT partition, offset FROM checkpoints").fetchall())
+            for partition, offset in self._unwritten_offsets.items():
+                stored[partition] = max(stored.get(partition, -1), offset)
+            return stored
+
+    def verified(self) -> dict[int, int]:
+        with self._lock:
+            return dict(self._db.execute("SELECT partition, offset FROM verified").fetchall())
+
+    def set_verified(self, offsets: dict[int, int]) -> None:
+        with self._lock:
+            try:
+                self._db.executemany(
+                    "INSERT INTO verified VALUES (?, ?) ON CONFLICT(partition) DO UPDATE "
+                    "SET offset = MAX(offset, excluded.offset)",
+                    list(offsets.items()),
+                )
+            except sqlite3.Error as exc:
+                raise StateWriteError(f"cannot write the poller state {self.path}: {exc}") from None
+
+    def journal_after(self, offsets: dict[int, int]) -> list[JournalEntry]:
+        """Journal entries past the given offset of each partition (all of a partition not listed)."""
+        entries: list[JournalEntry] = []
+        with self._lock:
+            partitions = [r[0] for r in self._db.execute("SELECT DISTINCT partition FROM journal")]
+            for partition in partitions:
+                rows = self._db.execute(
+                    "SELECT item_id, partition, offset, at FROM journal WHERE partition = ? AND offset > ?",
+                    (partition, offsets.get(partition, -1)),
+                )
+                entries.extend(JournalEntry(*row) for row in rows)
+        return entries
+
+    def journal_between(self, since: float, until: float) -> list[JournalEntry]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT item_id, partition, offset, at FROM journal WHERE at >= ? AND at < ?", (since, until)
+            ).fetchall()
+        return [JournalEntry(*row) for row in rows]
+
+    def relocate(self, positions: dict[str, tuple[int, int]]) -> None:
+        """Record the new partition and offset of republished items."""
+        with self._lock:
+            try:
+                self._db.executemany(
+                    "UPDATE journal SET partition = ?, offset = ? WHERE item_id = ?",
+                    [(p, o, item_id) for item_id, (p, o) in positions.items()],
+                )
+            except sqlite3.Error as exc:
+                raise StateWriteError(f"cannot write the poller state {self.path}: {exc}") from None
+
+    def payloads(self, item_ids: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        with self._lock:
+            for i in range(0, len(item_ids), 500):
+                chunk = item_ids[i : i + 500]
+                rows = self._db.execute(
+                    f"SELECT item_id, payload FROM journal WHERE item_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                found.update((r[0], zlib.decompress(r[1])) for r in rows)
+        return found
 
     def __len__(self) -> int:
         with self._lock:
@@ -92,9 +299,12 @@ class SeenStore:
 
     def save_validators(self, feed_id: str, etag: str | None, last_modified: str | None) -> None:
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO validators VALUES (?, ?, ?)", (feed_id, etag, last_modified)
-            )
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO validators VALUES (?, ?, ?)", (feed_id, etag, last_modified)
+                )
+            except sqlite3.Error as exc:
+                raise StateWriteError(f"cannot write the poller state {self.path}: {exc}") from None
 
     def close(self) -> None:
         with self._lock:
