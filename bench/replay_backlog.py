@@ -66,12 +66,15 @@ def settings_for(bootstrap: str, state: Path, partitions: int) -> Settings:
     )
 
 
-async def produce(settings: Settings, items: list[bytes], rate: float | None = None) -> dict[str, float]:
-    """Put items on the items topic (as fast as acks allow, or at `rate`/s); item id -> send time."""
+async def produce(
+    settings: Settings, items: list[bytes], rate: float | None = None, sent: dict[str, float] | None = None
+) -> dict[str, float]:
+    """Put items on the items topic (as fast as acks allow, or at `rate`/s); item id -> send time
+    (filled in `sent` as they go, when given)."""
     topic = topics_for(settings).items.name
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=5)
     await producer.start()
-    sent: dict[str, float] = {}
+    sent = {} if sent is None else sent
     try:
         started = time.monotonic()
         for n, raw in enumerate(items):
@@ -168,7 +171,8 @@ def stop_worker(proc: subprocess.Popen[bytes], kill: bool = False) -> None:
 
 @dataclass
 class WorkerRun:
-    rate: float
+    rate: float  # articles/s, wall clock, first to last sink record
+    cpu_rate: float  # articles per CPU-second of the worker processes (robust on a shared machine)
     rss_mb: list[float]
     sink: dict[str, dict[str, Any]]
     versions: int
@@ -191,7 +195,9 @@ async def backlog_through_workers(
         while not tail.records and time.monotonic() - started < 120:
             await asyncio.sleep(0.05)
         first = tail.records[0][0] if tail.records else time.monotonic()
+        cpu_first = sum(cpu_seconds(p.pid) for p in procs)
         last = await tail.until(expect, timeout=3600)
+        cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu_first
         for p, log in zip(procs, logs, strict=True):
             if p.poll() is not None:
                 sys.exit(f"worker died: {log.read_text()[-2000:]}")
@@ -201,14 +207,17 @@ async def backlog_through_workers(
             stop_worker(p)
         await tail.stop()
     processed = len(items) * len(tail.records) / max(expect, 1)  # items behind the versions seen
-    return WorkerRun(processed / max(last - first, 1e-9), rss, tail.latest(), len(tail.records))
+    return WorkerRun(
+        processed / max(last - first, 1e-9), processed / max(cpu, 1e-9), rss, tail.latest(), len(tail.records)
+    )
 
 
 async def raw_loop(
     settings: Settings, count: int, sent: dict[str, float] | None = None, ready: asyncio.Event | None = None
-) -> tuple[float, list[float]]:
+) -> tuple[float, float, list[float]]:
     """The floor for a shell: one aiokafka consumer on the items topic doing extract + dedup in one
-    hop, producing the sink with acks=all and committing after the sends. Returns (items/s, latencies)."""
+    hop, producing the sink with acks=all and committing after the sends.
+    Returns (items/s wall, items per CPU-second of this process, latencies)."""
     topics = topics_for(settings)
     consumer = AIOKafkaConsumer(
         topics.items.name,
@@ -224,7 +233,7 @@ async def raw_loop(
     await producer.start()
     state = DedupState()
     done, latencies = 0, []
-    first = None
+    first, cpu_first = None, 0.0
     try:
         while done < count:
             batches = await consumer.getmany(timeout_ms=200)
@@ -232,7 +241,8 @@ async def raw_loop(
                 ready.set()
             if not batches:
                 continue
-            first = first or time.monotonic()
+            if first is None:
+                first, cpu_first = time.monotonic(), time.process_time()
             futures = []
             for recs in batches.values():
                 for rec in recs:
@@ -256,7 +266,8 @@ async def raw_loop(
     finally:
         await consumer.stop()
         await producer.stop()
-    return done / (time.monotonic() - (first or time.monotonic())), latencies
+    wall, cpu = time.monotonic() - (first or time.monotonic()), time.process_time() - cpu_first
+    return done / max(wall, 1e-9), done / max(cpu, 1e-9), latencies
 
 
 def percentiles(values: list[float]) -> str:
@@ -294,14 +305,14 @@ async def steady_latency(broker: str, state: Path, items: list[bytes], rate: flo
             for at, e in tail.records
             if e["sources"][-1]["item_id"] in sent
         ]
-        cpu = _cpu_seconds(proc.pid)
+        cpu = cpu_seconds(proc.pid)
     finally:
         stop_worker(proc)
         await tail.stop()
     return percentiles(latencies), cpu / (len(items) / rate)
 
 
-def _cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -360,13 +371,15 @@ async def main() -> None:
     warm = LocalPipeline()  # lexicons, gazetteers and memos load on first use: not part of the rate
     for raw in load_items(args.items + WARM_UP)[-WARM_UP:]:
         warm.feed(raw)
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     reference = LocalPipeline()
     for raw in items:
         reference.feed(raw)
     memory_rate = len(items) / (time.monotonic() - started)
+    memory_cpu = len(items) / (time.process_time() - cpu_started)
     print(
-        f"in memory:                {memory_rate:8,.0f} articles/s  ({len(reference.sink):,} events, {len(reference.versions):,} versions)"
+        f"in memory:                 {memory_rate:6,.0f} articles/s wall, {memory_cpu:6,.0f} per CPU-second "
+        f"({len(reference.sink):,} events, {len(reference.versions):,} versions)"
     )
 
     with EmbeddedBroker() as broker, tempfile.TemporaryDirectory() as tmp:
@@ -374,26 +387,30 @@ async def main() -> None:
         raw_settings = settings_for(broker.bootstrap, state, 1)
         ensure_topics(raw_settings)
         await produce(raw_settings, items)
-        raw_rate, _ = await raw_loop(raw_settings, len(items))
+        raw_rate, raw_cpu, _ = await raw_loop(raw_settings, len(items))
         print(
-            f"raw aiokafka loop (1 hop): {raw_rate:8,.0f} articles/s  ({raw_rate / memory_rate:.2f}x in memory)"
+            f"raw aiokafka loop (1 hop): {raw_rate:6,.0f} articles/s wall, {raw_cpu:6,.0f} per CPU-second "
+            f"({raw_cpu / memory_cpu:.2f}x in memory per CPU-second)"
         )
 
         one = await backlog_through_workers(broker.bootstrap, state, items, 1, 1, len(reference.versions))
         equal = one.sink == reference.sink
         print(
-            f"worker, 1 partition:      {one.rate:8,.0f} articles/s  ({one.rate / memory_rate:.2f}x in memory, "
-            f"{one.rate / raw_rate:.2f}x raw); sink equal to in memory: {equal} ({one.versions:,} versions); "
-            f"peak RSS {one.rss_mb[0]:.0f} MB"
+            f"worker, 1 partition:       {one.rate:6,.0f} articles/s wall, {one.cpu_rate:6,.0f} per CPU-second "
+            f"({one.cpu_rate / memory_cpu:.2f}x in memory, {one.cpu_rate / raw_cpu:.2f}x raw per CPU-second; "
+            f"wall {one.rate / memory_rate:.2f}x in memory); sink equal to in memory: {equal} "
+            f"({one.versions:,} versions); peak RSS {one.rss_mb[0]:.0f} MB"
         )
         w1 = await backlog_through_workers(broker.bootstrap, state, items, 4, 1, len(reference.versions))
         w2 = await backlog_through_workers(broker.bootstrap, state, items, 4, 2, len(reference.versions))
         same = len(signature(w1.sink) & signature(reference.sink)) / max(len(reference.sink), 1)
         same2 = len(signature(w2.sink) & signature(w1.sink)) / max(len(w1.sink), 1)
         print(
-            f"worker, 4 partitions:     {w1.rate:8,.0f} articles/s with 1 worker, {w2.rate:,.0f} with 2 "
-            f"({w2.rate / w1.rate:.2f}x); peak RSS {', '.join(f'{r:.0f}' for r in w1.rss_mb + w2.rss_mb)} MB; "
-            f"events as in memory: {same:.1%} (1 worker), 2 workers as 1: {same2:.1%}"
+            f"worker, 4 partitions:      1 worker {w1.rate:,.0f} articles/s wall ({w1.cpu_rate:,.0f} per CPU-second), "
+            f"2 workers {w2.rate:,.0f} ({w2.cpu_rate:,.0f} per CPU-second of both): {w2.rate / w1.rate:.2f}x wall, "
+            f"{w2.cpu_rate / w1.cpu_rate:.2f}x per CPU-second; peak RSS "
+            f"{', '.join(f'{r:.0f}' for r in w1.rss_mb + w2.rss_mb)} MB; events as in memory: {same:.1%} "
+            f"(1 worker), 2 workers as 1: {same2:.1%}"
         )
 
         steady = items[: args.steady_items]
@@ -407,8 +424,8 @@ async def main() -> None:
         ready = asyncio.Event()
         loop_task = asyncio.create_task(raw_loop(raw_settings, len(steady), sent, ready))
         await asyncio.wait_for(ready.wait(), 60)
-        sent.update(await produce(raw_settings, steady, args.rate))
-        _, raw_latencies = await loop_task
+        await produce(raw_settings, steady, args.rate, sent)
+        _, _, raw_latencies = await loop_task
         print(f"latency item -> sink at {args.rate:.0f} items/s, raw loop: {percentiles(raw_latencies)}")
         print(await restart_time(broker.bootstrap, state, items[: min(len(items), 5000)]))
 
