@@ -1,7 +1,7 @@
 """Soak: months of real multi-outlet news through extract + dedup, compressed into minutes.
 
 Feeds the shared corpus (Feb-Oct 2018) in publication order through the in-memory pipeline (the
-same handlers as the Faust agents) and prints, at intervals, the simulated date, the process RSS and
+same handlers and DedupState as the processor worker) and prints, at intervals, the simulated date, the process RSS and
 the dedup state size. With the state's time-to-live, state and memory level off instead of growing.
 
     .venv/bin/python bench/soak.py [--articles 12000] [--every 1500]
@@ -53,7 +53,7 @@ def main() -> None:
         published = item["published_at"]
         pipeline.feed(encode(item))
         if n % args.every == 0 or n == len(arts):
-            state = sum(len(v) for v in pipeline.state.values())
+            state = len(pipeline.dedup)
             print(
                 f"{n:>8} {published[:16]:>16} {rss_mb():>7.0f} {state:>12} {pipeline.emitted:>12} "
                 f"{len(pipeline.dead_letters):>5}",

@@ -271,7 +271,7 @@ def test_dashboard_has_lag_broker_country_panels_and_variables() -> None:
 
 @pytest.mark.integration
 def test_processor_logs_are_json_lines_and_its_metrics_pass_promtool(settings: Settings, tmp_path: Path) -> None:
-    """A real Faust worker with MARSAD_LOG_FORMAT=json: every stderr line parses as JSON."""
+    """A real processor worker with MARSAD_LOG_FORMAT=json: every stderr line parses as JSON."""
     need_shared(SEED_ARTICLE)
     tool = debian_tool("promtool")
     ensure_topics(settings)
@@ -332,10 +332,10 @@ def test_processor_logs_are_json_lines_and_its_metrics_pass_promtool(settings: S
     assert "process_cpu_seconds_total" in names and not [n for n in names if n.startswith(POLLER_ONLY)]
     lines = [line for line in stderr_path.read_text("utf-8").splitlines() if line.strip()]
     assert len(lines) >= 3, lines
-    records = [json.loads(line) for line in lines]  # every line, Faust's included
+    records = [json.loads(line) for line in lines]  # every line, the Kafka clients' included
     assert all({"ts", "level", "logger", "msg"} <= set(r) for r in records)
     assert any(r["msg"].startswith("dead-lettered") for r in records)
-    # Faust's own chatter is held at WARNING: no info lines from faust / mode / aiokafka
+    # Kafka client chatter is held at WARNING: no info lines from aiokafka / kafka
     assert not [r for r in records if r["logger"].split(".")[0] in ("faust", "mode", "aiokafka") and r["level"] == "info"]
     assert stdout_path.read_bytes() == b"", "the processor wrote to stdout (spinner escapes?)"
 

@@ -57,7 +57,7 @@ class EmbeddedRun:
     """An embedded broker and the state that belongs to it.
 
     The embedded broker keeps its topics in memory. State that refers to them (the poller's seen-set
-    and log checkpoints, the article store, Faust's data dir) must live and die with it: kept in
+    and log checkpoints, the article store) must live and die with it: kept in
     MARSAD_STATE_DIR, a second `marsad run` found every item already seen and printed nothing.
     """
 
@@ -166,30 +166,17 @@ async def _until_signal(main) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
-    import faust
-
     from workers.broker.admin import ensure_topics
-    from workers.process.app import create_app
+    from workers.process.app import run_processor
 
     settings, broker = _with_broker(settings)
     try:
         ensure_topics(settings)
-        Path(settings.state_dir).mkdir(parents=True, exist_ok=True)  # Faust's datadir lives in it
         port = endpoints.serve(settings.metrics_port, settings.metrics_host)
         endpoints.set_ready("processor", False)
         metrics.use_role("processor")
         log.info("processor: metrics on :%d/metrics (also /healthz, /readyz)", port)
-        app = create_app(settings)
-        worker = faust.Worker(
-            app,
-            loglevel=settings.log_level.lower() if settings.log_level != "WARNING" else "warn",
-            quiet=True,
-            redirect_stdouts=False,
-            # Keep Marsad's handlers (JSON or text, as configured); Faust would install its own.
-            override_logging=False,
-        )
-        worker.spinner = None  # Faust's progress spinner writes cursor escapes to stdout
-        worker.execute_from_commandline()
+        asyncio.run(_until_signal(lambda stop: run_processor(settings, stop)))
     finally:
         if broker:
             broker.stop()  # type: ignore[attr-defined]
@@ -639,7 +626,7 @@ def build_parser() -> argparse.ArgumentParser:
         "default: MARSAD_DATA_DIR, else ../shared/data",
     )
     parser.add_argument(
-        "-v", "--verbose", action="store_true", help="show info logs and Faust/Kafka client chatter"
+        "-v", "--verbose", action="store_true", help="show info logs and Kafka client chatter"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -675,7 +662,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub,
         "process",
-        "run the Faust stream processor alone (extract + dedup -> events topic)",
+        "run the stream processor alone (extract + dedup -> events topic)",
         "Start several for more throughput: they form one consumer group. Stops consuming (and stays up "
         "for its metrics) when the dead-letter breaker opens; see MARSAD_DEAD_LETTER_LIMIT_*.",
     )

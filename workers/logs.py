@@ -1,8 +1,7 @@
 """Logging: JSON lines when stderr is not a terminal (for log shippers), readable text when it is.
 
-The processor keeps these handlers: `faust.Worker` would replace the root handlers with its own
-text format (254 of 258 stderr lines were Faust text with MARSAD_LOG_FORMAT=json), so the CLI
-starts it with `override_logging=False`. Faust, mode and the Kafka clients log a line per
+Every worker keeps these handlers (the Faust worker used to replace them with its own text format:
+254 of 258 stderr lines were text with MARSAD_LOG_FORMAT=json). The Kafka clients log a line per
 rebalance step and connection; they are held at WARNING unless `-v`.
 """
 
@@ -33,7 +32,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
-CHATTY_LOGGERS = ("kafka", "aiokafka", "faust", "mode", "asyncio")
+CHATTY_LOGGERS = ("kafka", "aiokafka", "asyncio")
 
 
 def setup(level: str = "INFO", fmt: str = "auto", verbose: bool = False) -> None:

@@ -139,6 +139,20 @@ consumer_lag = Gauge(
     registry=None,
 )
 
+dedup_evicted = Counter(
+    "marsad_dedup_evicted_total",
+    "Open events dropped from dedup state, by reason: ttl (not reported since watermark - TTL) or "
+    "block_cap (the block held more than MARSAD_DEDUP_MAX_OPEN_PER_BLOCK; the least recently reported goes).",
+    ["reason"],
+    registry=None,
+)
+report_times_clamped = Counter(
+    "marsad_report_times_clamped_total",
+    "Items whose publication time was later than fetched_at + MARSAD_REPORT_TIME_SKEW_S (or unreadable) "
+    "and was replaced by fetched_at.",
+    registry=None,
+)
+
 # Article fetcher (workers/poll/fulltext.py, crawler.py)
 article_pages = Counter(
     "marsad_article_pages_total",
@@ -224,7 +238,8 @@ BY_ROLE: dict[str, tuple[Collector, ...]] = {
                article_text_chars, article_items, article_revisions,
                poller_state_writable, poller_state_write_errors, items_republished),
     "processor": (items_in, items_out, items_rejected, stage_latency, items_merged, events_extracted,
-                  events_emitted, dedup_state_events, freshness, consumer_lag, breaker_open),
+                  events_emitted, dedup_state_events, freshness, consumer_lag, breaker_open,
+                  dedup_evicted, report_times_clamped),
     "alert": (alerts_sent, alert_delivery_failures),
 }
 ALL: tuple[Collector, ...] = tuple(

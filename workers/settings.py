@@ -86,10 +86,18 @@ class Settings:
     data_dir: str = ""
     # Processor
     app_id: str = "marsad-processor"
-    store: str = "memory://"
     dedup_window_days: int = setting(1, min=0)  # ACLED events are day-level; see bench/dedup_eval.py
     dedup_ttl_days: int = setting(14, min=1)
     dedup_text_similarity: str = setting("lexical", choices=("lexical", "semantic"))
+    # past it the least recently reported event leaves the block
+    dedup_max_open_per_block: int = setting(500, min=1)
+    # A report dated later than its fetch time + this skew is taken as fetched then (flagged); one
+    # dated before the floor is dead-lettered. Only trusted times move the dedup watermark.
+    report_time_skew_s: float = setting(6 * 3600.0, min=0.0)
+    report_time_floor: str = "1990-01-01T00:00:00Z"
+    # broker-side wait for more input: the latency of each topic hop
+    process_fetch_wait_ms: int = setting(20, min=0, max=60_000)
+    process_batch_max: int = setting(500, min=1)  # records per poll of the processor's consumer
     # Dead-letter circuit breaker (workers/process/breaker.py): the processor stops consuming when
     # more than this share of one partition's last `window` messages were dead-lettered.
     # A ratio of 1 never trips (the share cannot exceed 1).

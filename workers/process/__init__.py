@@ -1,1 +1,1 @@
-"""Process stage: the Faust worker that runs extract and dedup between the items and events topics."""
+"""Process stage: the stream processor (aiokafka) that runs extract and dedup between the items and events topics."""

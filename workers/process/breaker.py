@@ -8,15 +8,14 @@ dead-lettered messages among each partition's last `window` messages; once the w
 the share exceeds `ratio`, the stage stops consuming. The message that would come next stays
 unprocessed and uncommitted, so the next start (after the fix) picks up exactly there.
 
-`DeadLetterBreaker` is the pure core (no Faust, no clock); `BreakerHook` is the thin shell the
-processor's agents call: it logs one clear line, sets `marsad_dead_letter_breaker_open`, turns
-/readyz to 503 and parks the agent. The worker keeps serving /metrics, so the alert
+`DeadLetterBreaker` is the pure core (no Kafka, no clock); `BreakerHook` is the thin shell the
+processor calls per message: it logs one clear line, sets `marsad_dead_letter_breaker_open` and
+turns /readyz to 503; the processor then stops consuming (workers/process/app.py). The worker keeps serving /metrics, so the alert
 `MarsadDeadLetterBreakerOpen` fires instead of the generic "worker down".
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import deque
 from dataclasses import dataclass, field
@@ -76,7 +75,7 @@ class DeadLetterBreaker:
 
 
 class BreakerHook:
-    """What a processor agent calls: `record` after each message, `hold_if_open` before the next."""
+    """What the processor calls: `record` after each message; it stops consuming once `is_open`."""
 
     def __init__(self, stage: str, topic: str, ratio: float, window: int):
         self.stage, self.topic = stage, topic
@@ -101,7 +100,7 @@ class BreakerHook:
             extra={"stage": self.stage, "topic": self.topic, "partition": trip.partition},
         )
 
-    async def hold_if_open(self) -> None:
-        """Park the agent for good once the breaker is open: the message in hand stays uncommitted."""
-        if self.core.is_open:
-            await asyncio.Event().wait()  # until the worker stops (the task is cancelled)
+    @property
+    def is_open(self) -> bool:
+        """Once open, the processor consumes nothing more (workers/process/app.py)."""
+        return self.core.is_open
