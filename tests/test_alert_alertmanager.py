@@ -237,7 +237,7 @@ def test_alert_once_escalate_restart_and_resolve(
         assert [d["key"] for d in direct] == [f"{event_id}/deadly-shelling/1"]
         note = direct[0]
         assert note["labels"]["severity"] == "critical" and note["labels"]["country"] == "SY"
-        assert "Syrian government forces" in note["annotations"]["summary"]
+        assert "Military Forces of Syria" in note["annotations"]["summary"]
         assert "دوما" in note["annotations"]["summary_ar"]
         assert note["annotations"]["sources"].startswith("https://outlet1.example/")
 

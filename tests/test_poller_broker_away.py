@@ -134,8 +134,8 @@ def test_broker_away_behind_a_closing_proxy_bounded_log_then_recovery(
     )
     items = topics_for(settings).items
     try:
-        got = read_topic(
-            settings.kafka_bootstrap, items.name, items.partitions, until=lambda rs: len(rs) >= 5
+        got = read_topic(  # generous: the poller's start (imports, state probe) is slow on a busy machine
+            settings.kafka_bootstrap, items.name, items.partitions, until=lambda rs: len(rs) >= 5, timeout=180
         )
         assert len(got) == 5
         before = log.read_bytes().count(b"\n")
