@@ -20,6 +20,7 @@ from typing import Any
 
 from workers.contracts import encode
 from workers.dedup.core import DedupConfig, config_for
+from workers.dedup.state import DedupState
 from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 from workers.process.handlers import LocalPipeline, handle_candidate, handle_item
 
@@ -126,17 +127,16 @@ def evaluate_clusters(cfg: DedupConfig, labelled_set: str = "clusters") -> str:
     gold = {d: c for c, docs in json.loads(CLUSTERS.read_text())[labelled_set].items() for d in docs}
     arts = [a for a in corpus_articles(("middleEast", "internationalNews")) if a["docno"] in gold]
     arts.sort(key=lambda a: parsedate_to_datetime(a["time"]))
-    state: dict[str, list[dict[str, Any]]] = {}
+    state = DedupState(cfg)
     pred: dict[str, str] = {}
     for n, art in enumerate(arts):
         raw = encode(corpus_item(art, f"{n:020x}"))
         pred[art["docno"]] = f"none:{art['docno']}"  # no event: a cluster of its own
-        for key, cand in handle_item(raw).candidates:
-            res = handle_candidate(encode(cand), state.get(key, []), cfg)
-            assert res.outcome is not None
-            state[key] = res.outcome.state
+        for _key, cand in handle_item(raw).candidates:
+            res = handle_candidate(encode(cand), state)
+            assert res.applied is not None
             if cand.get("lead"):
-                pred[art["docno"]] = res.outcome.event["event_id"]
+                pred[art["docno"]] = res.applied.event["event_id"]
     p, r, f1 = pair_scores(gold, pred)
     nodes = list(gold)
     b3 = bcubed_f1({d: hash(gold[d]) for d in nodes}, {d: hash(pred[d]) for d in nodes})

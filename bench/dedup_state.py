@@ -11,12 +11,13 @@ state stays flat.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from workers.dedup.core import DedupConfig, apply, block_key, sweep
+from workers.contracts import encode
+from workers.dedup.core import DedupConfig
+from workers.dedup.state import DedupState
 
 TYPES = [
     ("battles", "armed_clash"),
@@ -101,35 +102,28 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(7)
     cfg = DedupConfig(ttl_days=14)
-    state: dict[str, list[dict]] = {}  # block key -> slim open events, as in the worker's table
-    events: dict[str, dict] = {}  # event id -> whole latest version (the worker's second table)
+    state = DedupState(cfg)  # the worker's state (one partition); expiry runs on every report
     start = datetime(2018, 1, 1, tzinfo=UTC)
     step = timedelta(days=365) / args.items
     merged = new = 0
+    biggest = 0  # largest record a report writes (its event version, UTF-8 JSON)
     t0 = time.process_time()
     print(f"{'items':>9} {'report time':>11} {'open events':>11} {'state MB (JSON)':>15} {'items/s':>8}")
     for n in range(1, args.items + 1):
         when = start + step * n
-        cand = candidate(n, when, rng)
-        key = block_key(cand)
-        out = apply(state.get(key, []), cand, cfg, events)
-        state[key] = out.state
-        for event_id in out.expired:
-            events.pop(event_id, None)
-        if out.kind != "duplicate":
-            events[out.event["event_id"]] = out.event
+        out = state.apply(candidate(n, when, rng))
         new += out.kind == "new"
         merged += out.kind == "merged"
-        if n % 20_000 == 0:
-            sweep(state, when, cfg, on_drop=lambda i: events.pop(i, None))
+        if out.publish:
+            biggest = max(biggest, len(encode(out.publish)))
         if n % (args.items // 10) == 0:
-            size = (sum(len(json.dumps(v)) for v in state.values()) + len(json.dumps(events))) / 1e6
+            size = sum(len(encode(state.get(i))) for i in state.store) / 1e6
             rate = n / (time.process_time() - t0)
             print(
-                f"{n:>9,} {when.date().isoformat():>11} {sum(map(len, state.values())):>11,} {size:>15.1f} "
-                f"{rate:>8,.0f}",
+                f"{n:>9,} {when.date().isoformat():>11} {len(state):>11,} {size:>15.1f} {rate:>8,.0f}",
                 flush=True,
             )
+    print(f"largest record written per report: {biggest:,} bytes")
     print(f"{new:,} events opened, {merged:,} reports merged into an open event")
 
 

@@ -58,7 +58,7 @@ def main() -> None:
     for r in raw:
         pipeline.feed(r)
     elapsed = time.process_time() - started
-    state = sum(len(v) for v in pipeline.state.values())
+    state = len(pipeline.dedup)
     print(
         f"extract + dedup (with validation at the edges): {len(items) / elapsed:,.0f} articles/s per core; "
         f"{len(pipeline.sink)} events, {len(pipeline.versions)} versions, {state} events in dedup state, "

@@ -53,7 +53,7 @@ def main() -> None:
         published = item["published_at"]
         pipeline.feed(encode(item))
         if n % args.every == 0 or n == len(arts):
-            state = sum(len(v) for v in pipeline.state.values())
+            state = len(pipeline.dedup)
             print(
                 f"{n:>8} {published[:16]:>16} {rss_mb():>7.0f} {state:>12} {pipeline.emitted:>12} "
                 f"{len(pipeline.dead_letters):>5}",

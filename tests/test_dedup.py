@@ -172,30 +172,28 @@ def test_syndicated_copy_is_linked_to_its_original() -> None:
 
 
 def test_old_events_expire_from_state() -> None:
-    cfg = DedupConfig(ttl_days=14)
-    old = cand("a1", "outlet-a", reported="2019-01-01T00:00:00Z", day="2019-01-01")
-    new = cand("b1", "outlet-b", reported="2019-03-11T00:00:00Z")
-    _, outcomes = run([old, new], cfg)
-    assert len(outcomes[-1].state) == 1  # the January event left the block
+    from workers.dedup.state import DedupState
+
+    state = DedupState(DedupConfig(ttl_days=14))
+    state.apply(cand("a1", "outlet-a", reported="2019-01-01T00:00:00Z", day="2019-01-01"))
+    out = state.apply(cand("b1", "outlet-b", reported="2019-03-11T00:00:00Z"))
+    assert len(out.expired) == 1 and len(state) == 1  # the January event left the state
 
 
-def test_sweep_expires_idle_blocks_by_event_time() -> None:
-    from datetime import datetime
+def test_expiry_reaches_idle_blocks_by_event_time() -> None:
+    """A block that gets no new report still expires: expiry follows the watermark, not the block."""
+    from workers.dedup.state import DedupState
 
-    from workers.dedup.core import sweep
-
-    blocks = {
-        "battles|a": [cand("a1", "x", reported="2019-01-01T00:00:00Z")],
-        "battles|b": [
-            cand("b1", "x", reported="2019-03-01T00:00:00Z"),
-            cand("b2", "y", reported="2019-02-01T00:00:00Z"),
-        ],
-    }
-    dropped = sweep(blocks, datetime.fromisoformat("2019-03-10T00:00:00+00:00"), DedupConfig(ttl_days=14))
-    assert dropped == 2
-    assert list(blocks) == ["battles|b"] and [e["sources"][0]["item_id"] for e in blocks["battles|b"]] == [
-        "b1"
-    ]
+    state = DedupState(DedupConfig(ttl_days=14))
+    strike = state.apply(
+        cand("a1", "x", reported="2019-03-01T00:00:00Z", day="2019-03-01", sub="air_drone_strike")
+    )
+    state.apply(cand("b1", "x", reported="2019-03-10T00:00:00Z", day="2019-03-10"))
+    assert len(state) == 2
+    out = state.apply(cand("c1", "z", reported="2019-03-16T00:00:00Z", day="2019-03-16", place="cur:x"))
+    assert out.expired == (strike.event["event_id"],)  # its block got no report: expired all the same
+    assert list(state.blocks) == ["battles|SY"]
+    assert sorted(state.get(i)["sources"][0]["item_id"] for i in state.blocks["battles|SY"]) == ["b1", "c1"]
 
 
 def test_semantic_similarity_ranks_a_paraphrase_above_unrelated_news() -> None:
@@ -214,9 +212,9 @@ def test_semantic_similarity_ranks_a_paraphrase_above_unrelated_news() -> None:
         config_for(3, 14, "fuzzy")
 
 
-def test_slim_block_state_gives_the_same_events_as_whole_events() -> None:
-    """The worker keeps blocks slim and whole versions by id; the result must not change."""
-    from workers.dedup.core import slim
+def test_dedup_state_gives_the_same_events_as_the_pure_core() -> None:
+    """DedupState (block index + slim records + whole versions by id) decides as `apply` on whole events."""
+    from workers.dedup.state import DedupState
 
     reports = [
         cand("a1", "outlet-a", summary="اشتباكات عنيفة في الباغوز بين قسد وداعش"),
@@ -226,16 +224,7 @@ def test_slim_block_state_gives_the_same_events_as_whole_events() -> None:
         cand("d1", "outlet-d", place="cur:hajin", killed=(7, 7), summary="قتلى في هجين"),
     ]
     whole_sink, whole_outcomes = run(copy.deepcopy(reports))
-    state: dict[str, list] = {}
-    events: dict[str, dict] = {}
-    kinds = []
-    for c in copy.deepcopy(reports):
-        out = apply(state.get(block_key(c), []), c, DedupConfig(), events)
-        state[block_key(c)] = out.state
-        kinds.append(out.kind)
-        if out.kind != "duplicate":
-            events[out.event["event_id"]] = out.event
+    state = DedupState(DedupConfig())
+    kinds = [state.apply(c).kind for c in copy.deepcopy(reports)]
     assert kinds == [o.kind for o in whole_outcomes] == ["new", "merged", "new", "duplicate", "new"]
-    assert events == whole_sink
-    assert all(record == slim(events[record["event_id"]]) for block in state.values() for record in block)
-    assert all("evidence" not in record for block in state.values() for record in block)
+    assert {i: state.get(i) for i in whole_sink} == whole_sink

@@ -25,7 +25,9 @@ from workers.topics import topics_for
 pytestmark = pytest.mark.integration
 
 
-def start_processor(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
+def start_processor(
+    settings: Settings, log_path: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
@@ -37,11 +39,13 @@ def start_processor(settings: Settings, log_path: Path) -> subprocess.Popen[byte
         "MARSAD_DEDUP_WINDOW_DAYS": str(settings.dedup_window_days),
         "MARSAD_DEDUP_TTL_DAYS": str(settings.dedup_ttl_days),
         "MARSAD_DEDUP_TEXT_SIMILARITY": settings.dedup_text_similarity,
+        "MARSAD_DEDUP_MAX_OPEN_PER_BLOCK": str(settings.dedup_max_open_per_block),
+        **(extra_env or {}),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "workers.cli", "process"],
+        stdout=log_path.open("ab"),
         env=env,
-        stdout=log_path.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )

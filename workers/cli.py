@@ -85,26 +85,16 @@ async def _until_signal(main) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
-    import faust
-
     from workers.broker.admin import ensure_topics
-    from workers.process.app import create_app
+    from workers.process.app import run_processor
 
     settings, broker = _with_broker(settings)
     try:
         ensure_topics(settings)
-        Path(settings.state_dir).mkdir(parents=True, exist_ok=True)  # Faust's datadir lives in it
         port = endpoints.serve(settings.metrics_port, settings.metrics_host)
         endpoints.set_ready("processor", False)
         log.info("processor: metrics on :%d/metrics (also /healthz, /readyz)", port)
-        app = create_app(settings)
-        worker = faust.Worker(
-            app,
-            loglevel=settings.log_level.lower() if settings.log_level != "WARNING" else "warn",
-            quiet=True,
-            redirect_stdouts=False,
-        )
-        worker.execute_from_commandline()
+        asyncio.run(_until_signal(lambda stop: run_processor(settings, stop)))
     finally:
         if broker:
             broker.stop()  # type: ignore[attr-defined]

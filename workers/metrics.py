@@ -120,3 +120,16 @@ consumer_lag = Gauge(
     ["topic", "partition"],
     registry=REGISTRY,
 )
+dedup_evicted = Counter(
+    "marsad_dedup_evicted_total",
+    "Open events dropped from dedup state, by reason: ttl (not reported since watermark - TTL) or "
+    "block_cap (the block held more than MARSAD_DEDUP_MAX_OPEN_PER_BLOCK; the least recently reported goes).",
+    ["reason"],
+    registry=REGISTRY,
+)
+report_times_clamped = Counter(
+    "marsad_report_times_clamped_total",
+    "Items whose publication time was later than fetched_at + MARSAD_REPORT_TIME_SKEW_S (or unreadable) "
+    "and was replaced by fetched_at.",
+    registry=REGISTRY,
+)

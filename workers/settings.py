@@ -43,6 +43,13 @@ class Settings:
     dedup_window_days: int = 1  # ACLED events are day-level; see bench/dedup_eval.py
     dedup_ttl_days: int = 14
     dedup_text_similarity: str = "lexical"  # lexical | semantic (multilingual USE sentence embeddings)
+    dedup_max_open_per_block: int = 500  # past it the least recently reported event leaves the block
+    # A report dated later than its fetch time + this skew is taken as fetched then (flagged); one
+    # dated before the floor is dead-lettered. Only trusted times move the dedup watermark.
+    report_time_skew_s: float = 6 * 3600.0
+    report_time_floor: str = "1990-01-01T00:00:00Z"
+    process_fetch_wait_ms: int = 20  # broker-side wait for more input: the latency of each topic hop
+    process_batch_max: int = 500  # records per poll of the processor's consumer
     # Observability
     metrics_port: int = 9464
     metrics_host: str = "127.0.0.1"

@@ -63,3 +63,19 @@ def ensure_topics(
         return [t.name for t in new]
     finally:
         admin.close()
+
+
+def aiokafka_security(settings: Settings) -> dict[str, Any]:
+    """SASL/SSL options for aiokafka clients (empty for PLAINTEXT)."""
+    opts: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
+    if "SSL" in settings.kafka_security_protocol:
+        from aiokafka.helpers import create_ssl_context
+
+        opts["ssl_context"] = create_ssl_context(cafile=settings.kafka_ssl_cafile or None)
+    if settings.kafka_sasl_mechanism:
+        opts.update(
+            sasl_mechanism=settings.kafka_sasl_mechanism,
+            sasl_plain_username=settings.kafka_sasl_username,
+            sasl_plain_password=settings.kafka_sasl_password,
+        )
+    return opts

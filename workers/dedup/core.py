@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import heapq
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -299,16 +299,15 @@ class Outcome:
     kind: str  # new | merged | duplicate
     event: dict[str, Any]  # the version to publish (or the unchanged event for duplicates)
     state: list[dict[str, Any]]  # the block's open events after this candidate
-    expired: tuple[str, ...] = ()  # ids of events that left the block (past the TTL)
 
 
 SLIM_SUMMARY = 1000  # characters of the reporting sentence kept for text similarity
 
 
 def slim(event: dict[str, Any]) -> dict[str, Any]:
-    """What matching needs of an event. A block (event type x country) can hold a hundred open
-    events; stored whole, with their evidence sentences, that is megabytes rewritten to the changelog
-    on every report. The whole latest version is kept once per event, keyed by its id."""
+    """What matching needs of an event: no evidence, a cut summary, the text sketch computed once.
+    workers.dedup.state keeps it in memory beside the whole version, so a busy block is not
+    re-sketched for every report."""
     loc = event.get("location")
     return {
         "event_id": event["event_id"],
@@ -332,18 +331,6 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _expired(event: dict[str, Any], now: datetime | None, cfg: DedupConfig) -> bool:
-    last = reported_at(event)
-    return bool(last and now and now - last > timedelta(days=cfg.ttl_days))
-
-
-def _older_than(event: dict[str, Any], cutoff: str, now: datetime, cfg: DedupConfig) -> bool:
-    last = event.get("last_reported_at")
-    if isinstance(last, str) and last.endswith("Z") and len(last) >= 20 and last[10] == "T":
-        return last[:19] < cutoff[:19]  # both UTC: string order is time order (to the second)
-    return _expired(event, now, cfg)
-
-
 def _has_report(event: dict[str, Any], cand: dict[str, Any]) -> bool:
     """Is `cand` (a single-report event) already one of `event`'s sources? By the report's own id:
     one article can give two events of a kind in one block (clashes in two towns of a country)."""
@@ -357,89 +344,67 @@ def _has_report(event: dict[str, Any], cand: dict[str, Any]) -> bool:
     )
 
 
-def _within_window(state: list[dict[str, Any]], cand: dict[str, Any], cfg: DedupConfig) -> list[int]:
+def window_days(cand: dict[str, Any], cfg: DedupConfig) -> tuple[str, str] | None:
+    """The ISO days (lo, hi) an open event must be dated within to match `cand`; None: any day."""
     day = _day(cand)
     if day is None:
-        return list(range(len(state)))
-    lo = (day - timedelta(days=cfg.window_days)).isoformat()
-    hi = (day + timedelta(days=cfg.window_days)).isoformat()
-    return [i for i, e in enumerate(state) if not (d := _day_text(e)) or lo <= d[:10] <= hi]
+        return None
+    return (
+        (day - timedelta(days=cfg.window_days)).isoformat(),
+        (day + timedelta(days=cfg.window_days)).isoformat(),
+    )
 
 
-def apply(
-    state: list[dict[str, Any]],
-    cand: dict[str, Any],
-    cfg: DedupConfig | None = None,
-    events: Mapping[str, dict[str, Any]] | None = None,
-) -> Outcome:
-    """Merge `cand` into the block's open events `state` (pure: returns the new state).
+def in_window(day_text: str, window: tuple[str, str] | None) -> bool:
+    """An open event dated `day_text` (ISO, '' unknown) may match within `window`."""
+    return window is None or not day_text or window[0] <= day_text[:10] <= window[1]
 
-    Without `events`, `state` holds whole events. With it, `state` holds slim() records and
-    `events` maps an event id to its whole latest version; the caller stores `Outcome.event` there
-    (unless the outcome is a duplicate) and forgets `Outcome.expired`.
-    """
-    cfg = cfg or DedupConfig()
-    now = reported_at(cand)
-    expired: tuple[str, ...] = ()
-    if now is not None:
-        cutoff = (now - timedelta(days=cfg.ttl_days)).astimezone(UTC).isoformat(timespec="seconds")
-        cutoff = cutoff.replace("+00:00", "Z")
-        # Events are appended as they open, so the oldest lead the list: drop expired ones from the
-        # front (O(expired), not O(block)); sweep() clears the rest periodically.
-        first = 0
-        while first < len(state) and _older_than(state[first], cutoff, now, cfg):
-            first += 1
-        if first:
-            expired = tuple(e["event_id"] for e in state[:first])
-            state = state[first:]
-    keep = slim if events is not None else (lambda e: e)
-    # A block (event type x country) may hold thousands of open events; only those dated within the
-    # window can match (or hold an earlier delivery of this report), found by comparing ISO strings.
-    near = _within_window(state, cand, cfg)
-    for i in near:
-        event = state[i]
+
+def day_text(event: dict[str, Any]) -> str:
+    """The event's day as ISO text ('' unknown): what the block index keeps for the window filter."""
+    return _day_text(event)
+
+
+@dataclass(frozen=True)
+class Match:
+    """What to do with a candidate, given the open events it may match (see `match`)."""
+
+    kind: str  # new | merged | duplicate
+    index: int | None = None  # position of the matched event in the list given to `match`
+
+
+def match(open_events: list[dict[str, Any]], cand: dict[str, Any], cfg: DedupConfig) -> Match:
+    """Decide against `open_events` (whole or slim records, already filtered to the date window):
+    `duplicate` if one already holds this report (a redelivery), else `merged` into the best
+    match at or above the threshold, else `new`."""
+    for i, event in enumerate(open_events):
         # Redelivery (at-least-once) or the same report seen twice: nothing changes, nothing is emitted.
         if _has_report(event, cand):
-            whole = events.get(event["event_id"], event) if events is not None else event
-            return Outcome("duplicate", whole, state, expired)
-    scored = [(match_score(state[i], cand, cfg, cfg.text_sim), i) for i in near]
+            return Match("duplicate", i)
+    scored = [(match_score(e, cand, cfg, cfg.text_sim), i) for i, e in enumerate(open_events)]
     scored = [(s, i) for s, i in scored if s >= cfg.threshold]
     if not scored:
+        return Match("new")
+    return Match("merged", max(scored)[1])
+
+
+def apply(state: list[dict[str, Any]], cand: dict[str, Any], cfg: DedupConfig | None = None) -> Outcome:
+    """Merge `cand` into a block's open events `state` (whole events; pure: returns the new state).
+
+    Matching only: no expiry, no bookkeeping. The processor keeps its state in
+    workers.dedup.state.DedupState, which uses `match` and `merge_into` the same way."""
+    cfg = cfg or DedupConfig()
+    window = window_days(cand, cfg)
+    near = [i for i, e in enumerate(state) if in_window(_day_text(e), window)]
+    decision = match([state[i] for i in near], cand, cfg)
+    if decision.kind == "duplicate":
+        return Outcome("duplicate", state[near[decision.index]], state)  # type: ignore[index]
+    if decision.kind == "new":
         event = {**cand, "version": 1, "changes": []}
-        return Outcome("new", event, state + [keep(event)], expired)
-    _, best = max(scored)
-    # a record without evidence is slim: its whole version is in `events`
-    whole = state[best] if "evidence" in state[best] or events is None else events[state[best]["event_id"]]
-    merged = merge_into(whole, cand)
-    new_state = state[:best] + [keep(merged)] + state[best + 1 :]
-    return Outcome("merged", merged, new_state, expired)
-
-
-def sweep(
-    blocks: dict[str, list[dict[str, Any]]],
-    watermark: datetime,
-    cfg: DedupConfig,
-    on_drop: Callable[[str], None] | None = None,
-) -> int:
-    """Drop events older than the TTL from every block, and blocks left empty (in place).
-
-    `watermark` is event time (the newest report seen), not wall-clock time, so a replay of the
-    same input sweeps the same events. `on_drop` hears each dropped event id. Returns how many.
-    """
-    dropped = 0
-    for key in list(blocks):
-        kept = [e for e in blocks[key] if not _expired(e, watermark, cfg)]
-        dropped += len(blocks[key]) - len(kept)
-        if on_drop and len(kept) != len(blocks[key]):
-            ids = {e["event_id"] for e in kept}
-            for e in blocks[key]:
-                if e["event_id"] not in ids:
-                    on_drop(e["event_id"])
-        if not kept:
-            del blocks[key]
-        elif len(kept) != len(blocks[key]):
-            blocks[key] = kept
-    return dropped
+        return Outcome("new", event, state + [event])
+    best = near[decision.index]  # type: ignore[index]
+    merged = merge_into(state[best], cand)
+    return Outcome("merged", merged, state[:best] + [merged] + state[best + 1 :])
 
 
 def config_for(window_days: int, ttl_days: int, text_similarity: str) -> DedupConfig:

@@ -8,15 +8,15 @@ whole pipeline in memory with `LocalPipeline`.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from workers import metrics
 from workers.contracts import EVENT, NEWS_ITEM, ContractError, dead_letter, decode, encode, validate
-from workers.dedup.core import DedupConfig, Outcome, apply, block_key, reported_at, sweep
+from workers.dedup.core import DedupConfig, block_key
+from workers.dedup.state import DEFAULT_MAX_OPEN_PER_BLOCK, Applied, DedupState
 from workers.extract.core import extract
+from workers.process.report_time import TimePolicy, clamp_report_time
 
 MAX_ITEM_BYTES = 2_000_000
 
@@ -37,15 +37,22 @@ class ItemResult:
     dead_letter: dict[str, Any] | None = None
 
 
-def handle_item(raw: bytes | None, where: Delivery | None = None) -> ItemResult:
-    """items topic -> candidate events keyed by block, or a dead-letter record. Never raises."""
+def handle_item(
+    raw: bytes | None, where: Delivery | None = None, times: TimePolicy | None = None
+) -> ItemResult:
+    """items topic -> candidate events keyed by block, or a dead-letter record. Never raises.
+
+    The report time is made trustworthy here, once (workers.process.report_time)."""
     where = where or Delivery()
     started = time.perf_counter()
     metrics.items_in.labels("extract").inc()
     try:
-        item = decode(NEWS_ITEM, raw, max_bytes=MAX_ITEM_BYTES)
+        item = clamp_report_time(decode(NEWS_ITEM, raw, max_bytes=MAX_ITEM_BYTES), times or TimePolicy())
         events = extract(item)
+        claimed = item.get("published_at_claimed")
         for event in events:
+            if claimed:  # flagged on the report itself, so every version of the event keeps it
+                event["sources"][0]["published_at_claimed"] = claimed
             validate(EVENT, event)
     except ContractError as exc:
         return _reject("extract", exc.reason, str(exc), raw, where)
@@ -76,34 +83,26 @@ def _reject(stage: str, reason: str, error: str, raw: bytes | None, where: Deliv
 
 @dataclass
 class CandidateResult:
-    outcome: Outcome | None = None
+    applied: Applied | None = None
     dead_letter: dict[str, Any] | None = None
 
     @property
     def publish(self) -> dict[str, Any] | None:
         """The event version to put on the sink, if any."""
-        return self.outcome.event if self.outcome and self.outcome.kind != "duplicate" else None
+        return self.applied.publish if self.applied else None
 
 
-def handle_candidate(
-    raw: bytes | None,
-    state: list[dict[str, Any]],
-    cfg: DedupConfig,
-    where: Delivery | None = None,
-    events: Mapping[str, dict[str, Any]] | None = None,
-) -> CandidateResult:
-    """candidates topic + the block's state -> new state and the event version to publish.
+def handle_candidate(raw: bytes | None, state: DedupState, where: Delivery | None = None) -> CandidateResult:
+    """candidates topic -> `state` updated and the event version to publish (or a dead letter).
 
-    With `events` (event id -> whole latest version) the block state is slim; see dedup.core.apply.
-    """
+    The candidate is validated here (its topic is an input edge); the version it yields is built
+    by merge code from validated parts and is not validated again (tests check it)."""
     where = where or Delivery()
     started = time.perf_counter()
     metrics.items_in.labels("dedup").inc()
     try:
         cand = decode(EVENT, raw, max_bytes=MAX_ITEM_BYTES)
-        outcome = apply(state, cand, cfg, events)
-        if outcome.kind != "duplicate":
-            validate(EVENT, outcome.event)
+        applied = state.apply(cand)
     except ContractError as exc:
         return CandidateResult(dead_letter=_reject("dedup", exc.reason, str(exc), raw, where).dead_letter)
     except Exception as exc:  # noqa: BLE001
@@ -114,58 +113,51 @@ def handle_candidate(
         )
     finally:
         metrics.stage_latency.labels("dedup").observe(time.perf_counter() - started)
-    if outcome.kind == "new":
+    if applied.kind == "new":
         metrics.items_out.labels("dedup").inc()
     else:
         metrics.items_merged.inc()  # merged into an event, or a redelivered report already merged
-    return CandidateResult(outcome=outcome)
+    return CandidateResult(applied=applied)
 
 
 class LocalPipeline:
-    """extract -> dedup in memory: the same handlers the Faust agents use, for tests, eval and benchmarks.
+    """extract -> dedup in memory: the same handlers and the same DedupState the worker uses, for
+    tests, eval and benchmarks. One DedupState: the worker with one candidates partition.
 
     `retain=False` keeps no copy of the output (sink, versions): for soak runs, where only the
     pipeline's own state should hold memory.
     """
 
-    SWEEP_EVERY = 500
-
-    def __init__(self, cfg: DedupConfig | None = None, retain: bool = True):
+    def __init__(
+        self,
+        cfg: DedupConfig | None = None,
+        retain: bool = True,
+        times: TimePolicy | None = None,
+        max_open_per_block: int = DEFAULT_MAX_OPEN_PER_BLOCK,
+    ):
         self.cfg = cfg or DedupConfig()
         self.retain = retain
-        self.state: dict[str, list[dict[str, Any]]] = {}  # block key -> slim open events
-        self.events: dict[str, dict[str, Any]] = {}  # event id -> whole latest version (open events)
+        self.times = times or TimePolicy()
+        self.dedup = DedupState(self.cfg, max_open_per_block)
         self.sink: dict[str, dict[str, Any]] = {}  # event_id -> latest version (a compacted topic)
         self.versions: list[dict[str, Any]] = []  # every version emitted, in order
         self.dead_letters: list[dict[str, Any]] = []
         self.emitted = 0
-        self.watermark: datetime | None = None
-        self._since_sweep = 0
 
     def feed(self, raw: bytes) -> None:
-        result = handle_item(raw)
+        result = handle_item(raw, times=self.times)
         if result.dead_letter:
             self.dead_letters.append(result.dead_letter)
-        for key, cand in result.candidates:
-            res = handle_candidate(encode(cand), self.state.get(key, []), self.cfg, events=self.events)
-            if res.dead_letter:
-                self.dead_letters.append(res.dead_letter)
-                continue
-            assert res.outcome is not None
-            self.state[key] = res.outcome.state
-            for event_id in res.outcome.expired:
-                self.events.pop(event_id, None)
-            if res.outcome.kind != "duplicate":
-                self.events[res.outcome.event["event_id"]] = res.outcome.event
-            reported = reported_at(cand)
-            if reported and (self.watermark is None or reported > self.watermark):
-                self.watermark = reported
-            if res.publish:
-                self.emitted += 1
-                if self.retain:
-                    self.sink[res.publish["event_id"]] = res.publish
-                    self.versions.append(res.publish)
-        self._since_sweep += 1
-        if self._since_sweep >= self.SWEEP_EVERY and self.watermark is not None:
-            self._since_sweep = 0
-            sweep(self.state, self.watermark, self.cfg, on_drop=lambda i: self.events.pop(i, None))
+        for _key, cand in result.candidates:
+            self.feed_candidate(encode(cand))
+
+    def feed_candidate(self, raw: bytes) -> CandidateResult:
+        res = handle_candidate(raw, self.dedup)
+        if res.dead_letter:
+            self.dead_letters.append(res.dead_letter)
+        elif res.publish:
+            self.emitted += 1
+            if self.retain:
+                self.sink[res.publish["event_id"]] = res.publish
+                self.versions.append(res.publish)
+        return res

@@ -1,0 +1,208 @@
+"""Dedup state: the one implementation of open events, their block index, expiry and watermark.
+
+Used by the in-memory pipeline (`workers.process.handlers.LocalPipeline`) and by the streaming
+worker (`workers.process.app`, one `DedupState` per candidates partition), so both reach the same
+events from the same reports. Matching itself is `workers.dedup.core.match` / `merge_into`.
+
+Layout (why): the worker used to keep each block's whole list of open events under one table key
+and rewrite it to a changelog on every report: O(open events) bytes per report, 1 MB (Kafka's
+message limit) for a busy block, and the worker died (issue 11). Here:
+
+- `EventStore`: event id -> the event's whole latest version. One record per event; a report
+  changes exactly one (the version it publishes). Nothing else is durable: in the worker the
+  store's changelog *is* the sink topic (each version goes to the partition of its block), and
+  `restore` rebuilds everything else from those versions.
+- Block index (memory only): block key -> {event id: `IndexEntry(day, last_reported_at)`}, about
+  60 bytes per event, used to pick the events dated within the matching window. Matching then
+  reads `slim` records (kept in memory beside the store, with the text sketch computed once).
+- Cap: at most `max_open_per_block` open events per block. Past it, the event reported least
+  recently (oldest `last_reported_at`, then smallest id) is evicted: it is the least likely to get
+  another report, and a late report of it opens a new event, as after expiry. Counted in
+  `marsad_dedup_evicted_total{reason="block_cap"}`.
+- Watermark: the newest `last_reported_at` of any version applied (new or merged; never a
+  duplicate or a rejected report), so a restore from the published versions rebuilds the same
+  watermark. Report times are clamped at ingestion (workers.process.report_time), so one item
+  dated 2099 cannot move it.
+- Expiry runs on every applied report: events not reported since watermark - TTL leave the state
+  (a heap on last_reported_at, O(log n) per report), so a backlog replay cannot outgrow it.
+  Counted in `marsad_dedup_evicted_total{reason="ttl"}`.
+
+`restore(event)` replays one published version through the same bookkeeping as `apply`, so a
+state restored from the sink equals the state that published it (same cap evictions, same expiry).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from workers import metrics
+from workers.dedup.core import (
+    DedupConfig,
+    block_key,
+    day_text,
+    in_window,
+    match,
+    merge_into,
+    slim,
+    window_days,
+)
+
+DEFAULT_MAX_OPEN_PER_BLOCK = 500  # settings.dedup_max_open_per_block
+
+
+class EventStore(Protocol):
+    """Event id -> whole latest version of an open event."""
+
+    def get(self, event_id: str) -> dict[str, Any] | None: ...
+    def put(self, event_id: str, event: dict[str, Any]) -> None: ...
+    def delete(self, event_id: str) -> None: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[str]: ...
+
+
+class MemoryStore(dict[str, dict[str, Any]]):
+    """The default EventStore: a dict (the worker's durable copy is the sink topic)."""
+
+    def put(self, event_id: str, event: dict[str, Any]) -> None:
+        self[event_id] = event
+
+    def delete(self, event_id: str) -> None:
+        self.pop(event_id, None)
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the block index keeps per open event."""
+
+    day: str  # ISO day of the event ('' unknown): the matching window filter
+    last_reported_at: str  # its newest report: expiry and cap eviction
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The result of one report."""
+
+    kind: str  # new | merged | duplicate
+    event: dict[str, Any]  # the version to publish (for a duplicate: the event already holding the report)
+    expired: tuple[str, ...] = ()  # event ids that left the state after this report (TTL)
+    evicted: tuple[str, ...] = ()  # event ids pushed out by the per-block cap
+
+    @property
+    def publish(self) -> dict[str, Any] | None:
+        return None if self.kind == "duplicate" else self.event
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass
+class DedupState:
+    """Open events of some blocks (all of them in memory; one candidates partition in the worker)."""
+
+    cfg: DedupConfig = field(default_factory=DedupConfig)
+    max_open_per_block: int = DEFAULT_MAX_OPEN_PER_BLOCK
+    store: EventStore = field(default_factory=MemoryStore)
+    blocks: dict[str, dict[str, IndexEntry]] = field(default_factory=dict)
+    watermark: str | None = None  # newest last_reported_at applied (UTC ISO, to the second)
+    _slim: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _block_of: dict[str, str] = field(default_factory=dict)
+    _expiry: list[tuple[str, str]] = field(default_factory=list)  # heap of (last_reported_at, event id)
+
+    # -- the API -------------------------------------------------------------------------------
+    def apply(self, cand: dict[str, Any]) -> Applied:
+        """Dedup one single-report event (already validated, report time already clamped)."""
+        key = block_key(cand)
+        index = self.blocks.get(key, {})
+        window = window_days(cand, self.cfg)
+        near = [event_id for event_id, entry in index.items() if in_window(entry.day, window)]
+        decision = match([self._slim[event_id] for event_id in near], cand, self.cfg)
+        if decision.kind == "duplicate":
+            event = self.store.get(near[decision.index])  # type: ignore[index]
+            assert event is not None
+            return Applied("duplicate", event)
+        if decision.kind == "new":
+            event = {**cand, "version": 1, "changes": []}
+        else:
+            whole = self.store.get(near[decision.index])  # type: ignore[index]
+            assert whole is not None
+            event = merge_into(whole, cand)
+        evicted, expired = self._put(key, event)
+        return Applied(decision.kind, event, expired, evicted)
+
+    def restore(self, event: dict[str, Any]) -> None:
+        """Replay one published version (read back from the sink) through the same bookkeeping."""
+        self._put(block_key(event), event)
+
+    def get(self, event_id: str) -> dict[str, Any] | None:
+        return self.store.get(event_id)
+
+    def __len__(self) -> int:
+        """Open events."""
+        return len(self._block_of)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._block_of
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    def _put(self, key: str, event: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        event_id = event["event_id"]
+        last = event.get("last_reported_at") or ""
+        old_key = self._block_of.get(event_id)
+        if old_key is not None and old_key != key:  # cannot happen for merges; a restore may disagree
+            self._forget(event_id)
+        self.store.put(event_id, event)
+        self._slim[event_id] = slim(event)
+        self._block_of[event_id] = key
+        self.blocks.setdefault(key, {})[event_id] = IndexEntry(day_text(event), last)
+        if last:
+            heapq.heappush(self._expiry, (last, event_id))
+            if self.watermark is None or last > self.watermark:
+                self.watermark = last
+        evicted = self._cap(key)
+        expired = self._expire()
+        return evicted, expired
+
+    def _cap(self, key: str) -> tuple[str, ...]:
+        index = self.blocks[key]
+        evicted: list[str] = []
+        while len(index) > self.max_open_per_block:
+            oldest = min(index, key=lambda event_id: (index[event_id].last_reported_at, event_id))
+            self._forget(oldest)
+            evicted.append(oldest)
+        if evicted:
+            metrics.dedup_evicted.labels("block_cap").inc(len(evicted))
+        return tuple(evicted)
+
+    def _expire(self) -> tuple[str, ...]:
+        if self.watermark is None:
+            return ()
+        try:
+            now = datetime.fromisoformat(self.watermark.replace("Z", "+00:00"))
+        except ValueError:
+            return ()
+        cutoff = _iso(now - timedelta(days=self.cfg.ttl_days))
+        expired: list[str] = []
+        while self._expiry and self._expiry[0][0][:19] < cutoff[:19]:
+            last, event_id = heapq.heappop(self._expiry)
+            key = self._block_of.get(event_id)
+            if key is None or self.blocks[key][event_id].last_reported_at != last:
+                continue  # evicted already, or reported again since: a newer heap entry stands
+            self._forget(event_id)
+            expired.append(event_id)
+        if expired:
+            metrics.dedup_evicted.labels("ttl").inc(len(expired))
+        return tuple(expired)
+
+    def _forget(self, event_id: str) -> None:
+        key = self._block_of.pop(event_id)
+        index = self.blocks[key]
+        del index[event_id]
+        if not index:
+            del self.blocks[key]
+        self._slim.pop(event_id, None)
+        self.store.delete(event_id)
