@@ -27,6 +27,13 @@ message limit) for a busy block, and the worker died (issue 11). Here:
   (a heap on last_reported_at, O(log n) per report), so a backlog replay cannot outgrow it.
   Counted in `marsad_dedup_evicted_total{reason="ttl"}`.
 
+- Recent reports: the report ids of the last `RECENT_REPORTS` versions applied (report id ->
+  event id), kept whatever happened to their events since. A report that arrives already older
+  than watermark - TTL (a backlog is not in time order) opens an event that expires at once; if
+  the worker dies before committing its input offset, that report is redelivered and must still
+  be recognised. Redelivery reaches back at most one uncommitted poll (`process_batch_max`
+  candidates), far fewer than this window.
+
 `restore(event)` replays one published version through the same bookkeeping as `apply`, so a
 state restored from the sink equals the state that published it (same cap evictions, same expiry).
 """
@@ -34,6 +41,7 @@ state restored from the sink equals the state that published it (same cap evicti
 from __future__ import annotations
 
 import heapq
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -52,6 +60,7 @@ from workers.dedup.core import (
 )
 
 DEFAULT_MAX_OPEN_PER_BLOCK = 500  # settings.dedup_max_open_per_block
+RECENT_REPORTS = 5_000  # report ids remembered past expiry (more than any redelivery reaches back)
 
 
 class EventStore(Protocol):
@@ -87,7 +96,9 @@ class Applied:
     """The result of one report."""
 
     kind: str  # new | merged | duplicate
-    event: dict[str, Any]  # the version to publish (for a duplicate: the event already holding the report)
+    # the version to publish; for a duplicate, the event already holding the report (only its id
+    # when that event has left the state since)
+    event: dict[str, Any]
     expired: tuple[str, ...] = ()  # event ids that left the state after this report (TTL)
     evicted: tuple[str, ...] = ()  # event ids pushed out by the per-block cap
 
@@ -112,10 +123,15 @@ class DedupState:
     _slim: dict[str, dict[str, Any]] = field(default_factory=dict)
     _block_of: dict[str, str] = field(default_factory=dict)
     _expiry: list[tuple[str, str]] = field(default_factory=list)  # heap of (last_reported_at, event id)
+    _recent: OrderedDict[str, str] = field(default_factory=OrderedDict)  # report id -> event id
 
     # -- the API -------------------------------------------------------------------------------
     def apply(self, cand: dict[str, Any]) -> Applied:
         """Dedup one single-report event (already validated, report time already clamped)."""
+        report_id = cand["sources"][0].get("report_id") or cand["event_id"]
+        if report_id in self._recent:  # applied already (its event may have expired since)
+            event_id = self._recent[report_id]
+            return Applied("duplicate", self.store.get(event_id) or {"event_id": event_id})
         key = block_key(cand)
         index = self.blocks.get(key, {})
         window = window_days(cand, self.cfg)
@@ -159,6 +175,10 @@ class DedupState:
         self._slim[event_id] = slim(event)
         self._block_of[event_id] = key
         self.blocks.setdefault(key, {})[event_id] = IndexEntry(day_text(event), last)
+        applied_report = event["sources"][-1].get("report_id") or event_id  # the report this version added
+        self._recent[applied_report] = event_id
+        if len(self._recent) > RECENT_REPORTS:
+            self._recent.popitem(last=False)
         if last:
             heapq.heappush(self._expiry, (last, event_id))
             if self.watermark is None or last > self.watermark:

@@ -42,7 +42,7 @@ from workers import endpoints, metrics
 from workers.broker.admin import aiokafka_security
 from workers.contracts import encode
 from workers.dedup.core import config_for
-from workers.dedup.state import DedupState
+from workers.dedup.state import RECENT_REPORTS, DedupState
 from workers.process.handlers import Delivery, handle_candidate, handle_item
 from workers.process.report_time import policy_for
 from workers.settings import Settings
@@ -83,6 +83,11 @@ class Processor:
     def __post_init__(self) -> None:
         self.topics = topics_for(self.settings)
         s = self.settings
+        if s.process_batch_max * 2 > RECENT_REPORTS:
+            raise ValueError(
+                f"process_batch_max {s.process_batch_max} is too large: redelivered reports must stay "
+                f"within the {RECENT_REPORTS} DedupState remembers past expiry"
+            )
         self.cfg = config_for(s.dedup_window_days, s.dedup_ttl_days, s.dedup_text_similarity)
         self.times = policy_for(s.report_time_skew_s, s.report_time_floor)
 
