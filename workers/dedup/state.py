@@ -36,24 +36,36 @@ message limit) for a busy block, and the worker died (issue 11). Here:
 
 `restore(event)` replays one published version through the same bookkeeping as `apply`, so a
 state restored from the sink equals the state that published it (same cap evictions, same expiry).
+
+Issue 15 adds, all rebuilt by `restore` from the same versions:
+- Blocks are countries (`workers.dedup.core.block_key`); event types are compared in matching.
+- Story-fingerprint table: each source's 64-bit SimHash split into `SIMHASH_BANDS` bands; a
+  candidate whose article is a copy (<= 6 bits apart) shares at least one band with its original,
+  so its copies are found in any block of the partition with 7 dict lookups.
+- Late bridging: a report that matches two open events shows they are one. The event reported
+  first (then the smaller id) keeps its id and takes the other's reports in one new version; the
+  other gets a tombstone version, `merged_into` the kept id (`Applied.tombstones`), published after
+  it, and leaves the state (a restore that reads the tombstone drops it too).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from workers import metrics
 from workers.dedup.core import (
+    UNKNOWN,
     DedupConfig,
     block_key,
     day_text,
     in_window,
     match,
+    match_score,
     merge_into,
     slim,
     window_days,
@@ -61,6 +73,32 @@ from workers.dedup.core import (
 
 DEFAULT_MAX_OPEN_PER_BLOCK = 500  # settings.dedup_max_open_per_block
 RECENT_REPORTS = 5_000  # report ids remembered past expiry (more than any redelivery reaches back)
+SIMHASH_BITS = 64
+SIMHASH_BANDS = 7  # copies are <= 6 bits apart (SYNDICATION_MAX_DISTANCE): one band is intact
+_BAND_EDGES = [round(i * SIMHASH_BITS / SIMHASH_BANDS) for i in range(SIMHASH_BANDS + 1)]
+_EMPTY_PRINT = "0" * 16
+
+
+def simhash_bands(fingerprint: str | None) -> list[tuple[int, int]]:
+    """(band number, band bits) of a 64-bit SimHash (hex); none for a missing or empty one."""
+    if not fingerprint or fingerprint == _EMPTY_PRINT:
+        return []
+    value = int(fingerprint, 16)
+    return [
+        (i, (value >> lo) & ((1 << (hi - lo)) - 1))
+        for i, (lo, hi) in enumerate(zip(_BAND_EDGES, _BAND_EDGES[1:], strict=False))
+    ]
+
+
+def tombstone(absorbed: dict[str, Any], kept_id: str) -> dict[str, Any]:
+    """The last version of an event absorbed by a bridge: downstream consumers drop `event_id` and
+    follow `merged_into` (schemas/event.json)."""
+    return {
+        **absorbed,
+        "version": absorbed["version"] + 1,
+        "merged_into": kept_id,
+        "changes": [f"merged into {kept_id}"],
+    }
 
 
 class EventStore(Protocol):
@@ -101,10 +139,16 @@ class Applied:
     event: dict[str, Any]
     expired: tuple[str, ...] = ()  # event ids that left the state after this report (TTL)
     evicted: tuple[str, ...] = ()  # event ids pushed out by the per-block cap
+    tombstones: tuple[dict[str, Any], ...] = ()  # versions of events this report bridged into `event`
 
     @property
     def publish(self) -> dict[str, Any] | None:
         return None if self.kind == "duplicate" else self.event
+
+    @property
+    def publish_all(self) -> list[dict[str, Any]]:
+        """Every record to put on the sink, in order: the version, then the tombstones."""
+        return [] if self.kind == "duplicate" else [self.event, *self.tombstones]
 
 
 def _iso(when: datetime) -> str:
@@ -124,6 +168,9 @@ class DedupState:
     _block_of: dict[str, str] = field(default_factory=dict)
     _expiry: list[tuple[str, str]] = field(default_factory=list)  # heap of (last_reported_at, event id)
     _recent: OrderedDict[str, str] = field(default_factory=OrderedDict)  # report id -> event id
+    _bands: dict[tuple[int, int], set[str]] = field(default_factory=dict)  # SimHash band -> event ids
+    _bands_of: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    _touched: OrderedDict[str, None] = field(default_factory=OrderedDict)  # event ids, last reported last
 
     # -- the API -------------------------------------------------------------------------------
     def apply(self, cand: dict[str, Any]) -> Applied:
@@ -132,27 +179,80 @@ class DedupState:
         if report_id in self._recent:  # applied already (its event may have expired since)
             event_id = self._recent[report_id]
             return Applied("duplicate", self.store.get(event_id) or {"event_id": event_id})
-        key = block_key(cand)
-        index = self.blocks.get(key, {})
         window = window_days(cand, self.cfg)
-        near = [event_id for event_id, entry in index.items() if in_window(entry.day, window)]
+        near = self._candidates_for(cand, window)
         decision = match([self._slim[event_id] for event_id in near], cand, self.cfg)
         if decision.kind == "duplicate":
             event = self.store.get(near[decision.index])  # type: ignore[index]
             assert event is not None
             return Applied("duplicate", event)
+        tombstones: list[dict[str, Any]] = []
         if decision.kind == "new":
             event = {**cand, "version": 1, "changes": []}
         else:
             whole = self.store.get(near[decision.index])  # type: ignore[index]
             assert whole is not None
             event = merge_into(whole, cand)
-        evicted, expired = self._put(key, event)
-        return Applied(decision.kind, event, expired, evicted)
+            if self.cfg.bridging:
+                event, tombstones = self._bridge(event, [near[i] for i in decision.also])
+        evicted, expired = self._put(event)
+        return Applied(decision.kind, event, expired, evicted, tuple(tombstones))
+
+    def _candidates_for(self, cand: dict[str, Any], window: tuple[str, str] | None) -> list[str]:
+        """The open events `cand` may be (see workers.dedup.core: blocking), in a fixed order."""
+        key = block_key(cand)
+        index = self.blocks.get(key, {})
+        found = dict.fromkeys(event_id for event_id, entry in index.items() if in_window(entry.day, window))
+        vague_pool: Iterable[str] = self.blocks.get(UNKNOWN, {}) if key != UNKNOWN else self._touched
+        for event_id in list(vague_pool)[-self.cfg.vague_scan :]:
+            if event_id not in found and in_window(self._day(event_id), window):
+                found[event_id] = None
+        if self.cfg.copies_join:
+            for source in cand["sources"]:
+                for band in simhash_bands(source.get("fingerprint")):
+                    for event_id in sorted(self._bands.get(band, ())):
+                        if event_id not in found and in_window(self._day(event_id), window):
+                            found[event_id] = None
+        return list(found)
+
+    def _published_version(self, event_id: str) -> int:
+        stored = self.store.get(event_id)
+        return int(stored["version"]) if stored else 0
+
+    def _day(self, event_id: str) -> str:
+        return self.blocks[self._block_of[event_id]][event_id].day
+
+    def _bridge(self, event: dict[str, Any], others: list[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Merge into `event` the other open events its new report also matched, where nothing in
+        the two events themselves tells them apart; the one reported first keeps its id."""
+        tombstones: list[dict[str, Any]] = []
+        for other_id in others:
+            other = self.store.get(other_id)
+            if other is None or other_id == event["event_id"]:
+                continue
+            if match_score(slim(other), slim(event), self.cfg) <= 0.0:
+                continue  # e.g. the other holds a report of the same article: told apart there
+            kept, absorbed = sorted(
+                (event, other), key=lambda e: (e.get("first_reported_at") or "", e["event_id"])
+            )
+            merged = merge_into(kept, absorbed)
+            merged["changes"] = [*merged["changes"], f"merged with {absorbed['event_id']}"]
+            # One new version per event per report: the versions made in this call are not published.
+            merged["version"] = self._published_version(kept["event_id"]) + 1
+            gone = tombstone(absorbed, kept["event_id"])
+            gone["version"] = self._published_version(absorbed["event_id"]) + 1
+            tombstones.append(gone)
+            self._forget(absorbed["event_id"])
+            event = merged
+        return event, tombstones
 
     def restore(self, event: dict[str, Any]) -> None:
         """Replay one published version (read back from the sink) through the same bookkeeping."""
-        self._put(block_key(event), event)
+        if event.get("merged_into"):
+            if event["event_id"] in self._block_of:
+                self._forget(event["event_id"])
+            return
+        self._put(event)
 
     def get(self, event_id: str) -> dict[str, Any] | None:
         return self.store.get(event_id)
@@ -165,7 +265,8 @@ class DedupState:
         return event_id in self._block_of
 
     # -- bookkeeping ---------------------------------------------------------------------------
-    def _put(self, key: str, event: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _put(self, event: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        key = block_key(event)
         event_id = event["event_id"]
         last = event.get("last_reported_at") or ""
         old_key = self._block_of.get(event_id)
@@ -175,6 +276,14 @@ class DedupState:
         self._slim[event_id] = slim(event)
         self._block_of[event_id] = key
         self.blocks.setdefault(key, {})[event_id] = IndexEntry(day_text(event), last)
+        self._touched.pop(event_id, None)
+        self._touched[event_id] = None
+        bands = self._bands_of.setdefault(event_id, set())
+        for source in event["sources"]:
+            for band in simhash_bands(source.get("fingerprint")):
+                if band not in bands:
+                    bands.add(band)
+                    self._bands.setdefault(band, set()).add(event_id)
         applied_report = event["sources"][-1].get("report_id") or event_id  # the report this version added
         self._recent[applied_report] = event_id
         if len(self._recent) > RECENT_REPORTS:
@@ -225,4 +334,10 @@ class DedupState:
         if not index:
             del self.blocks[key]
         self._slim.pop(event_id, None)
+        self._touched.pop(event_id, None)
+        for band in self._bands_of.pop(event_id, ()):
+            holders = self._bands[band]
+            holders.discard(event_id)
+            if not holders:
+                del self._bands[band]
         self.store.delete(event_id)
