@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from workers.contracts import encode
-from workers.dedup.core import DedupConfig, config_for
+from workers.dedup.config import DedupConfig, config_for
 from workers.dedup.state import DedupState
 from workers.extract.text import fold
 from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
@@ -226,36 +228,77 @@ def final_id(event_id: str, merged_into: dict[str, str]) -> str:
     return event_id
 
 
+@dataclass(frozen=True)
+class LabelledSet:
+    """A labelled set read and extracted once (extraction does not depend on the dedup config)."""
+
+    gold: dict[str, str]  # article key -> gold cluster
+    order: list[str]  # article keys in publication order
+    candidates: dict[str, list[bytes]]  # article key -> its encoded candidate events
+    wire: list[tuple[str, str]]  # same-cluster pairs whose bodies are one text
+
+
+@cache
+def load_set(labelled_set: str) -> LabelledSet:
+    raw = json.loads(CLUSTERS.read_text())[labelled_set]
+    gold = {ref_key(ref): c for c, refs in raw.items() for ref in refs}
+    arts = labelled_articles(set(gold))
+    order = sorted(arts, key=lambda k: (arts[k][0], k))
+    candidates = {}
+    for n, key in enumerate(order):
+        item = {**arts[key][1], "item_id": f"{n:020x}"}
+        candidates[key] = [encode(cand) for _key, cand in handle_item(encode(item)).candidates]
+    return LabelledSet(gold, order, candidates, wire_copy_pairs(gold, {k: arts[k][2] for k in gold}))
+
+
 def score_clusters(cfg: DedupConfig, labelled_set: str = "clusters", order_seed: int | None = None) -> ClusterScores:
     """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json): the event an article leads
     with (the one its headline names, else its first) is its predicted cluster. `order_seed`: feed
     the articles shuffled (default: in publication order)."""
-    raw = json.loads(CLUSTERS.read_text())[labelled_set]
-    gold = {ref_key(ref): c for c, refs in raw.items() for ref in refs}
-    arts = labelled_articles(set(gold))
-    keys = sorted(arts, key=lambda k: (arts[k][0], k))
+    data = load_set(labelled_set)
+    gold, keys = data.gold, list(data.order)
     if order_seed is not None:
         random.Random(order_seed).shuffle(keys)
     state = DedupState(cfg)
     lead_event: dict[str, str] = {}
     merged_into: dict[str, str] = {}
-    for n, key in enumerate(keys):
-        item = {**arts[key][1], "item_id": f"{n:020x}"}
+    for key in keys:
         lead_event[key] = f"none:{key}"  # no event: a cluster of its own
-        for _key, cand in handle_item(encode(item)).candidates:
-            res = handle_candidate(encode(cand), state)
+        for raw in data.candidates[key]:
+            res = handle_candidate(raw, state)
             assert res.applied is not None
-            for tomb in getattr(res.applied, "absorbed", ()):
+            for tomb in res.applied.tombstones:
                 merged_into[tomb["event_id"]] = tomb["merged_into"]
-            if cand.get("lead"):
+            if json.loads(raw).get("lead"):
                 lead_event[key] = res.applied.event["event_id"]
     pred = {k: final_id(v, merged_into) for k, v in lead_event.items()}
     p, r, f1 = pair_scores(gold, pred)
     nodes = list(gold)
     b3 = bcubed_f1({d: hash(gold[d]) for d in nodes}, {d: hash(pred[d]) for d in nodes})
-    wire = wire_copy_pairs(gold, {k: arts[k][2] for k in gold})
-    linked = sum(pred[a] == pred[b] for a, b in wire)
-    return ClusterScores(p, r, f1, b3, linked, len(wire), len(arts), len(set(gold.values())), len(set(pred.values())))
+    linked = sum(pred[a] == pred[b] for a, b in data.wire)
+    return ClusterScores(p, r, f1, b3, linked, len(data.wire), len(keys), len(set(gold.values())), len(set(pred.values())))
+
+
+SWEEP: dict[str, tuple[float, ...]] = {  # DedupConfig fields `--sweep` varies (the rest at their defaults)
+    "threshold": (0.45, 0.55),
+    "story_strong": (0.4, 0.6),
+    "story_vague": (0.0, 0.3),
+    "story_cross_type": (0.6, 0.8, 1.01),
+}
+
+
+def sweep(sets: tuple[str, ...]) -> None:
+    """Score every combination of SWEEP on `sets`; print them best mean pairwise F1 first."""
+    rows = []
+    for values in itertools.product(*SWEEP.values()):
+        cfg = replace(DedupConfig(), **dict(zip(SWEEP, values, strict=True)))
+        scores = [score_clusters(cfg, name) for name in sets]
+        f1 = sum(s.f1 for s in scores) / len(scores)
+        p = sum(s.precision for s in scores) / len(scores)
+        b3 = sum(s.bcubed for s in scores) / len(scores)
+        rows.append((f1, p, b3, dict(zip(SWEEP, values, strict=True))))
+    for f1, p, b3, values in sorted(rows, key=lambda r: -r[0]):
+        print(f"  mean F1 {f1:.3f} P {p:.3f} B-cubed {b3:.3f}  {values}")
 
 
 def evaluate_clusters(cfg: DedupConfig, labelled_set: str = "clusters") -> str:
@@ -268,7 +311,11 @@ def main() -> None:
     parser.add_argument("--pairs", action="store_true", help="also score the SemEval pairs")
     parser.add_argument("--window", type=int, nargs="*", default=[1], help="window days (default 1, the setting)")
     parser.add_argument("--similarity", nargs="*", default=["lexical"], help="lexical and/or semantic")
+    parser.add_argument("--sweep", action="store_true", help="sweep DedupConfig (SWEEP) on --sets (default: the development sets)")
     args = parser.parse_args()
+    if args.sweep:
+        sweep(tuple(args.sets or OLD_SETS))
+        return
     if args.pairs:
         if not PAIRS.exists():
             sys.exit(f"skipped: {PAIRS} not found (the evaluation reads the shared data at run time)")

@@ -164,14 +164,18 @@ def match_score(
     text_sim = text_sim or cfg.text_sim
     sub_e, sub_c = event["sub_event_type"], cand["sub_event_type"]
     same_sub = sub_e == sub_c
-    if not cfg.same_family(sub_e, sub_c):
-        return 0.0
+    if not same_sub and CHEMICAL in (sub_e, sub_c):
+        return 0.0  # a gas attack is its own event, even beside that day's shelling of the same town
+    family = cfg.same_family(sub_e, sub_c)
+    both_lead = bool(event.get("lead")) and bool(cand.get("lead"))
+    if not family and not both_lead:
+        return 0.0  # background an article cites may be typed anything: only headline stories cross types
     if {s["item_id"] for s in event["sources"]} & {s["item_id"] for s in cand["sources"]}:
         return 0.0  # the article itself told these apart (e.g. an airstrike and a suicide attack)
     d1, d2 = _day(event), _day(cand)
     if d1 and d2 and abs((d1 - d2).days) > cfg.window_days:
         return 0.0
-    if cfg.copies_join and _is_copy_of_any(event, cand):
+    if cfg.copies_join and family and _is_copy_of_any(event, cand):
         return 1.0  # the same wire copy, whatever its headline made of the place
     ea = {a["id"] for a in event["actors"]}
     ca = {a["id"] for a in cand["actors"]}
@@ -188,7 +192,7 @@ def match_score(
     if place is None:
         return 0.0  # same country, different towns
     text = cfg.text_evidence(text_sim(event, cand))
-    if not same_sub and text < cfg.story_strong:
+    if not same_sub and text < (cfg.story_strong if family else cfg.story_cross_type):
         return 0.0  # e.g. an IED and a suicide bombing of one day, told in different words
     if (_vague(event.get("location")) or _vague(cand.get("location"))) and text < cfg.story_vague:
         return 0.0  # "an attack in Syria" and another of the same day: nothing says they are one
@@ -197,7 +201,6 @@ def match_score(
     actor_score = len(ea & ca) / len(ea | ca) if ea and ca else 0.0
     fa, fc = _figures(event), _figures(cand)
     same_figures = any(fa[k] == fc[k] for k in fa.keys() & fc.keys())
-    both_lead = bool(event.get("lead")) and bool(cand.get("lead"))
     return min(
         1.0,
         w.same_sub * same_sub
