@@ -43,7 +43,7 @@ class Settings:
     dedup_window_days: int = 1  # ACLED events are day-level; see bench/dedup_eval.py
     dedup_ttl_days: int = 14
     dedup_text_similarity: str = "lexical"  # lexical | semantic (multilingual USE sentence embeddings)
-    dedup_max_open_per_block: int = 500  # past it the least recently reported event leaves the block
+    dedup_max_open_per_block: int = 2000  # per country (a block since issue 15); past it the least recently reported event leaves
     # A report dated later than its fetch time + this skew is taken as fetched then (flagged); one
     # dated before the floor is dead-lettered. Only trusted times move the dedup watermark.
     report_time_skew_s: float = 6 * 3600.0

@@ -51,8 +51,9 @@ Issue 15 adds, all rebuilt by `restore` from the same versions:
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -71,7 +72,7 @@ from workers.dedup.core import (
     window_days,
 )
 
-DEFAULT_MAX_OPEN_PER_BLOCK = 500  # settings.dedup_max_open_per_block
+DEFAULT_MAX_OPEN_PER_BLOCK = 2000  # settings.dedup_max_open_per_block; a block is a whole country since issue 15
 RECENT_REPORTS = 5_000  # report ids remembered past expiry (more than any redelivery reaches back)
 SIMHASH_BITS = 64
 SIMHASH_BANDS = 7  # copies are <= 6 bits apart (SYNDICATION_MAX_DISTANCE): one band is intact
@@ -203,8 +204,8 @@ class DedupState:
         key = block_key(cand)
         index = self.blocks.get(key, {})
         found = dict.fromkeys(event_id for event_id, entry in index.items() if in_window(entry.day, window))
-        vague_pool: Iterable[str] = self.blocks.get(UNKNOWN, {}) if key != UNKNOWN else self._touched
-        for event_id in list(vague_pool)[-self.cfg.vague_scan :]:
+        vague_pool: Mapping[str, Any] = self.blocks.get(UNKNOWN, {}) if key != UNKNOWN else self._touched
+        for event_id in itertools.islice(reversed(vague_pool), self.cfg.vague_scan):  # the newest
             if event_id not in found and in_window(self._day(event_id), window):
                 found[event_id] = None
         if self.cfg.copies_join:
