@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from workers.dedup.config import DedupConfig, config_for
@@ -35,7 +36,7 @@ from workers.dedup.similarity import (
     sketch_similarity,
     story_text,
 )
-from workers.extract.fingerprint import is_copy
+from workers.extract.fingerprint import SYNDICATION_MAX_DISTANCE, is_copy
 from workers.geo import PRECISION_RANK, distance_km
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
 MAX_SOURCES = 200
 MAX_EVIDENCE = 200
 UNKNOWN = "unknown"  # the block of events placed nowhere
+EMPTY_PRINT = "0" * 16  # the SimHash of an empty text
 CHEMICAL = "chemical_weapon"
 
 
@@ -134,10 +136,21 @@ def _casualties_agree(a: dict[str, Any], b: dict[str, Any]) -> float:
     return min(scores) if scores else 1.0
 
 
-def _is_copy_of_any(event: dict[str, Any], cand: dict[str, Any]) -> bool:
-    """Does a report of `cand` syndicate (or repeat under another URL) a report of `event`?"""
-    prints = {s.get("fingerprint") for s in cand["sources"][:MAX_STORY_SKETCHES]} - {None}
-    return any(is_copy(s.get("fingerprint"), f) for s in event["sources"] for f in prints)
+@lru_cache(maxsize=65_536)
+def _print_bits(fingerprint: str) -> int:
+    return int(fingerprint, 16)
+
+
+def copy_distance(event: dict[str, Any], cand: dict[str, Any]) -> int:
+    """Bits between the closest SimHashes of a report of `cand` and a report of `event` (65: none)."""
+    prints = [_print_bits(f) for s in cand["sources"][:MAX_STORY_SKETCHES] if (f := s.get("fingerprint")) and f != EMPTY_PRINT]
+    best = 65
+    for source in event["sources"]:
+        f = source.get("fingerprint")
+        if f and f != EMPTY_PRINT:
+            bits = _print_bits(f)
+            best = min([best, *((bits ^ p).bit_count() for p in prints)])
+    return best
 
 
 def _attackers(event: dict[str, Any]) -> set[str]:
@@ -175,7 +188,8 @@ def match_score(
     d1, d2 = _day(event), _day(cand)
     if d1 and d2 and abs((d1 - d2).days) > cfg.window_days:
         return 0.0
-    if cfg.copies_join and family and _is_copy_of_any(event, cand):
+    copy_bits = copy_distance(event, cand) if family else 65
+    if cfg.copies_join and copy_bits <= SYNDICATION_MAX_DISTANCE:
         return 1.0  # the same wire copy, whatever its headline made of the place
     ea = {a["id"] for a in event["actors"]}
     ca = {a["id"] for a in cand["actors"]}
@@ -191,7 +205,8 @@ def match_score(
     place = place_agreement(event.get("location"), cand.get("location"), cfg)
     if place is None:
         return 0.0  # same country, different towns
-    text = cfg.text_evidence(text_sim(event, cand))
+    # A lightly edited copy (an outlet's rewrite of the same wire text) is the same story.
+    text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(text_sim(event, cand))
     if not same_sub and text < (cfg.story_strong if family else cfg.story_cross_type):
         return 0.0  # e.g. an IED and a suicide bombing of one day, told in different words
     if (_vague(event.get("location")) or _vague(cand.get("location"))) and text < cfg.story_vague:
