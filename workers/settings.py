@@ -39,7 +39,6 @@ class Settings:
     state_dir: str = str(Path.home() / ".marsad")
     # Processor
     app_id: str = "marsad-processor"
-    store: str = "memory://"
     dedup_window_days: int = 1  # ACLED events are day-level; see bench/dedup_eval.py
     dedup_ttl_days: int = 14
     dedup_text_similarity: str = "lexical"  # lexical | semantic (multilingual USE sentence embeddings)

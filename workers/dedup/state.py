@@ -14,7 +14,8 @@ message limit) for a busy block, and the worker died (issue 11). Here:
   `restore` rebuilds everything else from those versions.
 - Block index (memory only): block key -> {event id: `IndexEntry(day, last_reported_at)`}, about
   60 bytes per event, used to pick the events dated within the matching window. Matching then
-  reads `slim` records (kept in memory beside the store, with the text sketch computed once).
+  reads `slim` records (kept in memory beside the store, made once per version when first needed,
+  with the text sketch).
 - Cap: at most `max_open_per_block` open events per block. Past it, the event reported least
   recently (oldest `last_reported_at`, then smallest id) is evicted: it is the least likely to get
   another report, and a late report of it opens a new event, as after expiry. Counted in
@@ -182,7 +183,7 @@ class DedupState:
             return Applied("duplicate", self.store.get(event_id) or {"event_id": event_id})
         window = window_days(cand, self.cfg)
         near = self._candidates_for(cand, window)
-        decision = match([self._slim[event_id] for event_id in near], cand, self.cfg)
+        decision = match([self._slim_of(event_id) for event_id in near], cand, self.cfg)
         if decision.kind == "duplicate":
             event = self.store.get(near[decision.index])  # type: ignore[index]
             assert event is not None
@@ -266,6 +267,14 @@ class DedupState:
         return event_id in self._block_of
 
     # -- bookkeeping ---------------------------------------------------------------------------
+    def _slim_of(self, event_id: str) -> dict[str, Any]:
+        record = self._slim.get(event_id)
+        if record is None:
+            event = self.store.get(event_id)
+            assert event is not None
+            record = self._slim[event_id] = slim(event)
+        return record
+
     def _put(self, event: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         key = block_key(event)
         event_id = event["event_id"]
@@ -274,7 +283,8 @@ class DedupState:
         if old_key is not None and old_key != key:  # cannot happen for merges; a restore may disagree
             self._forget(event_id)
         self.store.put(event_id, event)
-        self._slim[event_id] = slim(event)
+        self._slim.pop(event_id, None)  # made when matching first needs it: a restore replays many
+        # versions that are superseded or expire before any report is matched against them
         self._block_of[event_id] = key
         self.blocks.setdefault(key, {})[event_id] = IndexEntry(day_text(event), last)
         self._touched.pop(event_id, None)

@@ -43,7 +43,7 @@ from workers.broker.admin import aiokafka_security
 from workers.contracts import encode
 from workers.dedup.core import config_for
 from workers.dedup.state import RECENT_REPORTS, DedupState
-from workers.process.handlers import Delivery, handle_candidate, handle_item
+from workers.process.handlers import Delivery, handle_candidate, handle_item, warm_up
 from workers.process.report_time import policy_for
 from workers.settings import Settings
 from workers.topics import Topics, topics_for
@@ -94,6 +94,7 @@ class Processor:
     # -- clients -------------------------------------------------------------------------------
     async def start(self) -> None:
         s = self.settings
+        warm_up()  # before joining the group: a member that owns partitions should be ready for them
         security = aiokafka_security(s)
         self._producer = AIOKafkaProducer(
             bootstrap_servers=s.kafka_bootstrap,
