@@ -18,6 +18,7 @@ not one event without story evidence (issue 15). `story_strong` 0.4 or 0.6: no d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from workers.dedup.similarity import Similarity, lexical_similarity
 
@@ -90,7 +91,13 @@ class DedupConfig:
         return min(max((similarity - self.text_floor) / (self.text_full - self.text_floor), 0.0), 1.0)
 
     def same_family(self, a: str, b: str) -> bool:
-        return a == b or any(a in f and b in f for f in self.families)
+        return a == b or bool(_families_of(self.families, a) & _families_of(self.families, b))
+
+
+@lru_cache(maxsize=1024)
+def _families_of(families: tuple[frozenset[str], ...], sub_event_type: str) -> frozenset[int]:
+    """The positions of the families a sub-type belongs to (looked up once per sub-type)."""
+    return frozenset(i for i, family in enumerate(families) if sub_event_type in family)
 
 
 def config_for(window_days: int, ttl_days: int, text_similarity: str) -> DedupConfig:

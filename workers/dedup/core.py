@@ -399,6 +399,12 @@ def window_days(cand: dict[str, Any], cfg: DedupConfig) -> tuple[str, str] | Non
     )
 
 
+def window_day_list(window: tuple[str, str]) -> list[str]:
+    """The ISO days of a window (lo, hi), in order."""
+    lo, hi = date.fromisoformat(window[0]), date.fromisoformat(window[1])
+    return [(lo + timedelta(days=i)).isoformat() for i in range((hi - lo).days + 1)]
+
+
 def in_window(day_text: str, window: tuple[str, str] | None) -> bool:
     """An open event dated `day_text` (ISO, '' unknown) may match within `window`."""
     return window is None or not day_text or window[0] <= day_text[:10] <= window[1]
@@ -423,11 +429,19 @@ def match(open_events: list[dict[str, Any]], cand: dict[str, Any], cfg: DedupCon
     `duplicate` if one already holds this report (a redelivery), else `merged` into the best
     match at or above the threshold, else `new`. Ties go to the event with the smaller id, so the
     choice does not depend on the order the events were opened in."""
-    for i, event in enumerate(open_events):
+    sub, lead = cand["sub_event_type"], bool(cand.get("lead"))
+    # Only events of the same sub-type family (or, for an article's own story, another article's own
+    # story) can match, or hold this very report: the rest of a country's block is skipped here.
+    near = [
+        i
+        for i, e in enumerate(open_events)
+        if cfg.same_family(e["sub_event_type"], sub) or (lead and e.get("lead"))
+    ]
+    for i in near:
         # Redelivery (at-least-once) or the same report seen twice: nothing changes, nothing is emitted.
-        if _has_report(event, cand):
+        if _has_report(open_events[i], cand):
             return Match("duplicate", i)
-    scored = [(match_score(e, cand, cfg), i) for i, e in enumerate(open_events)]
+    scored = [(match_score(open_events[i], cand, cfg), i) for i in near]
     scored = [(s, i) for s, i in scored if s >= cfg.threshold]
     if not scored:
         return Match("new")

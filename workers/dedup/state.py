@@ -70,8 +70,10 @@ from workers.dedup.core import (
     match_score,
     merge_into,
     slim,
+    window_day_list,
     window_days,
 )
+from workers.extract.fingerprint import SYNDICATION_MAX_DISTANCE
 
 DEFAULT_MAX_OPEN_PER_BLOCK = 2000  # settings.dedup_max_open_per_block; a block is a whole country since issue 15
 RECENT_REPORTS = 5_000  # report ids remembered past expiry (more than any redelivery reaches back)
@@ -170,8 +172,13 @@ class DedupState:
     _block_of: dict[str, str] = field(default_factory=dict)
     _expiry: list[tuple[str, str]] = field(default_factory=list)  # heap of (last_reported_at, event id)
     _recent: OrderedDict[str, str] = field(default_factory=OrderedDict)  # report id -> event id
-    _bands: dict[tuple[int, int], set[str]] = field(default_factory=dict)  # SimHash band -> event ids
-    _bands_of: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    # SimHash band -> (event id, the source's whole print): a band finds copies' candidates, the
+    # print tells a copy (<= 6 bits) from a band-mate at once
+    _bands: dict[tuple[int, int], set[tuple[str, int]]] = field(default_factory=dict)
+    _bands_of: dict[str, set[tuple[tuple[int, int], int]]] = field(default_factory=dict)
+    # block -> ISO day -> event ids: the window is 2 * window_days + 1 lookups, not a scan of the block
+    _days: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    _day_of: dict[str, str] = field(default_factory=dict)
     _touched: OrderedDict[str, None] = field(default_factory=OrderedDict)  # event ids, last reported last
 
     # -- the API -------------------------------------------------------------------------------
@@ -203,19 +210,36 @@ class DedupState:
     def _candidates_for(self, cand: dict[str, Any], window: tuple[str, str] | None) -> list[str]:
         """The open events `cand` may be (see workers.dedup.core: blocking), in a fixed order."""
         key = block_key(cand)
-        index = self.blocks.get(key, {})
-        found = dict.fromkeys(event_id for event_id, entry in index.items() if in_window(entry.day, window))
+        days = self._days.get(key, {})
+        wanted = window_day_list(window) if window else sorted(days)
+        found = dict.fromkeys(
+            event_id for day in [*wanted, ""] for event_id in sorted(days.get(day, ()))
+        )  # ("": events of unknown day match any)
         vague_pool: Mapping[str, Any] = self.blocks.get(UNKNOWN, {}) if key != UNKNOWN else self._touched
         for event_id in itertools.islice(reversed(vague_pool), self.cfg.vague_scan):  # the newest
             if event_id not in found and in_window(self._day(event_id), window):
                 found[event_id] = None
         if self.cfg.copies_join:
             for source in cand["sources"]:
-                for band in simhash_bands(source.get("fingerprint")):
-                    for event_id in sorted(self._bands.get(band, ())):
-                        if event_id not in found and in_window(self._day(event_id), window):
+                fingerprint = source.get("fingerprint")
+                for band in simhash_bands(fingerprint):
+                    bits = int(fingerprint, 16)
+                    for event_id, other in sorted(self._bands.get(band, ())):
+                        if (
+                            (bits ^ other).bit_count() <= SYNDICATION_MAX_DISTANCE
+                            and event_id not in found
+                            and in_window(self._day(event_id), window)
+                        ):
                             found[event_id] = None
         return list(found)
+
+    def _drop_day(self, key: str, day: str, event_id: str) -> None:
+        by_day = self._days[key]
+        by_day[day].discard(event_id)
+        if not by_day[day]:
+            del by_day[day]
+            if not by_day:
+                del self._days[key]
 
     def _published_version(self, event_id: str) -> int:
         stored = self.store.get(event_id)
@@ -289,12 +313,20 @@ class DedupState:
         self.blocks.setdefault(key, {})[event_id] = IndexEntry(day_text(event), last)
         self._touched.pop(event_id, None)
         self._touched[event_id] = None
+        day = day_text(event)[:10]
+        old_day = self._day_of.get(event_id)
+        if old_day is not None and old_day != day:
+            self._drop_day(key, old_day, event_id)
+        self._day_of[event_id] = day
+        self._days.setdefault(key, {}).setdefault(day, set()).add(event_id)
         bands = self._bands_of.setdefault(event_id, set())
         for source in event["sources"]:
-            for band in simhash_bands(source.get("fingerprint")):
-                if band not in bands:
-                    bands.add(band)
-                    self._bands.setdefault(band, set()).add(event_id)
+            fingerprint = source.get("fingerprint")
+            for band in simhash_bands(fingerprint):
+                entry = (band, int(fingerprint, 16))
+                if entry not in bands:
+                    bands.add(entry)
+                    self._bands.setdefault(band, set()).add((event_id, entry[1]))
         applied_report = event["sources"][-1].get("report_id") or event_id  # the report this version added
         self._recent[applied_report] = event_id
         if len(self._recent) > RECENT_REPORTS:
@@ -346,9 +378,12 @@ class DedupState:
             del self.blocks[key]
         self._slim.pop(event_id, None)
         self._touched.pop(event_id, None)
-        for band in self._bands_of.pop(event_id, ()):
+        for band, bits in self._bands_of.pop(event_id, ()):
             holders = self._bands[band]
-            holders.discard(event_id)
+            holders.discard((event_id, bits))
             if not holders:
                 del self._bands[band]
+        day = self._day_of.pop(event_id, None)
+        if day is not None:
+            self._drop_day(key, day, event_id)
         self.store.delete(event_id)
