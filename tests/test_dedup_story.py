@@ -123,6 +123,21 @@ def test_a_wire_copy_joins_its_original_whatever_its_headline_placed() -> None:
     assert clusters([original, copy], DedupConfig(copies_join=False)) == {frozenset({"a"}), frozenset({"b"})}
 
 
+def test_each_event_of_a_copy_joins_its_own_counterpart_in_the_original() -> None:
+    # the original article gives a suicide bombing in Douma and an IED at a checkpoint there
+    bomb = report("a", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
+    ied = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff", lead=False)
+    # its copy, whose event ids sort the other way round
+    copy_bomb = report("z", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
+    copy_ied = report("z", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff",
+                      lead=False)
+    state = DedupState(DedupConfig())
+    for r in (bomb, ied):
+        state.apply(r)
+    assert state.apply(copy_bomb).event["event_id"] == bomb["event_id"]
+    assert state.apply(copy_ied).event["event_id"] == ied["event_id"]
+
+
 def test_an_edited_wire_copy_is_story_evidence_but_not_a_match_by_itself() -> None:
     original = report("a", sub="suicide_bomb", story=MARKET, fingerprint="00000000000000ff")
     # an outlet's rewrite of the same wire text: 10 bits apart, told in other words, typed an IED

@@ -53,6 +53,7 @@ MAX_EVIDENCE = 200
 UNKNOWN = "unknown"  # the block of events placed nowhere
 EMPTY_PRINT = "0" * 16  # the SimHash of an empty text
 CHEMICAL = "chemical_weapon"
+COPY_COUNTERPART_STEP = 0.01  # ranks the original's events a copy's event may join (all above threshold)
 
 
 def block_key(event: dict[str, Any]) -> str:
@@ -190,7 +191,11 @@ def match_score(
         return 0.0
     copy_bits = copy_distance(event, cand) if family else 65
     if cfg.copies_join and copy_bits <= SYNDICATION_MAX_DISTANCE:
-        return 1.0  # the same wire copy, whatever its headline made of the place
+        # The same wire copy, whatever its headline made of the place. An article gives several
+        # events, all held by its copy's original: each joins its own counterpart, the one of the
+        # same sub-type (then the same place) before another of the family.
+        same_place = (event.get("location") or {}).get("id") == (cand.get("location") or {}).get("id")
+        return 1.0 - COPY_COUNTERPART_STEP * (2 * (not same_sub) + (not same_place))
     ea = {a["id"] for a in event["actors"]}
     ca = {a["id"] for a in cand["actors"]}
     if _attackers(event) and _attackers(cand) and not ea & ca:
