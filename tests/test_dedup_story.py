@@ -127,7 +127,10 @@ def test_each_event_of_a_copy_joins_its_own_counterpart_in_the_original() -> Non
     # the original article gives a suicide bombing in Douma and an IED at a checkpoint there
     bomb = report("a", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
     ied = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff", lead=False)
-    # its copy, whose event ids sort the other way round
+    # the IED's id sorts first: a tie between the two would go to it
+    bomb["event_id"] = bomb["sources"][0]["report_id"] = "ev-ffffffffffffffff"
+    ied["event_id"] = ied["sources"][0]["report_id"] = "ev-0000000000000000"
+    # its copy
     copy_bomb = report("z", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
     copy_ied = report("z", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff",
                       lead=False)
