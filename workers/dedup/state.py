@@ -54,7 +54,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -212,19 +212,24 @@ class DedupState:
         key = block_key(cand)
         days = self._days.get(key, {})
         wanted = window_day_list(window) if window else sorted(days)
-        found = dict.fromkeys(
-            event_id for day in [*wanted, ""] for event_id in sorted(days.get(day, ()))
-        )  # ("": events of unknown day match any)
-        vague_pool: Mapping[str, Any] = self.blocks.get(UNKNOWN, {}) if key != UNKNOWN else self._touched
-        for event_id in itertools.islice(reversed(vague_pool), self.cfg.vague_scan):  # the newest
-            if event_id not in found and in_window(self._day(event_id), window):
+        # ("": events of unknown day match any). The order does not decide anything: `match` ranks
+        # by score, then event id.
+        found = dict.fromkeys(event_id for day in [*wanted, ""] for event_id in days.get(day, ()))
+        if key != UNKNOWN:  # events placed nowhere, dated within the window (at most vague_scan)
+            unplaced = self._days.get(UNKNOWN, {})
+            pool: Iterable[str] = (e for day in [*wanted, ""] for e in unplaced.get(day, ()))
+            for event_id in itertools.islice(pool, self.cfg.vague_scan):
                 found[event_id] = None
+        else:  # placed nowhere itself: the partition's most recently reported events
+            for event_id in itertools.islice(reversed(self._touched), self.cfg.vague_scan):
+                if event_id not in found and in_window(self._day(event_id), window):
+                    found[event_id] = None
         if self.cfg.copies_join:
             for source in cand["sources"]:
                 fingerprint = source.get("fingerprint")
                 for band in simhash_bands(fingerprint):
                     bits = int(fingerprint, 16)
-                    for event_id, other in sorted(self._bands.get(band, ())):
+                    for event_id, other in self._bands.get(band, ()):
                         if (
                             (bits ^ other).bit_count() <= SYNDICATION_MAX_DISTANCE
                             and event_id not in found
