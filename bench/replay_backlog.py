@@ -39,12 +39,11 @@ from workers.broker.embedded import EmbeddedBroker
 from workers.contracts import encode
 from workers.dedup.state import DedupState
 from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
-from workers.process.handlers import LocalPipeline, handle_candidate, handle_item
+from workers.process.handlers import LocalPipeline, handle_candidate, handle_item, warm_up
 from workers.settings import Settings
 from workers.topics import topics_for
 
 REPO = Path(__file__).resolve().parent.parent
-WARM_UP = 300  # articles past the replayed ones, fed once in memory before timing
 
 
 def load_items(n: int) -> list[bytes]:
@@ -240,8 +239,9 @@ async def raw_loop(
     try:
         while done < count:
             batches = await consumer.getmany(timeout_ms=200)
-            if ready is not None and consumer.assignment():
+            if ready is not None and consumer.assignment() and not ready.is_set():
                 ready.set()
+                print("READY", flush=True)
             if not batches:
                 continue
             if first is None:
@@ -261,11 +261,9 @@ async def raw_loop(
             await asyncio.gather(*futures)
             if batches:
                 await consumer.commit()
-                if sent is not None:
-                    now = time.monotonic()
-                    latencies.extend(
-                        now - sent[json.loads(r.value)["item_id"]] for recs in batches.values() for r in recs
-                    )
+                if sent is not None:  # from each record's producer timestamp (same machine clock)
+                    now = time.time()
+                    latencies.extend(now - r.timestamp / 1000 for recs in batches.values() for r in recs)
     finally:
         await consumer.stop()
         await producer.stop()
@@ -301,6 +299,7 @@ async def steady_latency(broker: str, state: Path, items: list[bytes], rate: flo
         deadline = time.monotonic() + 60
         while "dedup state restored" not in log.read_text("utf-8", "replace") and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
+        cpu_start = cpu_seconds(proc.pid)
         sent = await produce(settings, items, rate)
         await asyncio.sleep(3)
         latencies = [
@@ -308,11 +307,11 @@ async def steady_latency(broker: str, state: Path, items: list[bytes], rate: flo
             for at, e in tail.records
             if e["sources"][-1]["item_id"] in sent
         ]
-        cpu = cpu_seconds(proc.pid)
+        cpu = cpu_seconds(proc.pid) - cpu_start
     finally:
         stop_worker(proc)
         await tail.stop()
-    return percentiles(latencies), cpu / (len(items) / rate)
+    return percentiles(latencies), cpu / (len(items) / rate + 3)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -344,8 +343,9 @@ async def restart_time(broker: str, state: Path, items: list[bytes]) -> str:
         )[-1]
         # processing again: a new item's event reaches the sink
         count = len(tail.records)
-        probe = json.loads(items[0])
-        probe["item_id"] = "f" * 20
+        reported = {e["sources"][0]["item_id"] for _, e in tail.records}
+        probe = next(json.loads(raw) for raw in items if json.loads(raw)["item_id"] in reported)
+        probe["item_id"] = "f" * 20  # the same article again under a new id: a syndicated copy
         t0 = time.monotonic()
         await produce(settings, [encode(probe)])
         while len(tail.records) == count and time.monotonic() - t0 < 30:
@@ -360,26 +360,75 @@ async def restart_time(broker: str, state: Path, items: list[bytes]) -> str:
     )
 
 
+async def phase_memory(n: int) -> None:
+    """In a fresh process, warmed up like a worker (workers.process.handlers.warm_up)."""
+    items = load_items(n)
+    warm_up()
+    started, cpu_started = time.monotonic(), time.process_time()
+    pipeline = LocalPipeline()
+    for raw in items:
+        pipeline.feed(raw)
+    wall, cpu = time.monotonic() - started, time.process_time() - cpu_started
+    print(json.dumps({"wall_rate": n / wall, "cpu_rate": n / cpu}), flush=True)
+
+
+async def phase_raw(args: argparse.Namespace) -> None:
+    """The raw loop in a fresh process, warmed up like a worker."""
+    warm_up()
+    settings = Settings(
+        kafka_bootstrap=args.bootstrap, topic_prefix=args.prefix, app_id=args.prefix, partitions=1
+    )
+    wall_rate, cpu_rate, latencies = await raw_loop(
+        settings, args.items, {} if args.latency else None, asyncio.Event()
+    )
+    print(json.dumps({"wall_rate": wall_rate, "cpu_rate": cpu_rate, "latencies": latencies}), flush=True)
+
+
+async def run_phase(*argv: str, steady: tuple[Settings, list[bytes], float] | None = None) -> dict[str, Any]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        *argv,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert proc.stdout is not None
+    result: dict[str, Any] = {}
+    async for line in proc.stdout:
+        text = line.decode().strip()
+        if text == "READY" and steady:
+            await produce(*steady)
+        elif text.startswith("{"):
+            result = json.loads(text)
+    await proc.wait()
+    return result
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=50_000)
     parser.add_argument("--rate", type=float, default=20.0, help="items/s for the latency measurement")
     parser.add_argument("--steady-items", type=int, default=300)
+    parser.add_argument("--phase", choices=["memory", "raw"], help=argparse.SUPPRESS)
+    parser.add_argument("--bootstrap", help=argparse.SUPPRESS)
+    parser.add_argument("--prefix", help=argparse.SUPPRESS)
+    parser.add_argument("--latency", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase == "memory":
+        return await phase_memory(args.items)
+    if args.phase == "raw":
+        return await phase_raw(args)
     items = load_items(args.items)
     print(
-        f"{len(items):,} corpus articles ({sum(map(len, items)) / 1e6:.0f} MB as items); machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
+        f"{len(items):,} corpus articles ({sum(map(len, items)) / 1e6:.0f} MB as items); "
+        f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}. Each of in memory, raw loop "
+        "and worker runs in a fresh process, warmed up the same way (one item)."
     )
-
-    warm = LocalPipeline()  # lexicons, gazetteers and memos load on first use: not part of the rate
-    for raw in load_items(args.items + WARM_UP)[-WARM_UP:]:
-        warm.feed(raw)
-    started, cpu_started = time.monotonic(), time.process_time()
-    reference = LocalPipeline()
+    reference = LocalPipeline()  # the expected sink (not timed here)
     for raw in items:
         reference.feed(raw)
-    memory_rate = len(items) / (time.monotonic() - started)
-    memory_cpu = len(items) / (time.process_time() - cpu_started)
+    memory = await run_phase("--phase", "memory", "--items", str(len(items)))
+    memory_rate, memory_cpu = memory["wall_rate"], memory["cpu_rate"]
     print(
         f"in memory:                 {memory_rate:6,.0f} articles/s wall, {memory_cpu:6,.0f} per CPU-second "
         f"({len(reference.sink):,} events, {len(reference.versions):,} versions)"
@@ -390,7 +439,17 @@ async def main() -> None:
         raw_settings = settings_for(broker.bootstrap, state, 1)
         ensure_topics(raw_settings)
         await produce(raw_settings, items)
-        raw_rate, raw_cpu, _ = await raw_loop(raw_settings, len(items))
+        raw = await run_phase(
+            "--phase",
+            "raw",
+            "--items",
+            str(len(items)),
+            "--bootstrap",
+            broker.bootstrap,
+            "--prefix",
+            raw_settings.topic_prefix,
+        )
+        raw_rate, raw_cpu = raw["wall_rate"], raw["cpu_rate"]
         print(
             f"raw aiokafka loop (1 hop): {raw_rate:6,.0f} articles/s wall, {raw_cpu:6,.0f} per CPU-second "
             f"({raw_cpu / memory_cpu:.2f}x in memory per CPU-second)"
@@ -423,13 +482,21 @@ async def main() -> None:
         )
         raw_settings = settings_for(broker.bootstrap, state, 1)
         ensure_topics(raw_settings)
-        sent: dict[str, float] = {}
-        ready = asyncio.Event()
-        loop_task = asyncio.create_task(raw_loop(raw_settings, len(steady), sent, ready))
-        await asyncio.wait_for(ready.wait(), 60)
-        await produce(raw_settings, steady, args.rate, sent)
-        _, _, raw_latencies = await loop_task
-        print(f"latency item -> sink at {args.rate:.0f} items/s, raw loop: {percentiles(raw_latencies)}")
+        steady_raw = await run_phase(
+            "--phase",
+            "raw",
+            "--items",
+            str(len(steady)),
+            "--bootstrap",
+            broker.bootstrap,
+            "--prefix",
+            raw_settings.topic_prefix,
+            "--latency",
+            steady=(raw_settings, steady, args.rate),
+        )
+        print(
+            f"latency item -> sink at {args.rate:.0f} items/s, raw loop: {percentiles(steady_raw['latencies'])}"
+        )
         print(await restart_time(broker.bootstrap, state, items[: min(len(items), 5000)]))
 
 

@@ -4,6 +4,10 @@
   candidates topic --dedup (handle_candidate + DedupState)--> events sink (key = event id,
                                                                partition = the candidate's partition)
 
+One hop where the partitioning allows: a candidate whose block partition this worker owns is
+deduplicated at once (handle_report) instead of going through the candidates topic; with one
+worker that is every candidate. Only candidates of blocks another worker owns take the second hop.
+
 Why not Faust tables any more (issue 11, measured there): a table holding each block's open events
 rewrote up to 1 MB per report to its changelog and the worker died; table changelog writes went out
 in a background buffer after the sink send, so a SIGKILL repeated versions on the sink; Faust ran
@@ -36,6 +40,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.structs import ConsumerRecord
 
 from workers import endpoints, metrics
@@ -43,7 +48,14 @@ from workers.broker.admin import aiokafka_security
 from workers.contracts import encode
 from workers.dedup.core import config_for
 from workers.dedup.state import RECENT_REPORTS, DedupState
-from workers.process.handlers import Delivery, handle_candidate, handle_item, warm_up
+from workers.process.handlers import (
+    CandidateResult,
+    Delivery,
+    handle_candidate,
+    handle_item,
+    handle_report,
+    warm_up,
+)
 from workers.process.report_time import policy_for
 from workers.settings import Settings
 from workers.topics import Topics, topics_for
@@ -78,6 +90,7 @@ class Processor:
     committed: dict[TopicPartition, int] = field(default_factory=dict)  # next offset, as committed
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one batch, or one rebalance step, at a time
     _consumer: AIOKafkaConsumer | None = None
+    _partitioner: DefaultPartitioner = field(default_factory=DefaultPartitioner)
     _producer: AIOKafkaProducer | None = None
 
     def __post_init__(self) -> None:
@@ -207,14 +220,33 @@ class Processor:
         result = handle_item(rec.value, Delivery(rec.topic, rec.partition, rec.offset, rec.key), self.times)
         sends = [await self._dead_letter(result.dead_letter)] if result.dead_letter else []
         for key, cand in result.candidates:
-            sends.append(
-                await self._producer.send(self.topics.candidates.name, encode(cand), key=key.encode())
-            )
+            raw_key = key.encode()
+            partition = self._partition_of(raw_key)
+            state = self.states.get(partition)
+            if state is not None:
+                # One hop: this worker holds the block's state, so the candidate skips the topic.
+                # Safe for replay: its version goes to the same sink partition, and a redelivered
+                # item finds the report in the state rebuilt from it.
+                where = Delivery(self.topics.candidates.name, partition, None, raw_key)
+                sends.extend(await self._publish(handle_report(cand, state, where), partition))
+            else:
+                sends.append(
+                    await self._producer.send(self.topics.candidates.name, encode(cand), key=raw_key)
+                )
         return sends
 
+    def _partition_of(self, key: bytes) -> int:
+        """The candidates partition of a block key: the producer's own partitioner (murmur2)."""
+        partitions = list(range(self.topics.candidates.partitions))
+        return self._partitioner(key, partitions, partitions)
+
     async def _dedup(self, rec: ConsumerRecord, state: DedupState) -> list[Awaitable[Any]]:
-        assert self._producer is not None
         result = handle_candidate(rec.value, state, Delivery(rec.topic, rec.partition, rec.offset, rec.key))
+        return await self._publish(result, rec.partition)
+
+    async def _publish(self, result: CandidateResult, partition: int) -> list[Awaitable[Any]]:
+        """Hand the version (to events partition `partition`: its block's) or the dead letter to the producer."""
+        assert self._producer is not None
         if result.dead_letter:
             return [await self._dead_letter(result.dead_letter)]
         sends: list[Awaitable[Any]] = []
