@@ -251,10 +251,10 @@ class Processor:
             return [await self._dead_letter(result.dead_letter)]
         sends: list[Awaitable[Any]] = []
         for published in result.publish_all:  # the version, then tombstones of events it absorbed
-            sends.append(await self._publish(published, rec.partition))
+            sends.append(await self._publish_record(published, partition))
         return sends
 
-    async def _publish(self, published: dict[str, Any], partition: int) -> Awaitable[Any]:
+    async def _publish_record(self, published: dict[str, Any], partition: int) -> Awaitable[Any]:
         assert self._producer is not None
         event_id = published["event_id"]
         sent = await self._producer.send(
