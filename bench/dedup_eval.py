@@ -7,7 +7,14 @@ out. Prints, for each text-similarity setting, pairwise precision / recall / F1 
 clusters (connected components over the evaluated articles), and how many pairs the extractor could
 decide at all (both articles must yield an event; SemEval's news is mostly not conflict events).
 
-    .venv/bin/python bench/dedup_eval.py
+Hand-labelled multi-outlet clusters (eval/dedup_clusters.json; refs into both shared corpora) are
+scored by pairwise P/R/F1, B-cubed F1 and the wire-copy link rate (same-cluster pairs whose bodies
+are one text, word-5-gram Jaccard >= 0.5, that end in one event; tombstones are followed).
+
+    .venv/bin/python bench/dedup_eval.py                  # every labelled set, the default config
+    .venv/bin/python bench/dedup_eval.py --sets held_out  # some sets; --window 1 3, --similarity semantic
+    .venv/bin/python bench/dedup_eval.py --sweep          # DedupConfig grid (SWEEP) on the development sets
+    .venv/bin/python bench/dedup_eval.py --pairs          # also the SemEval pairs
 """
 
 from __future__ import annotations
