@@ -40,6 +40,11 @@ state restored from the sink equals the state that published it (same cap evicti
 
 Issue 15 adds, all rebuilt by `restore` from the same versions:
 - Blocks are countries (`workers.dedup.core.block_key`); event types are compared in matching.
+  A day index per block (block -> ISO day -> event ids) gives the events within the window in
+  2 * window + 1 lookups (a country's block is several times a type's: scanning it cost 4x).
+- Events placed nowhere (block `unknown`) are compared with every report of the window (at most
+  `DedupConfig.vague_scan`); a report placed nowhere is compared with the partition's most recently
+  reported events.
 - Story-fingerprint table: each source's 64-bit SimHash split into `SIMHASH_BANDS` bands; a
   candidate whose article is a copy (<= 6 bits apart) shares at least one band with its original,
   so its copies are found in any block of the partition with 7 dict lookups.
