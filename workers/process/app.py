@@ -23,6 +23,10 @@ A candidate whose version reached the sink is found in the rebuilt state (its re
 source) and publishes nothing; one whose version did not is processed again and published once.
 No standby replicas: the sink is the standby.
 
+Measured (bench/replay_backlog.py, 10,000 corpus articles, shared 2-core machine, README "The
+processor at volume"): one worker 0.80x the in-memory wall rate and 0.84x its work per CPU-second,
+sink equal to the in-memory run; two workers 1.67x; item -> sink p50 49 ms / p99 95 ms at 20 items/s.
+
 Settings that matter: `process_fetch_wait_ms` (the broker-side wait for more input, paid once per
 hop when input is sparse), `process_batch_max` (records per poll).
 """
