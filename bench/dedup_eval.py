@@ -7,20 +7,34 @@ out. Prints, for each text-similarity setting, pairwise precision / recall / F1 
 clusters (connected components over the evaluated articles), and how many pairs the extractor could
 decide at all (both articles must yield an event; SemEval's news is mostly not conflict events).
 
-    .venv/bin/python bench/dedup_eval.py
+Hand-labelled multi-outlet clusters (eval/dedup_clusters.json; refs into both shared corpora) are
+scored by pairwise P/R/F1, B-cubed F1 and the wire-copy link rate (same-cluster pairs whose bodies
+are one text, word-5-gram Jaccard >= 0.5, that end in one event; tombstones are followed).
+
+    .venv/bin/python bench/dedup_eval.py                  # every labelled set, the default config
+    .venv/bin/python bench/dedup_eval.py --sets held_out  # some sets; --window 1 3, --similarity semantic
+    .venv/bin/python bench/dedup_eval.py --sweep          # DedupConfig grid (SWEEP) on the development sets
+    .venv/bin/python bench/dedup_eval.py --pairs          # also the SemEval pairs
 """
 
 from __future__ import annotations
 
+import argparse
+import gzip
+import itertools
 import json
+import random
 import sys
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from workers.contracts import encode
-from workers.dedup.core import DedupConfig, config_for
+from workers.dedup.config import DedupConfig, config_for
 from workers.dedup.state import DedupState
+from workers.extract.text import fold
 from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 from workers.process.handlers import LocalPipeline, handle_candidate, handle_item
 
@@ -120,50 +134,211 @@ def pair_scores(gold: dict[str, str], pred: dict[str, str]) -> tuple[float, floa
     return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def evaluate_clusters(cfg: DedupConfig, labelled_set: str = "clusters") -> str:
-    """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json: `clusters`, the development
-    set, or `held_out`, `held_out_2`, `held_out_3`): the event an article leads with (the one its
-    headline names, else its first) is its predicted cluster."""
-    gold = {d: c for c, docs in json.loads(CLUSTERS.read_text())[labelled_set].items() for d in docs}
-    arts = [a for a in corpus_articles(("middleEast", "internationalNews")) if a["docno"] in gold]
-    arts.sort(key=lambda a: parsedate_to_datetime(a["time"]))
+SAUDI = DATA / "saudinewsnet-2015.jsonl.gz"
+NEW_SETS = ("held_out_ant_2018", "held_out_snn_2015", "held_out_mixed")  # issue 15, refs into both corpora
+OLD_SETS = ("clusters", "held_out", "held_out_2", "held_out_3")
+WIRE_COPY_JACCARD = 0.5  # word-5-gram Jaccard of two bodies at or above which they are one text (a wire copy)
+
+
+def ref_key(ref: str | dict[str, str]) -> str:
+    """A gold reference as one string: a bare docno (older sets) or {"corpus", "docno" | "url"}."""
+    if isinstance(ref, str):
+        return f"ant:{ref}"
+    return f"ant:{ref['docno']}" if ref["corpus"] == "ant" else f"saudinewsnet:{ref['url']}"
+
+
+def saudi_item(article: dict[str, Any], item_id: str) -> dict[str, Any]:
+    """A SaudiNewsNet article as a news item: it has no publication time, only its crawl time
+    (`date_extracted`, taken as UTC), which is when a poller would have seen it."""
+    seen = article["date_extracted"].replace(" ", "T") + "Z"
+    return {
+        "schema_version": 1,
+        "item_id": item_id,
+        "feed_id": article["source"],
+        "source": article["source"],
+        "url": article["url"],
+        "title": article["title"],
+        "text": article["content"],
+        "language": "ar",
+        "published_at": seen,
+        "fetched_at": seen,
+    }
+
+
+def labelled_articles(keys: set[str]) -> dict[str, tuple[str, dict[str, Any], str]]:
+    """key -> (time ISO, news item without id, body text), read from both shared corpora."""
+    out: dict[str, tuple[str, dict[str, Any], str]] = {}
+    if any(k.startswith("ant:") for k in keys):
+        for art in corpus_articles(("middleEast", "internationalNews")):
+            key = f"ant:{art['docno']}"
+            if key in keys:
+                out[key] = (parsedate_to_datetime(art["time"]).isoformat(), corpus_item(art, ""), art["text"])
+    if any(k.startswith("saudinewsnet:") for k in keys):
+        with gzip.open(SAUDI, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                art = json.loads(line)
+                key = f"saudinewsnet:{art['url']}"
+                if key in keys:
+                    item = saudi_item(art, "")
+                    out[key] = (item["published_at"].replace("Z", "+00:00"), item, art["content"])
+    missing = keys - out.keys()
+    if missing:
+        raise SystemExit(f"the shared corpora lack {len(missing)} labelled articles, e.g. {sorted(missing)[:2]}")
+    return out
+
+
+def _shingles(text: str, n: int = 5) -> set[str]:
+    words = fold(text).split()
+    return {" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
+def wire_copy_pairs(gold: dict[str, str], bodies: dict[str, str]) -> list[tuple[str, str]]:
+    """Pairs of one gold cluster whose bodies are one text (exact word-5-gram Jaccard >= 0.5),
+    from different outlets or under two URLs of one outlet. Measured by the harness itself,
+    independently of the dedup's own fingerprints."""
+    sh = {k: _shingles(v) for k, v in bodies.items()}
+    docs = sorted(gold)
+    pairs = []
+    for i, a in enumerate(docs):
+        for b in docs[i + 1 :]:
+            if gold[a] == gold[b] and len(sh[a] & sh[b]) / max(1, len(sh[a] | sh[b])) >= WIRE_COPY_JACCARD:
+                pairs.append((a, b))
+    return pairs
+
+
+@dataclass(frozen=True)
+class ClusterScores:
+    precision: float
+    recall: float
+    f1: float
+    bcubed: float
+    wire_linked: int
+    wire_pairs: int
+    articles: int
+    gold_events: int
+    predicted: int
+
+    def line(self) -> str:
+        wire = f"{self.wire_linked}/{self.wire_pairs}" if self.wire_pairs else "-"
+        rate = f" ({self.wire_linked / self.wire_pairs:.0%})" if self.wire_pairs else ""
+        return (
+            f"pairwise P {self.precision:.2f} R {self.recall:.2f} F1 {self.f1:.2f}; B-cubed F1 {self.bcubed:.2f}; "
+            f"wire copies linked {wire}{rate} ({self.articles} articles, {self.gold_events} gold events, "
+            f"{self.predicted} predicted)"
+        )
+
+
+def final_id(event_id: str, merged_into: dict[str, str]) -> str:
+    """Follow tombstones (`merged_into`) to the event an absorbed id now lives in."""
+    while event_id in merged_into:
+        event_id = merged_into[event_id]
+    return event_id
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """A labelled set read and extracted once (extraction does not depend on the dedup config)."""
+
+    gold: dict[str, str]  # article key -> gold cluster
+    order: list[str]  # article keys in publication order
+    candidates: dict[str, list[bytes]]  # article key -> its encoded candidate events
+    wire: list[tuple[str, str]]  # same-cluster pairs whose bodies are one text
+
+
+@cache
+def load_set(labelled_set: str) -> LabelledSet:
+    raw = json.loads(CLUSTERS.read_text())[labelled_set]
+    gold = {ref_key(ref): c for c, refs in raw.items() for ref in refs}
+    arts = labelled_articles(set(gold))
+    order = sorted(arts, key=lambda k: (arts[k][0], k))
+    candidates = {}
+    for n, key in enumerate(order):
+        item = {**arts[key][1], "item_id": f"{n:020x}"}
+        candidates[key] = [encode(cand) for _key, cand in handle_item(encode(item)).candidates]
+    return LabelledSet(gold, order, candidates, wire_copy_pairs(gold, {k: arts[k][2] for k in gold}))
+
+
+def score_clusters(cfg: DedupConfig, labelled_set: str = "clusters", order_seed: int | None = None) -> ClusterScores:
+    """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json): the event an article leads
+    with (the one its headline names, else its first) is its predicted cluster. `order_seed`: feed
+    the articles shuffled (default: in publication order)."""
+    data = load_set(labelled_set)
+    gold, keys = data.gold, list(data.order)
+    if order_seed is not None:
+        random.Random(order_seed).shuffle(keys)
     state = DedupState(cfg)
-    pred: dict[str, str] = {}
-    for n, art in enumerate(arts):
-        raw = encode(corpus_item(art, f"{n:020x}"))
-        pred[art["docno"]] = f"none:{art['docno']}"  # no event: a cluster of its own
-        for _key, cand in handle_item(raw).candidates:
-            res = handle_candidate(encode(cand), state)
+    lead_event: dict[str, str] = {}
+    merged_into: dict[str, str] = {}
+    for key in keys:
+        lead_event[key] = f"none:{key}"  # no event: a cluster of its own
+        for raw in data.candidates[key]:
+            res = handle_candidate(raw, state)
             assert res.applied is not None
-            if cand.get("lead"):
-                pred[art["docno"]] = res.applied.event["event_id"]
+            for tomb in res.applied.tombstones:
+                merged_into[tomb["event_id"]] = tomb["merged_into"]
+            if json.loads(raw).get("lead"):
+                lead_event[key] = res.applied.event["event_id"]
+    pred = {k: final_id(v, merged_into) for k, v in lead_event.items()}
     p, r, f1 = pair_scores(gold, pred)
     nodes = list(gold)
     b3 = bcubed_f1({d: hash(gold[d]) for d in nodes}, {d: hash(pred[d]) for d in nodes})
-    return (
-        f"pairwise P {p:.2f} R {r:.2f} F1 {f1:.2f}; B-cubed F1 {b3:.2f} "
-        f"({len(arts)} articles, {len(set(gold.values()))} gold events, {len(set(pred.values()))} predicted)"
-    )
+    linked = sum(pred[a] == pred[b] for a, b in data.wire)
+    return ClusterScores(p, r, f1, b3, linked, len(data.wire), len(keys), len(set(gold.values())), len(set(pred.values())))
+
+
+SWEEP: dict[str, tuple[float, ...]] = {  # DedupConfig fields `--sweep` varies (the rest at their defaults)
+    "threshold": (0.45, 0.55),
+    "story_strong": (0.4, 0.6),
+    "story_vague": (0.0, 0.3),
+    "story_cross_type": (0.6, 0.8, 1.01),
+}
+
+
+def sweep(sets: tuple[str, ...]) -> None:
+    """Score every combination of SWEEP on `sets`; print them best mean pairwise F1 first."""
+    rows = []
+    for values in itertools.product(*SWEEP.values()):
+        cfg = replace(DedupConfig(), **dict(zip(SWEEP, values, strict=True)))
+        scores = [score_clusters(cfg, name) for name in sets]
+        f1 = sum(s.f1 for s in scores) / len(scores)
+        p = sum(s.precision for s in scores) / len(scores)
+        b3 = sum(s.bcubed for s in scores) / len(scores)
+        rows.append((f1, p, b3, dict(zip(SWEEP, values, strict=True))))
+    for f1, p, b3, values in sorted(rows, key=lambda r: -r[0]):
+        print(f"  mean F1 {f1:.3f} P {p:.3f} B-cubed {b3:.3f}  {values}")
+
+
+def evaluate_clusters(cfg: DedupConfig, labelled_set: str = "clusters") -> str:
+    return score_clusters(cfg, labelled_set).line()
 
 
 def main() -> None:
-    if not PAIRS.exists():
-        sys.exit(f"skipped: {PAIRS} not found (the evaluation reads the shared data at run time)")
-    rows = [json.loads(line) for line in PAIRS.open(encoding="utf-8")]
-    rows = [r for r in rows if r["overall"] <= 1.5 or r["overall"] >= 2.5]
-    same = sum(r["overall"] <= 1.5 for r in rows)
-    print(f"{len(rows)} labelled pairs: {same} same, {len(rows) - same} different (overall 1.5-2.5 left out)")
-    for name in ("lexical", "semantic"):
-        print(f"{name:>8}: {evaluate(rows, config_for(3, 14, name))}")
-    if CORPUS.exists():
-        for labelled_set in ("clusters", "held_out", "held_out_2", "held_out_3"):
-            print(
-                f"hand-labelled multi-outlet event clusters (eval/dedup_clusters.json {labelled_set}), lead events:"
-            )
-            for window in (3, 1):
-                for name in ("lexical", "semantic"):
-                    scores = evaluate_clusters(config_for(window, 14, name), labelled_set)
-                    print(f"  window {window} d, {name:>8}: {scores}")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", nargs="*", default=None, help="labelled cluster sets (default: all)")
+    parser.add_argument("--pairs", action="store_true", help="also score the SemEval pairs")
+    parser.add_argument("--window", type=int, nargs="*", default=[1], help="window days (default 1, the setting)")
+    parser.add_argument("--similarity", nargs="*", default=["lexical"], help="lexical and/or semantic")
+    parser.add_argument("--sweep", action="store_true", help="sweep DedupConfig (SWEEP) on --sets (default: the development sets)")
+    args = parser.parse_args()
+    if args.sweep:
+        sweep(tuple(args.sets or OLD_SETS))
+        return
+    if args.pairs:
+        if not PAIRS.exists():
+            sys.exit(f"skipped: {PAIRS} not found (the evaluation reads the shared data at run time)")
+        rows = [json.loads(line) for line in PAIRS.open(encoding="utf-8")]
+        rows = [r for r in rows if r["overall"] <= 1.5 or r["overall"] >= 2.5]
+        same = sum(r["overall"] <= 1.5 for r in rows)
+        print(f"{len(rows)} labelled pairs: {same} same, {len(rows) - same} different (overall 1.5-2.5 left out)")
+        for name in args.similarity:
+            print(f"{name:>8}: {evaluate(rows, config_for(3, 14, name))}")
+    if not CORPUS.exists() or not SAUDI.exists():
+        sys.exit(f"skipped: {CORPUS} or {SAUDI} not found (the evaluation reads the shared data at run time)")
+    for labelled_set in args.sets or OLD_SETS + NEW_SETS:
+        print(f"hand-labelled multi-outlet event clusters (eval/dedup_clusters.json {labelled_set}), lead events:")
+        for window in args.window:
+            for name in args.similarity:
+                print(f"  window {window} d, {name:>8}: {evaluate_clusters(config_for(window, 14, name), labelled_set)}")
 
 
 if __name__ == "__main__":

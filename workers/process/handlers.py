@@ -13,7 +13,7 @@ from typing import Any
 
 from workers import metrics
 from workers.contracts import EVENT, NEWS_ITEM, ContractError, dead_letter, decode, encode, validate
-from workers.dedup.core import DedupConfig, block_key
+from workers.dedup.core import DedupConfig, routing_key
 from workers.dedup.state import DEFAULT_MAX_OPEN_PER_BLOCK, Applied, DedupState
 from workers.extract.core import extract
 from workers.process.report_time import TimePolicy, clamp_report_time
@@ -64,7 +64,7 @@ def handle_item(
     metrics.items_out.labels("extract").inc()
     for event in events:
         metrics.events_extracted.labels(event["event_type"]).inc()
-    return ItemResult(candidates=[(block_key(e), e) for e in events])
+    return ItemResult(candidates=[(routing_key(e, events), e) for e in events])
 
 
 def _reject(stage: str, reason: str, error: str, raw: bytes | None, where: Delivery) -> ItemResult:
@@ -91,6 +91,12 @@ class CandidateResult:
     def publish(self) -> dict[str, Any] | None:
         """The event version to put on the sink, if any."""
         return self.applied.publish if self.applied else None
+
+    @property
+    def publish_all(self) -> list[dict[str, Any]]:
+        """Every record to put on the sink, in order: the version, then tombstones of events a
+        bridge merged into it."""
+        return self.applied.publish_all if self.applied else []
 
 
 def handle_candidate(raw: bytes | None, state: DedupState, where: Delivery | None = None) -> CandidateResult:
@@ -157,6 +163,7 @@ class LocalPipeline:
         self.times = times or TimePolicy()
         self.dedup = DedupState(self.cfg, max_open_per_block)
         self.sink: dict[str, dict[str, Any]] = {}  # event_id -> latest version (a compacted topic)
+        self.merged_into: dict[str, str] = {}  # absorbed event id -> the id it was merged into
         self.versions: list[dict[str, Any]] = []  # every version emitted, in order
         self.dead_letters: list[dict[str, Any]] = []
         self.emitted = 0
@@ -172,11 +179,15 @@ class LocalPipeline:
         res = handle_candidate(raw, self.dedup)
         if res.dead_letter:
             self.dead_letters.append(res.dead_letter)
-        elif res.publish:
+        for record in res.publish_all:
             self.emitted += 1
             if self.retain:
-                self.sink[res.publish["event_id"]] = res.publish
-                self.versions.append(res.publish)
+                if record.get("merged_into"):
+                    self.sink.pop(record["event_id"], None)  # consumers drop an absorbed event
+                    self.merged_into[record["event_id"]] = record["merged_into"]
+                else:
+                    self.sink[record["event_id"]] = record
+                self.versions.append(record)
         return res
 
 

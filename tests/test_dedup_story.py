@@ -1,0 +1,290 @@
+"""Story evidence before event types, late bridging and order independence (issue 15).
+
+Scenarios are written by hand (short Arabic stories we wrote ourselves); the same ones run through
+`DedupState` in memory and, for the bridge, through the real worker on the tansu broker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_processor_state import run_worker
+from workers.contracts import EVENT, encode, validation_errors
+from workers.dedup.config import DedupConfig
+from workers.dedup.state import DedupState
+from workers.process.handlers import LocalPipeline
+from workers.settings import Settings
+from workers.topics import topics_for
+
+TOWN = {"id": "gn:douma", "name": "Douma", "lat": 33.57, "lon": 36.40, "precision": "place"}
+OTHER_TOWN = {"id": "gn:daraa", "name": "Daraa", "lat": 32.62, "lon": 36.10, "precision": "place"}
+COUNTRY = {"id": "cc:SY", "name": "Syria", "lat": 35.0, "lon": 38.0, "precision": "country"}
+
+# Stories (headline + reporting sentence) written for these tests.
+MARKET = "انتحاري يفجر نفسه في سوق دوما الشعبي ويقتل عشرين شخصا من المتسوقين صباح اليوم"
+MARKET_2 = "مقتل عشرين شخصا في تفجير انتحاري استهدف سوق دوما الشعبي صباح اليوم"
+CHECKPOINT = "عبوة ناسفة تنفجر قرب حاجز للشرطة عند مدخل دوما الشمالي وتجرح ثلاثة عناصر"
+BRIDGE = (
+    "انتحاري يفجر نفسه في سوق دوما الشعبي ويقتل عشرين شخصا من المتسوقين صباح اليوم "
+    "بعد ساعة من انفجار عبوة ناسفة قرب حاجز للشرطة عند مدخل دوما الشمالي جرحت ثلاثة عناصر"
+)
+CLASH = "اشتباكات عنيفة بين فصائل المعارضة وقوات الحكومة في ريف درعا الشرقي"
+ARRESTS = "قوات الأمن تعتقل عشرات المطلوبين في حملة مداهمات واسعة"
+
+
+def report(
+    item_id: str,
+    *,
+    sub: str = "suicide_bomb",
+    story: str = MARKET,
+    place: dict[str, Any] | None = TOWN,
+    day: str = "2019-03-11",
+    reported: str = "2019-03-11T10:00:00Z",
+    fingerprint: str | None = None,
+    lead: bool = True,
+) -> dict[str, Any]:
+    """A single-report event as extraction emits it (schemas/event.json)."""
+    event_type = {
+        "armed_clash": "battles",
+        "arrests": "strategic_developments",
+        "peaceful_protest": "protests",
+        "violent_demonstration": "riots",
+    }.get(sub, "explosions_remote_violence")
+    event_id = "ev-" + hashlib.sha1(f"{item_id}|{sub}".encode()).hexdigest()[:16]
+    return {
+        "schema_version": 1,
+        "event_id": event_id,
+        "version": 1,
+        "event_type": event_type,
+        "sub_event_type": sub,
+        "actors": [],
+        "location": {**place, "country_code": "SY", "country": "Syria"} if place else None,
+        "date": day,
+        "casualties": {"killed": None, "wounded": None, "captured": None, "displaced": None},
+        "attributions": [],
+        # the sentence the trigger was found in: what a merged event compares this report by
+        "evidence": [
+            {"field": "trigger", "item_id": item_id, "sentence": story, "start": 0, "end": 1, "confidence": 0.8}
+        ],
+        "confidence": 0.8,
+        "summary": story,
+        "changes": [],
+        "lead": lead,
+        "sources": [
+            {
+                "item_id": item_id,
+                "source": f"outlet-{item_id}",
+                "url": f"https://{item_id}.example/",
+                "title": "",
+                "published_at": reported,
+                "fingerprint": fingerprint or hashlib.sha1(item_id.encode()).hexdigest()[:16],
+                "report_id": event_id,
+            }
+        ],
+        "first_reported_at": reported,
+        "last_reported_at": reported,
+    }
+
+
+def clusters(reports: list[dict[str, Any]], cfg: DedupConfig | None = None) -> set[frozenset[str]]:
+    """Feed `reports` to one DedupState; the reports grouped by the event each ended in."""
+    state = DedupState(cfg or DedupConfig())
+    event_of: dict[str, str] = {}
+    merged_into: dict[str, str] = {}
+    for r in reports:
+        applied = state.apply(r)
+        event_of[r["sources"][0]["item_id"]] = applied.event["event_id"]
+        for tomb in applied.tombstones:
+            merged_into[tomb["event_id"]] = tomb["merged_into"]
+    groups: dict[str, set[str]] = {}
+    for item, event_id in event_of.items():
+        while event_id in merged_into:
+            event_id = merged_into[event_id]
+        groups.setdefault(event_id, set()).add(item)
+    return {frozenset(g) for g in groups.values()}
+
+
+# -- story evidence ---------------------------------------------------------------------------
+
+
+def test_a_wire_copy_joins_its_original_whatever_its_headline_placed() -> None:
+    original = report("a", fingerprint="00ff00ff00ff00ff")
+    # one outlet's headline named another country: the same body, the lead placed elsewhere
+    copy = report("b", fingerprint="00ff00ff00ff00fe", story="عاجل: " + CLASH, place=None)
+    copy["location"] = {"id": "cc:JO", "name": "Jordan", "country_code": "JO", "precision": "country"}
+    assert clusters([original, copy]) == {frozenset({"a", "b"})}
+    assert clusters([original, copy], DedupConfig(copies_join=False)) == {frozenset({"a"}), frozenset({"b"})}
+
+
+def test_each_event_of_a_copy_joins_its_own_counterpart_in_the_original() -> None:
+    # the original article gives a suicide bombing in Douma and an IED at a checkpoint there
+    bomb = report("a", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
+    ied = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff", lead=False)
+    # the IED's id sorts first: a tie between the two would go to it
+    bomb["event_id"] = bomb["sources"][0]["report_id"] = "ev-ffffffffffffffff"
+    ied["event_id"] = ied["sources"][0]["report_id"] = "ev-0000000000000000"
+    # its copy
+    copy_bomb = report("z", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
+    copy_ied = report("z", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff",
+                      lead=False)
+    state = DedupState(DedupConfig())
+    for r in (bomb, ied):
+        state.apply(r)
+    assert state.apply(copy_bomb).event["event_id"] == bomb["event_id"]
+    assert state.apply(copy_ied).event["event_id"] == ied["event_id"]
+
+
+def test_an_edited_wire_copy_is_story_evidence_but_not_a_match_by_itself() -> None:
+    original = report("a", sub="suicide_bomb", story=MARKET, fingerprint="00000000000000ff")
+    # an outlet's rewrite of the same wire text: 10 bits apart, told in other words, typed an IED
+    edited = report("b", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="0000000000003ff0")
+    assert clusters([original, edited]) == {frozenset({"a", "b"})}
+    elsewhere = {**edited, "location": {**OTHER_TOWN, "country_code": "SY", "country": "Syria"}}
+    assert len(clusters([original, elsewhere])) == 2  # distant towns are still two events
+    unrelated = {**edited, "sources": [{**edited["sources"][0], "fingerprint": "00000ffffffff0ff"}]}
+    assert len(clusters([original, unrelated])) == 2
+
+
+def test_sub_types_of_one_family_merge_on_a_strong_story_only() -> None:
+    bomb = report("a", sub="suicide_bomb", story=MARKET)
+    ied_same_story = report("b", sub="remote_explosive_landmine_ied", story=MARKET_2)
+    ied_other_story = report("c", sub="remote_explosive_landmine_ied", story=CHECKPOINT)
+    assert clusters([bomb, ied_same_story]) == {frozenset({"a", "b"})}
+    assert clusters([bomb, ied_other_story]) == {frozenset({"a"}), frozenset({"c"})}
+
+
+def test_protest_and_riot_of_one_story_merge() -> None:
+    story = "آلاف المحتجين يتظاهرون في ساحة دوما احتجاجا على انقطاع الكهرباء"
+    protest = report("a", sub="peaceful_protest", story=story)
+    riot = report("b", sub="violent_demonstration", story=story + " ويحرقون مبنى البلدية")
+    assert clusters([protest, riot]) == {frozenset({"a", "b"})}
+
+
+def test_a_country_level_report_joins_the_town_event_of_its_story() -> None:
+    town = report("a", story=MARKET)
+    country = report("b", story=MARKET_2, place=COUNTRY)
+    assert clusters([town, country]) == {frozenset({"a", "b"})}
+
+
+def test_two_country_level_reports_of_one_day_stay_apart_without_story_evidence() -> None:
+    one = report("a", sub="arrests", story=ARRESTS, place=COUNTRY)
+    two = report("b", sub="arrests", story="الشرطة توقف سائق شاحنة بعد حادث على الطريق الدولي", place=COUNTRY)
+    assert clusters([one, two]) == {frozenset({"a"}), frozenset({"b"})}
+
+
+def test_different_towns_stay_apart_even_with_similar_words() -> None:
+    here = report("a", sub="armed_clash", story=CLASH)
+    there = report("b", sub="armed_clash", story=CLASH, place=OTHER_TOWN)
+    assert clusters([here, there]) == {frozenset({"a"}), frozenset({"b"})}
+
+
+# -- late bridging ----------------------------------------------------------------------------
+
+
+def bridge_scenario() -> list[dict[str, Any]]:
+    """A suicide bombing and an IED the same morning in one town, reported apart, then one report
+    that tells both as one attack (the IED was the bomber's accomplice)."""
+    return [
+        report("a", sub="suicide_bomb", story=MARKET, reported="2019-03-11T09:00:00Z"),
+        report("c", sub="remote_explosive_landmine_ied", story=CHECKPOINT, reported="2019-03-11T09:30:00Z"),
+        report("b", sub="suicide_bomb", story=BRIDGE, reported="2019-03-11T11:00:00Z"),
+    ]
+
+
+def test_a_report_that_shows_two_open_events_are_one_merges_them_with_a_tombstone() -> None:
+    first, second, bridge = bridge_scenario()
+    state = DedupState(DedupConfig())
+    assert state.apply(first).kind == "new"
+    assert state.apply(second).kind == "new"  # an IED, told differently: its own event so far
+    applied = state.apply(bridge)
+    assert applied.kind == "merged"
+    kept, (gone,) = applied.event, applied.tombstones
+    assert kept["event_id"] == first["event_id"]  # the event reported first keeps its id
+    assert gone["event_id"] == second["event_id"] and gone["merged_into"] == kept["event_id"]
+    assert gone["version"] == 2  # one version past the one consumers saw
+    assert {s["item_id"] for s in kept["sources"]} == {"a", "b", "c"}
+    assert len(state) == 1 and second["event_id"] not in state
+    for record in applied.publish_all:
+        assert validation_errors(EVENT, record) == []
+    assert [r["event_id"] for r in applied.publish_all] == [kept["event_id"], gone["event_id"]]
+
+
+def test_no_bridge_when_the_two_events_come_from_one_article() -> None:
+    first, second, bridge = bridge_scenario()
+    second["sources"][0]["item_id"] = "a"  # one article told the two apart
+    assert len(clusters([first, second, bridge])) == 2
+
+
+def test_a_restored_state_drops_the_absorbed_event() -> None:
+    pipeline = LocalPipeline()
+    for r in bridge_scenario():
+        pipeline.feed_candidate(encode(r))
+    restored = DedupState(DedupConfig())
+    for version in pipeline.versions:
+        restored.restore(version)
+    assert sorted(restored.store) == sorted(pipeline.dedup.store) == sorted(pipeline.sink)
+    assert pipeline.merged_into == {bridge_scenario()[1]["event_id"]: bridge_scenario()[0]["event_id"]}
+
+
+# -- order independence -----------------------------------------------------------------------
+
+
+def shuffled_day() -> list[dict[str, Any]]:
+    """One day of reports in one country: the bridged attack, a copy, a country-level report of the
+    market bombing, a clash in another town, arrests."""
+    return [
+        *bridge_scenario(),
+        report("d", sub="suicide_bomb", story=MARKET_2, place=COUNTRY, reported="2019-03-11T12:00:00Z"),
+        report("e", sub="armed_clash", story=CLASH, place=OTHER_TOWN, reported="2019-03-11T10:30:00Z"),
+        report("f", sub="armed_clash", story=CLASH + " وسقوط قتلى", place=OTHER_TOWN, reported="2019-03-11T13:00:00Z"),
+        report("g", sub="arrests", story=ARRESTS, place=COUNTRY, reported="2019-03-11T14:00:00Z"),
+        report("h", sub="suicide_bomb", story=MARKET, fingerprint="1234123412341234", reported="2019-03-11T15:00:00Z"),
+        report("i", sub="suicide_bomb", story="تفجير جديد", fingerprint="1234123412341235", place=None,
+               reported="2019-03-11T16:00:00Z"),
+    ]
+
+
+def test_the_same_reports_in_any_order_within_the_day_give_the_same_clusters() -> None:
+    reports = shuffled_day()
+    expected = clusters(reports)
+    assert expected == {
+        frozenset({"a", "b", "c", "d", "h", "i"}),
+        frozenset({"e", "f"}),
+        frozenset({"g"}),
+    }
+    rng = random.Random(15)
+    orders = [list(p) for p in itertools.islice(itertools.permutations(reports), 0, 40320, 997)]
+    orders += [rng.sample(reports, len(reports)) for _ in range(60)]
+    for order in orders:
+        assert clusters(order) == expected, [r["sources"][0]["item_id"] for r in order]
+
+
+# -- through the real worker ------------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_the_bridge_tombstone_reaches_the_sink_through_the_worker(settings: Settings, tmp_path: Path) -> None:
+    settings = settings.replace(partitions=1)
+    topics = topics_for(settings)
+    scenario = bridge_scenario()
+    records, dead = run_worker(settings, tmp_path, scenario, topics.candidates.name, expect=4)
+    assert dead == []
+    values = [json.loads(r.value) for r in records]
+    tombstones = [v for v in values if v.get("merged_into")]
+    assert [(t["event_id"], t["merged_into"]) for t in tombstones] == [
+        (scenario[1]["event_id"], scenario[0]["event_id"])
+    ]
+    assert validation_errors(EVENT, tombstones[0]) == []
+    kept = [v for v in values if v["event_id"] == scenario[0]["event_id"]][-1]
+    assert {s["item_id"] for s in kept["sources"]} == {"a", "b", "c"}
+    pipeline = LocalPipeline()
+    for r in scenario:
+        pipeline.feed_candidate(encode(r))
+    assert values == pipeline.versions  # the worker publishes what the in-memory pipeline does
