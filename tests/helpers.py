@@ -18,6 +18,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from workers.poll.fixtures import rss_document
+from workers.settings import REPO_ROOT, Settings
 
 # The seed story is about Monday 11 March 2019 («اليوم الاثنين»); its feeds carry that date.
 SEED_PUBLISHED = datetime(2019, 3, 11, 9, 30, tzinfo=UTC)
@@ -84,3 +85,20 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)
+
+
+def processor_env(settings: Settings, metrics_port: int, **extra: str) -> dict[str, str]:
+    """The environment of a `marsad process` subprocess on the test's topics, with JSON logs: this
+    process's environment less its own MARSAD_* variables, plus `extra` (MARSAD_... = value)."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")},
+        "PYTHONPATH": str(REPO_ROOT),
+        "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
+        "MARSAD_TOPIC_PREFIX": settings.topic_prefix,
+        "MARSAD_APP_ID": settings.app_id,
+        "MARSAD_PARTITIONS": str(settings.partitions),
+        "MARSAD_STATE_DIR": settings.state_dir,
+        "MARSAD_METRICS_PORT": str(metrics_port),
+        "MARSAD_LOG_FORMAT": "json",
+        **extra,
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 from kafka import KafkaProducer
 
 from tests.conftest import SEED_ARTICLE, need_shared
-from tests.helpers import SEED_PUBLISHED, debian_tool, read_topic
+from tests.helpers import SEED_PUBLISHED, debian_tool, processor_env, read_topic
 from tests.test_pipeline_e2e import stop
 from workers.broker.admin import ensure_topics
 from workers.broker.embedded import free_port, wait_for_port
@@ -66,19 +65,12 @@ def test_ratio_one_never_opens_and_bad_arguments_are_refused() -> None:
 
 
 def _processor(settings: Settings, metrics_port: int, ratio: float, window: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")},
-        "PYTHONPATH": str(REPO_ROOT),
-        "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-        "MARSAD_TOPIC_PREFIX": settings.topic_prefix,
-        "MARSAD_APP_ID": settings.app_id,
-        "MARSAD_PARTITIONS": str(settings.partitions),
-        "MARSAD_STATE_DIR": settings.state_dir,
-        "MARSAD_METRICS_PORT": str(metrics_port),
-        "MARSAD_LOG_FORMAT": "json",
-        "MARSAD_DEAD_LETTER_LIMIT_RATIO": str(ratio),
-        "MARSAD_DEAD_LETTER_LIMIT_WINDOW": str(window),
-    }
+    env = processor_env(
+        settings,
+        metrics_port,
+        MARSAD_DEAD_LETTER_LIMIT_RATIO=str(ratio),
+        MARSAD_DEAD_LETTER_LIMIT_WINDOW=str(window),
+    )
     return subprocess.Popen(
         [sys.executable, "-m", "workers.cli", "process"],
         env=env,

@@ -20,7 +20,7 @@ import pytest
 from kafka import KafkaProducer
 
 from tests.conftest import SEED_ARTICLE, need_shared
-from tests.helpers import SEED_PUBLISHED, debian_tool, read_topic, seed_feed
+from tests.helpers import SEED_PUBLISHED, debian_tool, processor_env, read_topic, seed_feed
 from workers import endpoints, metrics
 from workers.broker.admin import ensure_topics
 from workers.broker.embedded import free_port, wait_for_port
@@ -295,17 +295,7 @@ def test_processor_logs_are_json_lines_and_its_metrics_pass_promtool(settings: S
     producer.flush()
     producer.close()
     port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("MARSAD_")},
-        "PYTHONPATH": str(REPO_ROOT),
-        "MARSAD_KAFKA_BOOTSTRAP": settings.kafka_bootstrap,
-        "MARSAD_TOPIC_PREFIX": settings.topic_prefix,
-        "MARSAD_APP_ID": settings.app_id,
-        "MARSAD_PARTITIONS": str(settings.partitions),
-        "MARSAD_STATE_DIR": settings.state_dir,
-        "MARSAD_METRICS_PORT": str(port),
-        "MARSAD_LOG_FORMAT": "json",
-    }
+    env = processor_env(settings, port)
     stderr_path, stdout_path = tmp_path / "stderr", tmp_path / "stdout"
     with stderr_path.open("wb") as err, stdout_path.open("wb") as out:
         proc = subprocess.Popen(

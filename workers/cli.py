@@ -750,10 +750,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "audit",
-        help="compare items published (poller journal) with the items topic and the sink over a time range; "
-        "exit 1 when items are missing",
+        "compare items published (poller journal) with the items topic and the sink over a time range",
+        "Finds items the poller marked as published that are missing from the items topic (a broker "
+        "that lost acknowledged writes) and items with no source on the sink; exit status 1 when items "
+        "are missing. --repair publishes them again from the poller's journal.",
     )
     p.add_argument("--since", default="24h", help="ISO 8601 time or age (90m, 6h, 2d); default 24h")
     p.add_argument("--until", help="ISO 8601 time or age; default now")
