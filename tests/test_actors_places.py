@@ -33,12 +33,12 @@ from workers.extract.text import tokenize
 @pytest.fixture(autouse=True)
 def _no_ner_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Extraction here runs on lexicons alone (the CRF is trained from shared data at first use).
-    Afterwards the memoized "no tagger" is dropped again: later tests in this process (which compare
-    in-memory output with a worker's) must see the model the worker sees."""
+    Afterwards the memoized "no model" and empty name lists are dropped again: later tests in this
+    process (which compare in-memory output with a worker's) must see the model the worker sees."""
     monkeypatch.setenv("MARSAD_DATA_DIR", "/nonexistent")
-    ner.tagger.cache_clear()
+    ner.forget()
     yield
-    ner.tagger.cache_clear()
+    ner.forget()
 
 
 def events(text: str) -> list[dict]:

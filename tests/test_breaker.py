@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -81,9 +82,15 @@ def _processor(settings: Settings, metrics_port: int, ratio: float, window: int,
 
 
 def _alerts(port: int) -> list[dict[str, object]]:
+    """Prometheus's active alerts; none while it is still starting (it answers 503 until ready)."""
     url = f"http://127.0.0.1:{port}/api/v1/alerts"
-    with urllib.request.urlopen(url, timeout=5) as resp:
-        return json.loads(resp.read())["data"]["alerts"]
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return json.loads(resp.read())["data"]["alerts"]
+    except urllib.error.HTTPError as exc:
+        if exc.code == 503:
+            return []
+        raise
 
 
 def _query(port: int, promql: str) -> float | None:

@@ -236,6 +236,14 @@ def tagger() -> object | None:
     return t
 
 
+def forget() -> None:
+    """Drop everything memoized from the data folder (the model, the name lists, tagged sentences),
+    so the next use reads MARSAD_DATA_DIR again: for tests that switch the model off."""
+    tagger.cache_clear()
+    gazetteers.cache_clear()
+    _entities.cache_clear()
+
+
 @dataclass(frozen=True)
 class Entity:
     kind: str  # PERS | ORG | LOC | MISC
