@@ -50,11 +50,12 @@ setup() {
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     step "upgrade pip" "$VENV/bin/python" -m pip install -q --upgrade pip
     # camel-tools pulls in torch; from PyPI that is the CUDA build (gigabytes). Take the CPU build
-    # from PyTorch's CPU index first; say so when that index cannot be reached.
+    # from PyTorch's CPU index first; say so when that index cannot be reached (and give up on it
+    # fast: where only PyPI is reachable, pip's default retries cost minutes per package).
     if "$VENV/bin/python" -c "import torch" >/dev/null 2>&1; then
       echo "dev.sh: torch already installed ($("$VENV/bin/python" -c 'import torch; print(torch.__version__)'))" >&2
     elif try "install CPU-only torch from $TORCH_CPU_INDEX" \
-      "$VENV/bin/python" -m pip install -q torch --index-url "$TORCH_CPU_INDEX"; then
+      "$VENV/bin/python" -m pip install -q --retries 1 --timeout 15 torch --index-url "$TORCH_CPU_INDEX"; then
       echo "dev.sh: CPU-only torch installed" >&2
     else
       echo "dev.sh: WARNING: no CPU-only torch; pip takes torch from PyPI with the project (may be the large CUDA build)" >&2
