@@ -55,7 +55,7 @@ setup() {
     if "$VENV/bin/python" -c "import torch" >/dev/null 2>&1; then
       echo "dev.sh: torch already installed ($("$VENV/bin/python" -c 'import torch; print(torch.__version__)'))" >&2
     elif try "install CPU-only torch from $TORCH_CPU_INDEX" \
-      "$VENV/bin/python" -m pip install -q --retries 1 --timeout 15 torch --index-url "$TORCH_CPU_INDEX"; then
+      "$VENV/bin/python" -m pip install -q torch --index-url "$TORCH_CPU_INDEX" --retries 1 --timeout 15; then
       echo "dev.sh: CPU-only torch installed" >&2
     else
       echo "dev.sh: WARNING: no CPU-only torch; pip takes torch from PyPI with the project (may be the large CUDA build)" >&2
