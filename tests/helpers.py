@@ -102,3 +102,19 @@ def processor_env(settings: Settings, metrics_port: int, **extra: str) -> dict[s
         "MARSAD_LOG_FORMAT": "json",
         **extra,
     }
+
+
+def seed_item(n: int, source: str, title: str, body: str) -> dict[str, Any]:
+    """News item number `n` carrying the seed story (title and body), as outlet `source` sent it."""
+    return {
+        "schema_version": 1,
+        "item_id": f"{n:020x}",
+        "feed_id": f"f{n}",
+        "source": source,
+        "url": f"https://o{n}.example/1",
+        "title": title.strip(),
+        "text": body.strip(),
+        "language": "ar",
+        "published_at": SEED_PUBLISHED.isoformat().replace("+00:00", "Z"),
+        "fetched_at": "2019-03-11T10:00:00Z",
+    }

@@ -16,7 +16,7 @@ import pytest
 from kafka import KafkaProducer
 
 from tests.conftest import SEED_ARTICLE, need_shared
-from tests.helpers import SEED_PUBLISHED, debian_tool, processor_env, read_topic
+from tests.helpers import debian_tool, processor_env, read_topic, seed_item
 from tests.test_pipeline_e2e import stop
 from workers.broker.admin import ensure_topics
 from workers.broker.embedded import free_port, wait_for_port
@@ -115,18 +115,7 @@ def test_poison_stream_stops_the_worker_alert_fires_and_nothing_after_is_lost(
     for n in range(poison):  # a bad deploy upstream: nothing but unreadable messages
         producer.send(topics.items.name, key=f"bad-{n}".encode(), value=b"{not json")
     for n in range(3):
-        item = {
-            "schema_version": 1,
-            "item_id": f"{n:020x}",
-            "feed_id": f"f{n}",
-            "source": f"Outlet {n}",
-            "url": f"https://o{n}.example/1",
-            "title": title.strip(),
-            "text": body.strip(),
-            "language": "ar",
-            "published_at": SEED_PUBLISHED.isoformat().replace("+00:00", "Z"),
-            "fetched_at": "2019-03-11T10:00:00Z",
-        }
+        item = seed_item(n, f"Outlet {n}", title, body)
         producer.send(topics.items.name, key=item["item_id"].encode(), value=encode(item))
     producer.flush()
     producer.close()

@@ -13,7 +13,7 @@ import pytest
 from kafka import KafkaProducer
 
 from tests.conftest import SEED_ARTICLE, need_shared
-from tests.helpers import SEED_PUBLISHED, debian_tool, latest_by_key, read_topic
+from tests.helpers import debian_tool, latest_by_key, read_topic, seed_item
 from tests.test_pipeline_e2e import start_processor, stop
 from workers.broker.admin import ensure_topics
 from workers.broker.embedded import free_port, wait_for_port
@@ -42,18 +42,7 @@ def test_prometheus_scrapes_pipeline_metrics(settings: Settings, tmp_path: Path)
     title, _, body = SEED_ARTICLE.read_text(encoding="utf-8").partition("\n")
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
     for n, outlet in enumerate(["Outlet A", "Outlet B"]):
-        item = {
-            "schema_version": 1,
-            "item_id": f"{n:020x}",
-            "feed_id": f"f{n}",
-            "source": outlet,
-            "url": f"https://o{n}.example/1",
-            "title": title.strip(),
-            "text": body.strip(),
-            "language": "ar",
-            "published_at": SEED_PUBLISHED.isoformat().replace("+00:00", "Z"),
-            "fetched_at": "2019-03-11T10:00:00Z",
-        }
+        item = seed_item(n, outlet, title, body)
         producer.send(topics.items.name, key=item["item_id"].encode(), value=encode(item))
     producer.send(topics.items.name, key=b"poison", value=b"\xff\xfe\x00 binary junk")
     producer.flush()
