@@ -1,12 +1,14 @@
-"""Draw the sentences of the extraction development and frozen test sets from both shared corpora.
+"""Draw the sentences of the extraction development, frozen test and held-out sets from both corpora.
 
 Repeatable: fixed seeds, the project's sentence splitter (so `ref`s resolve in `marsad eval`), refs
 that hold ids and hashes only. Per set and corpus, 56 sentences carry a word of KEYWORDS (written for
 this sampler, independently of the extractor's lexicons) and 19 (~25%) are drawn from any sentence
 of a news article; one sentence per article, at most MAX_PER_OUTLET per outlet and set, the two sets
-and the older `extract_gold.jsonl` never share an article.
+and the older `extract_gold.jsonl` never share an article. The held-out set (`extract_holdout.jsonl`,
+round 3) is drawn the same way with its own seeds (HOLDOUT_SEED) from articles that none of dev, test,
+2018 and the place-resolution set uses, so adding it changes nothing the other sets draw.
 
-    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test}.jsonl, events null
+    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test,holdout}.jsonl, events null
     python eval/sample_sentences.py --check        # the committed sets hold exactly these refs
     python eval/sample_sentences.py --places DIR   # sentences for the place-resolution set
 
@@ -32,7 +34,10 @@ from workers.extract.text import fold, split_sentences
 EVAL = Path(__file__).resolve().parent
 DATA = EVAL.parent.parent / "shared" / "data"
 SEED = {"ant": 2026, "saudinewsnet": 2027}
-SET_SEED = {"dev": 3026, "test": 3027}  # order of a set's 150 lines
+# The held-out set of round 3, drawn after dev/test had been read, from articles none of the other
+# sets (dev, test, 2018, place resolution) uses, with its own seeds and the same design.
+HOLDOUT_SEED = {"ant": 2028, "saudinewsnet": 2029}
+SET_SEED = {"dev": 3026, "test": 3027, "holdout": 3028}  # order of a set's 150 lines
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
 MAX_PER_OUTLET = 20
@@ -198,14 +203,23 @@ def _old_gold_docs() -> set[str]:
 
 
 def sample() -> dict[str, list[dict[str, object]]]:
-    sets: dict[str, list[dict[str, object]]] = {"dev": [], "test": []}
-    skip = _old_gold_docs()
-    for corpus, seed in SEED.items():
+    """The development and frozen test sets (drawn together, so they never share an article)."""
+    return _draw(("test", "dev"), SEED, _old_gold_docs())
+
+
+def sample_holdout(taken: set[str]) -> list[dict[str, object]]:
+    """The held-out set: same design, own seeds, no article of `taken` (the other sets' articles)."""
+    return _draw(("holdout",), HOLDOUT_SEED, taken)["holdout"]
+
+
+def _draw(
+    set_names: tuple[str, ...], seeds: dict[str, int], skip: set[str]
+) -> dict[str, list[dict[str, object]]]:
+    sets: dict[str, list[dict[str, object]]] = {s: [] for s in set_names}
+    for corpus, seed in seeds.items():
         rng = random.Random(seed)
         slots = [
-            (s, kind)
-            for s in ("test", "dev")
-            for kind in ["kw"] * KEYWORD_PER_SET + ["rand"] * RANDOM_PER_SET
+            (s, kind) for s in set_names for kind in ["kw"] * KEYWORD_PER_SET + ["rand"] * RANDOM_PER_SET
         ]
         rng.shuffle(slots)
         articles = sorted(_articles(corpus), key=lambda a: a.key)
@@ -245,6 +259,15 @@ def sample() -> dict[str, list[dict[str, object]]]:
     return sets
 
 
+def _key(ref: dict[str, object]) -> str:
+    return str(ref.get("docno") or ref.get("url"))
+
+
+def _place_set_docs() -> set[str]:
+    path = EVAL / "place_resolution.jsonl"
+    return {_key(json.loads(x)["ref"]) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()}
+
+
 def sample_places(taken: set[str]) -> list[dict[str, object]]:
     """Sentences with a place cue, one per article, none from an article in `taken`."""
     out: list[dict[str, object]] = []
@@ -280,14 +303,14 @@ def main() -> int:
     parser.add_argument("--places", type=Path, help="write the place-resolution skeleton to this folder")
     args = parser.parse_args()
     sets = sample()
+    taken = _old_gold_docs() | {_key(x["ref"]) for v in sets.values() for x in v}
     if args.places:
-        taken = _old_gold_docs() | {
-            str(x["ref"].get("docno") or x["ref"].get("url")) for v in sets.values() for x in v
-        }
         args.places.mkdir(parents=True, exist_ok=True)
         (args.places / "place_resolution.jsonl").write_text(
             "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in sample_places(taken)), encoding="utf-8"
         )
+    if args.out or args.check:
+        sets["holdout"] = sample_holdout(taken | _place_set_docs())
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, lines in sets.items():
@@ -303,7 +326,7 @@ def main() -> int:
             if [x["ref"] for x in committed] != [x["ref"] for x in lines]:
                 print(f"extract_{name}.jsonl: refs differ from the sampler's", file=sys.stderr)
                 return 1
-        print("both sets hold the sampler's refs, in order")
+        print(f"the {len(sets)} sets ({', '.join(sets)}) hold the sampler's refs, in order")
     return 0
 
 

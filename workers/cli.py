@@ -741,7 +741,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--gold",
         action="append",
-        help="a gold set: 2018, dev or test (the frozen test set: only when named), or a file "
+        help="a gold set: 2018, dev, test or holdout (the frozen test sets: only when named), or a file "
         "(format in eval/README.md); repeatable (default: 2018 and dev)",
     )
     p.add_argument(
