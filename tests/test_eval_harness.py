@@ -177,7 +177,7 @@ ACLED_SUB_TYPES = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["dev", "test"])
+@pytest.mark.parametrize("name", ["dev", "test", "holdout"])
 def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:
     from workers.extract.evaluate import corpus_of, gold_path
     from workers.poll.fixtures import SHARED_DATA
