@@ -30,7 +30,9 @@ TEASER_MAX_CHARS = 600
 # An extracted page text shorter than this is not an article (an error page, a paywall, a gallery).
 MIN_ARTICLE_CHARS = 200
 
-_SPACES = re.compile(r"\s+")
+# Runs of whitespace, or one whitespace character other than a space: the same result as `\s+`
+# without substituting each single space by itself (half the cost of a revision digest).
+_SPACES = re.compile(r"\s{2,}|[^\S ]")
 
 
 @dataclass(frozen=True)

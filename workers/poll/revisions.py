@@ -68,19 +68,46 @@ class ArticleStore:
             row = self._db.execute("SELECT record FROM articles WHERE item_id=?", (item_id,)).fetchone()
         return ArticleRecord(**json.loads(row[0])) if row else None
 
-    def put(self, record: ArticleRecord) -> None:
+    def get_many(self, item_ids: list[str]) -> dict[str, ArticleRecord]:
+        """The records of these items that exist, in one query per 500 ids."""
+        found: dict[str, ArticleRecord] = {}
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
-                (
-                    record.item_id,
-                    record.feed_id,
-                    record.next_check(self.schedule),
-                    record.first_fetched,
-                    json.dumps(record.__dict__, ensure_ascii=False),
-                ),
+            for start in range(0, len(item_ids), 500):
+                chunk = item_ids[start : start + 500]
+                rows = self._db.execute(
+                    f"SELECT record FROM articles WHERE item_id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+                for (row,) in rows:
+                    record = ArticleRecord(**json.loads(row))
+                    found[record.item_id] = record
+        return found
+
+    def put(self, record: ArticleRecord) -> None:
+        self.put_many([record])
+
+    def put_many(self, records: list[ArticleRecord]) -> None:
+        """Store records in one transaction (a commit per item was a tenth of the poller's CPU)."""
+        if not records:
+            return
+        rows = [
+            (
+                record.item_id,
+                record.feed_id,
+                record.next_check(self.schedule),
+                record.first_fetched,
+                json.dumps(record.__dict__, ensure_ascii=False),
             )
-            self._puts_since_prune += 1
+            for record in records
+        ]
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)", rows)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            self._puts_since_prune += len(records)
             if self._puts_since_prune >= max(1000, self.capacity // 100):
                 self._puts_since_prune = 0
                 (count,) = self._db.execute("SELECT COUNT(*) FROM articles").fetchone()
