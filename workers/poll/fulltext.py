@@ -101,6 +101,7 @@ def _date_time(value: str | None) -> str | None:
 class FirstSight:
     item: dict[str, Any]  # as published
     record: ArticleRecord | None  # to store; None when a cached record was reused as it is
+    fetch: bool = False  # a teaser: its article page is still to be read
 
 
 class ArticleFetcher:
@@ -148,10 +149,13 @@ class ArticleFetcher:
         no_meta = EntryMeta(has_content=False, updated=None)
         fresh_ids = {item["item_id"] for item in fresh}
         known = self.store.get_many([item["item_id"] for item in fresh])
-        firsts = [
-            self._first(feed_id, item, parsed.meta.get(item["item_id"], no_meta), known.get(item["item_id"]))
+        # Items whose feed carries the article are settled here; only teasers wait for their page
+        # (a task per item cost more than the rest of this call on feeds that carry the text).
+        sights = [
+            self._first_sight(feed_id, item, parsed.meta.get(item["item_id"], no_meta), known.get(item["item_id"]))
             for item in fresh
         ]
+        fetching = [i for i, sight in enumerate(sights) if sight.fetch]
         jobs: list[Coroutine[Any, Any, dict[str, Any] | None]] = []
         revisiting: set[str] = set()
         for item in parsed.items:  # entries seen before whose `updated` changed
@@ -170,11 +174,15 @@ class ArticleFetcher:
                 jobs.append(self._revisit(record, "schedule", None, record.updated))
         self._claimed |= revisiting  # concurrent polls of other feeds leave these alone
         try:
-            first_sights, revised = await asyncio.gather(asyncio.gather(*firsts), asyncio.gather(*jobs))
+            fetched, revised = await asyncio.gather(
+                asyncio.gather(*(self._fetch_article(sights[i]) for i in fetching)), asyncio.gather(*jobs)
+            )
         finally:
             self._claimed -= revisiting
-        self.store.put_many([sight.record for sight in first_sights if sight.record is not None])
-        out = [sight.item for sight in first_sights] + [r for r in revised if r is not None]
+        for i, sight in zip(fetching, fetched, strict=True):
+            sights[i] = sight
+        self.store.put_many([sight.record for sight in sights if sight.record is not None])
+        out = [sight.item for sight in sights] + [r for r in revised if r is not None]
         for item in out:
             source = item.get("text_source", "feed")
             metrics.article_items.labels(source).inc()
@@ -182,11 +190,11 @@ class ArticleFetcher:
         return out
 
     # -- first sight of an item ------------------------------------------------------------------
-    async def _first(
+    def _first_sight(
         self, feed_id: str, item: dict[str, Any], meta: EntryMeta, record: ArticleRecord | None
     ) -> FirstSight:
-        """The item as published (article text where the feed had a teaser) and the record to store
-        for it; the caller stores a feed's records in one transaction."""
+        """The item as published and the record to store for it (the caller stores a feed's records
+        in one transaction); `fetch` when it is a teaser whose page `_fetch_article` must read."""
         item = {**item, "text_source": "feed", "revision": 0}
         is_teaser = self.policy.is_teaser(item["text"], item["title"], meta.has_content)
         if record is None:
@@ -209,6 +217,12 @@ class ArticleFetcher:
         ):
             record.item, record.digest = item, _text_digest(item["text"])
             return FirstSight(item, record)
+        return FirstSight(item, record, fetch=True)
+
+    async def _fetch_article(self, sight: FirstSight) -> FirstSight:
+        """A teaser completed from its page (the feed's text stays when the page gives none)."""
+        item, record = sight.item, sight.record
+        assert record is not None  # _first_sight gives every teaser a record
         page = await self.crawler.get(item["url"], Validators(record.etag, record.last_modified))
         article = await self._extract(page)
         if article is not None:
