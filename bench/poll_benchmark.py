@@ -10,7 +10,7 @@ Baselines measured in the same run, printed as ratios to the poller's first pass
   parsed with feedparser) and with the poller's own parse path (these plain RSS feeds take the
   lxml fast path of workers/poll/rss_fast.py, so parsing stops being the limit).
 
-    .venv/bin/python bench/poll_benchmark.py [--feeds 2000] [--items 20]
+    .venv/bin/python bench/poll_benchmark.py [--feeds 2000] [--items 20] [--text synthetic|corpus]
 """
 
 from __future__ import annotations
@@ -79,6 +79,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--parse-workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--text",
+        choices=["synthetic", "corpus"],
+        default="synthetic",
+        help="feed text: one repeated sentence, or articles of the shared corpus (real compression)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     port = free_port()
@@ -89,6 +95,7 @@ def main() -> None:
             str(port),
             str(args.feeds),
             str(args.items),
+            args.text,
         ]
     )
     try:
