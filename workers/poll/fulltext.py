@@ -208,14 +208,15 @@ class ArticleFetcher:
                 from_feed=not is_teaser,
             )
         elif record.digest is not None:
-            # Fetched before but not acknowledged (a failed publish): the cached article is reused.
-            return FirstSight(record.item, None)
+            # Fetched before but not acknowledged (a failed publish): the cached article is reused
+            # (the store keeps no text of an article the feed carries: the feed's item is it).
+            return FirstSight(item if record.from_feed else record.item, None)
         if (
             not is_teaser
             or not self.settings.fetch_articles
             or not item["url"].startswith(("http://", "https://"))
         ):
-            record.item, record.digest = item, _text_digest(item["text"])
+            record.item, record.digest = item, meta.text_digest or _text_digest(item["text"])
             return FirstSight(item, record)
         return FirstSight(item, record, fetch=True)
 

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from workers.contracts import NEWS_ITEM, ContractError, now_iso, validation_errors
+from workers.poll.article import ArticleText
 from workers.poll.feeds import Feed
 from workers.poll.identity import content_key, guid_key, item_id_for, safe_url
 from workers.poll.rss_fast import rss_entries
@@ -99,6 +100,9 @@ class EntryMeta:
 
     has_content: bool  # the feed carries the article (content:encoded, Atom content), not a summary
     updated: str | None  # the entry's `updated` as the feed states it: a change means a revised article
+    # Revision digest of the item's text (article.ArticleText.digest), computed here in the parse
+    # worker: in the poller process it was 7% of the CPU on feeds of real articles.
+    text_digest: str | None = None
 
 
 @dataclass
@@ -227,7 +231,9 @@ def parse_feed(
             result.items.append(item)
             kept.append(entry)
             result.meta[item["item_id"]] = EntryMeta(
-                has_content=bool(entry.get("content")), updated=entry.get("updated") or None
+                has_content=bool(entry.get("content")),
+                updated=entry.get("updated") or None,
+                text_digest=ArticleText(item["text"]).digest,
             )
     result.aliases = _aliases(feed, kept, result.items)
     return result
