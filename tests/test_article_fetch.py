@@ -388,3 +388,26 @@ def test_an_async_caller_gets_the_same_completion(tmp_path: Path, feed_server: F
     finally:
         fetcher.close()
     assert [i["text_source"] for i in items] == ["article"] and "خمسة قتلى" in items[0]["text"]
+
+
+def test_an_article_the_feed_carries_is_stored_without_its_text_and_republished_whole(tmp_path: Path) -> None:
+    """The store keeps no copy of text the feed itself carries (revisions compare digests); an item
+    whose publish failed is completed again from the feed, text and all, not from the store."""
+    from workers.poll.fulltext import ArticleFetcher
+    from workers.poll.parse import parse_feed
+
+    body = "قتل خمسة مدنيين في قصف على حي سكني في المدينة، وفق ما أعلنت السلطات المحلية. " * 20
+    feed = Feed("full", "Full", "https://full.example/rss")
+    entries = [{"title": "قصف", "link": "https://full.example/a/1", "description": body}]
+    parsed = parse_feed(rss_document("t", "https://full.example/", entries), feed)
+    fetcher = ArticleFetcher(Settings(state_dir=str(tmp_path), article_extract_workers=0))
+    try:
+        first = fetcher.complete(feed.id, parsed, parsed.items)
+        stored = fetcher.store.get(parsed.items[0]["item_id"])
+        assert stored is not None and stored.from_feed and stored.digest
+        assert "text" not in stored.item and stored.item["title"] == "قصف"
+        again = fetcher.complete(feed.id, parsed, parsed.items)  # as after an unacknowledged publish
+    finally:
+        fetcher.close()
+    assert [i["text"] for i in first] == [i["text"] for i in again] == [parsed.items[0]["text"]]
+    assert first[0]["text_source"] == again[0]["text_source"] == "feed"

@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Coroutine
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -96,6 +97,13 @@ def _date_time(value: str | None) -> str | None:
     return f"{value}T00:00:00Z" if len(value) == 10 else value
 
 
+@dataclass
+class FirstSight:
+    item: dict[str, Any]  # as published
+    record: ArticleRecord | None  # to store; None when a cached record was reused as it is
+    fetch: bool = False  # a teaser: its article page is still to be read
+
+
 class ArticleFetcher:
     def __init__(self, settings: Settings, store: ArticleStore | None = None, crawler: Crawler | None = None):
         self.settings = settings
@@ -140,9 +148,15 @@ class ArticleFetcher:
     ) -> list[dict[str, Any]]:
         no_meta = EntryMeta(has_content=False, updated=None)
         fresh_ids = {item["item_id"] for item in fresh}
-        jobs: list[Coroutine[Any, Any, dict[str, Any] | None]] = [
-            self._first(feed_id, item, parsed.meta.get(item["item_id"], no_meta)) for item in fresh
+        known = self.store.get_many([item["item_id"] for item in fresh])
+        # Items whose feed carries the article are settled here; only teasers wait for their page
+        # (a task per item cost more than the rest of this call on feeds that carry the text).
+        sights = [
+            self._first_sight(feed_id, item, parsed.meta.get(item["item_id"], no_meta), known.get(item["item_id"]))
+            for item in fresh
         ]
+        fetching = [i for i, sight in enumerate(sights) if sight.fetch]
+        jobs: list[Coroutine[Any, Any, dict[str, Any] | None]] = []
         revisiting: set[str] = set()
         for item in parsed.items:  # entries seen before whose `updated` changed
             meta = parsed.meta.get(item["item_id"], no_meta)
@@ -160,10 +174,15 @@ class ArticleFetcher:
                 jobs.append(self._revisit(record, "schedule", None, record.updated))
         self._claimed |= revisiting  # concurrent polls of other feeds leave these alone
         try:
-            results = await asyncio.gather(*jobs)
+            fetched, revised = await asyncio.gather(
+                asyncio.gather(*(self._fetch_article(sights[i]) for i in fetching)), asyncio.gather(*jobs)
+            )
         finally:
             self._claimed -= revisiting
-        out = [r for r in results if r is not None]
+        for i, sight in zip(fetching, fetched, strict=True):
+            sights[i] = sight
+        self.store.put_many([sight.record for sight in sights if sight.record is not None])
+        out = [sight.item for sight in sights] + [r for r in revised if r is not None]
         for item in out:
             source = item.get("text_source", "feed")
             metrics.article_items.labels(source).inc()
@@ -171,10 +190,13 @@ class ArticleFetcher:
         return out
 
     # -- first sight of an item ------------------------------------------------------------------
-    async def _first(self, feed_id: str, item: dict[str, Any], meta: EntryMeta) -> dict[str, Any]:
+    def _first_sight(
+        self, feed_id: str, item: dict[str, Any], meta: EntryMeta, record: ArticleRecord | None
+    ) -> FirstSight:
+        """The item as published and the record to store for it (the caller stores a feed's records
+        in one transaction); `fetch` when it is a teaser whose page `_fetch_article` must read."""
         item = {**item, "text_source": "feed", "revision": 0}
         is_teaser = self.policy.is_teaser(item["text"], item["title"], meta.has_content)
-        record = self.store.get(item["item_id"])
         if record is None:
             record = ArticleRecord(
                 item["item_id"],
@@ -186,16 +208,22 @@ class ArticleFetcher:
                 from_feed=not is_teaser,
             )
         elif record.digest is not None:
-            # Fetched before but not acknowledged (a failed publish): the cached article is reused.
-            return record.item
+            # Fetched before but not acknowledged (a failed publish): the cached article is reused
+            # (the store keeps no text of an article the feed carries: the feed's item is it).
+            return FirstSight(item if record.from_feed else record.item, None)
         if (
             not is_teaser
             or not self.settings.fetch_articles
             or not item["url"].startswith(("http://", "https://"))
         ):
-            record.item, record.digest = item, _text_digest(item["text"])
-            self.store.put(record)
-            return item
+            record.item, record.digest = item, meta.text_digest or _text_digest(item["text"])
+            return FirstSight(item, record)
+        return FirstSight(item, record, fetch=True)
+
+    async def _fetch_article(self, sight: FirstSight) -> FirstSight:
+        """A teaser completed from its page (the feed's text stays when the page gives none)."""
+        item, record = sight.item, sight.record
+        assert record is not None  # _first_sight gives every teaser a record
         page = await self.crawler.get(item["url"], Validators(record.etag, record.last_modified))
         article = await self._extract(page)
         if article is not None:
@@ -204,8 +232,7 @@ class ArticleFetcher:
             record.body_digest = _body_digest(page.body)
             record.etag, record.last_modified = page.validators.etag, page.validators.last_modified
         record.item = item
-        self.store.put(record)
-        return item
+        return FirstSight(item, record)
 
     async def _extract(self, page: Page) -> ArticleText | None:
         """Extracted text of a fetched page, or None with the failure counted by reason."""

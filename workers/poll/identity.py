@@ -89,7 +89,10 @@ def canonical_url(url: str) -> str:
 def safe_url(url: str) -> str | None:
     """The URL if it is http(s) (after trimming the whitespace and control characters browsers
     ignore), else None: `javascript:`, `data:`, `vbscript:` and the like never leave the poller."""
-    cleaned = "".join(ch for ch in url if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
+    if url.isascii() and url.isprintable():  # the usual case: no control or format characters
+        cleaned = url.strip()
+    else:
+        cleaned = "".join(ch for ch in url if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
     try:
         parts = urlsplit(cleaned)
     except ValueError:

@@ -50,6 +50,15 @@ DELIVERY_TIMEOUT_MS = 30_000
 # flight then are not sent again: a later attempt joins the same record (Publisher._inflight).
 ACK_TIMEOUT_S = 30.0
 RETRY_BACKOFF_MS = 1000
+# Records per produce request: kafka-python's 16 KB default held one feed's batch per partition, so
+# with 5 requests in flight the poller waited on broker round trips (426 ms per feed on the 600-feed
+# profile, against 107 ms at 1 MB, with the poll pass 16% shorter).
+BATCH_SIZE_BYTES = 1024 * 1024
+# zstd, not gzip: on 20-item feeds of real articles (87 KB of JSON) kafka-python's gzip (level 9,
+# fixed) took 24 ms of CPU per feed, zstd 1.1 ms for a batch 8% larger (25 KB against 23 KB; the
+# CRC32C kafka-python computes over it in pure Python, 4-6 ms, is the larger cost left). Readers
+# need a zstd codec: `zstandard` for kafka-python (the audit), `cramjam` for aiokafka (processor).
+COMPRESSION = "zstd"
 PUBLISH_ATTEMPTS = 3
 RETRY_BACKOFF_S = 1.0
 RETRY_BACKOFF_MAX_S = 10.0
@@ -60,8 +69,9 @@ def producer_config(settings: Settings) -> dict[str, Any]:
         "bootstrap_servers": settings.kafka_bootstrap,
         "acks": "all",
         "enable_idempotence": True,
-        "compression_type": "gzip",
+        "compression_type": COMPRESSION,
         "linger_ms": 5,
+        "batch_size": BATCH_SIZE_BYTES,
         "retries": 5,
         "max_request_size": 4 * 1024 * 1024,
         "max_block_ms": SEND_MAX_BLOCK_MS,

@@ -50,6 +50,15 @@ class PublishedItem:
 
 
 @dataclass(frozen=True)
+class FeedValidators:
+    """A feed's HTTP validators, saved with the marks of the batch they vouch for."""
+
+    feed_id: str
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
 class JournalEntry:
     item_id: str
     partition: int
@@ -86,6 +95,8 @@ class SeenStore:
         self._unwritten_keys: dict[str, float] = {}
         self._unwritten_items: list[PublishedItem] = []
         self._unwritten_offsets: dict[int, int] = {}
+        self._unwritten_validators: dict[str, FeedValidators] = {}
+        self._flush_failed = False
         self.last_error: str | None = None
         self._probe_failed = False
         try:
@@ -103,10 +114,10 @@ class SeenStore:
 
     @property
     def writable(self) -> bool:
-        """False while marks wait in memory because the last write failed."""
-        return not (
-            self._probe_failed or self._unwritten_keys or self._unwritten_items or self._unwritten_offsets
-        )
+        """False while marks wait in memory because the last write failed. (Not "while marks wait":
+        another thread's marks on their way to disk are no failure, and retrying them cost a thread
+        hop and a lock wait per feed.)"""
+        return not (self._probe_failed or self._flush_failed)
 
     def probe(self) -> None:
         """Write and delete a batch-sized row: a full disk or read-only file shows before anything is
@@ -143,9 +154,11 @@ class SeenStore:
         published: list[PublishedItem],
         keys: list[str] | None = None,
         offsets: dict[int, int] | None = None,
+        validators: FeedValidators | None = None,
     ) -> None:
-        """Mark published items (id, aliases, journal) and other keys seen, and advance checkpoints,
-        in one transaction. On failure the marks stay in memory and StateWriteError is raised."""
+        """Mark published items (id, aliases, journal) and other keys seen, advance checkpoints and
+        save the feed's validators, in one transaction. On failure the marks stay in memory and
+        StateWriteError is raised."""
         now = time.time()
         with self._lock:
             for key in keys or []:
@@ -157,6 +170,8 @@ class SeenStore:
                     self._unwritten_keys[alias] = now
             for partition, offset in (offsets or {}).items():
                 self._unwritten_offsets[partition] = max(self._unwritten_offsets.get(partition, -1), offset)
+            if validators is not None:
+                self._unwritten_validators[validators.feed_id] = validators
             self._flush()
 
     def retry(self) -> bool:
@@ -164,12 +179,14 @@ class SeenStore:
         if self._probe_failed:
             self.probe()
         with self._lock:
-            if self._unwritten_keys or self._unwritten_items or self._unwritten_offsets:
+            if self._unwritten_keys or self._unwritten_items or self._unwritten_offsets or self._unwritten_validators:
                 self._flush()
         return self.writable
 
     def _flush(self) -> None:
-        if not (self._unwritten_keys or self._unwritten_items or self._unwritten_offsets):
+        if not (
+            self._unwritten_keys or self._unwritten_items or self._unwritten_offsets or self._unwritten_validators
+        ):
             return
         try:
             self._db.execute("BEGIN")
@@ -195,15 +212,22 @@ class SeenStore:
                     "SET offset = MAX(offset, excluded.offset)",
                     (partition, offset),
                 )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO validators VALUES (?, ?, ?)",
+                [(v.feed_id, v.etag, v.last_modified) for v in self._unwritten_validators.values()],
+            )
             self._db.execute("COMMIT")
         except (sqlite3.Error, OSError) as exc:
             if self._db.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
             self.last_error = f"{type(exc).__name__}: {exc}"
+            self._flush_failed = True
             raise StateWriteError(f"cannot write the poller state {self.path}: {exc}") from None
+        self._flush_failed = False
         self._marks_since_prune += len(self._unwritten_keys)
         self._unwritten_keys, self._unwritten_items, self._unwritten_offsets = {}, [], {}
+        self._unwritten_validators = {}
         self.last_error = None
         # COUNT(*) is a table scan: prune in batches, not on every mark.
         if self._marks_since_prune >= max(1000, self.capacity // 100):

@@ -35,7 +35,7 @@ from workers.poll.fetch import FetchResult, Validators, fetch
 from workers.poll.fulltext import ArticleFetcher
 from workers.poll.parse import ParsedFeed, parse_feed
 from workers.poll.publish import BatchResult, Publisher
-from workers.poll.seen import SeenStore, StateWriteError
+from workers.poll.seen import FeedValidators, SeenStore, StateWriteError
 from workers.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -213,7 +213,10 @@ class Poller:
             fresh = await self.articles.acomplete(feed.id, parsed, fresh)
         batch = await self.publisher.publish_batch(fresh, parsed.aliases) if fresh else BatchResult()
         offsets = self.publisher.watermark.release([(i.partition, i.offset) for i in batch.published])
-        state_ok = await asyncio.to_thread(self._record, batch, triage.known_keys, offsets)
+        # Keep validators only once the whole batch is safe, or a 304 could hide unpublished items;
+        # they are written in the transaction of the batch's marks.
+        validators = None if batch.failed else FeedValidators(feed.id, result.validators.etag, result.validators.last_modified)
+        state_ok = await asyncio.to_thread(self._record, batch, triage.known_keys, offsets, validators)
         report.new = len(batch.published)
         metrics.items_in.labels("poll").inc(len(batch.published))
         metrics.items_out.labels("poll").inc(len(batch.published))
@@ -237,13 +240,6 @@ class Poller:
             metrics.feed_errors.labels(feed.id, "state").inc()
             report.outcome, report.error = "error", "state"
             return report
-        # Keep validators only once the whole batch is safe, or a 304 could hide unpublished items.
-        try:
-            await asyncio.to_thread(
-                self.seen.save_validators, feed.id, result.validators.etag, result.validators.last_modified
-            )
-        except StateWriteError as exc:
-            self._state_failed(exc)
         metrics.feed_polls.labels(feed.id, "ok").inc()
         metrics.feed_last_success.labels(feed.id).set(time.time())
         return report
@@ -300,9 +296,11 @@ class Poller:
                 triage.known_keys.append(raw["item_id"])
         return triage
 
-    def _record(self, batch: BatchResult, keys: list[str], offsets: dict[int, int]) -> bool:
+    def _record(
+        self, batch: BatchResult, keys: list[str], offsets: dict[int, int], validators: FeedValidators | None
+    ) -> bool:
         try:
-            self.seen.record(batch.published, keys, offsets)
+            self.seen.record(batch.published, keys, offsets, validators)
         except StateWriteError as exc:
             self._state_failed(exc)
             return False
