@@ -23,7 +23,7 @@ from workers.extract.sentence import (
     is_nisba,
     launch_site,
 )
-from workers.extract.text import Sentence, clitic_variants
+from workers.extract.text import Sentence
 
 ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted («حاول»)
 CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
@@ -196,14 +196,11 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
     # «قتل نحو أربعة آلاف شخص»: a war's toll, not an event (eval/README.md)
     if any(ci is not None and a.counts[ci].lo >= WAR_TOLL_MIN for _, ci in figures):
         return []
-    stems = [stem for w in a.tokens.words for stem, _, _ in clitic_variants(w)]
-    nonviolent, nonviolent_prefixes = lexicon.word_or_prefix_set("nonviolent_death_words")
-    if any(s in nonviolent or s.startswith(nonviolent_prefixes) for s in stems):
+    if lexicon.phrase_list("nonviolent_death_words").found_in(a.tokens.words):
         return []
-    words, prefixes = lexicon.word_or_prefix_set("violent_death_context")
-    violent = any(m.entry.kind in _ARMED_KINDS for m in a.actors) or any(
-        s in words or s.startswith(prefixes) for s in stems
-    )
+    violent = any(m.entry.kind in _ARMED_KINDS for m in a.actors) or lexicon.phrase_list(
+        "violent_death_context"
+    ).found_in(a.tokens.words)
     if not violent:
         return []
     trig = lexicon.casualty_only_trigger()

