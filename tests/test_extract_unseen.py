@@ -59,3 +59,31 @@ def test_a_quotation_mark_does_not_end_the_factuality_window(text: str) -> None:
 
 def test_a_quoted_report_still_yields_its_event() -> None:
     assert subs('قال المصدر إن "طائرات الاحتلال شنت غارات على المدينة".') == ["air_drone_strike"]
+
+
+# --- casualty figures written as nouns: dual and singular after a cue
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "want"),
+    [
+        ("قتل جنديان وأصيب ثلاثة آخرون في هجوم للمسلحين على الحاجز.", "killed", (2, 2)),  # dual «ـان»
+        ("أصيب شرطيان في انفجار عبوة ناسفة وسط المدينة.", "wounded", (2, 2)),
+        ("أدى القصف إلى مقتل شخصين في الحي.", "killed", (2, 2)),  # dual «ـين»
+        ("قتل فلسطيني وأصيب 30 آخرون برصاص قوات الاحتلال.", "killed", (1, 1)),  # singular
+        ("أصيبت امرأة بجروح في قصف على المدينة.", "wounded", (1, 1)),
+        ("قصفت الطائرات القرية ولقي شخص على الأقل مصرعه.", "killed", (1, None)),  # «على الأقل»
+    ],
+)
+def test_a_noun_of_people_next_to_a_casualty_cue_counts_them(
+    text: str, kind: str, want: tuple[int, int | None]
+) -> None:
+    assert figures(text, kind) == [want]
+
+
+def test_a_noun_after_a_numeral_does_not_replace_the_numeral() -> None:
+    # «مصريا» describes the 20 the numeral counts
+    text = "عثر على جثث 20 قبطيا مصريا قتلوا على يد مسلحين في المدينة."
+    assert figures(text, "killed") == [(20, 20)]
+    # a plural that a dual would also spell («مدنيين») is not a figure
+    assert figures("قصفت الطائرات المدينة وقتلت مدنيين.", "killed") == []

@@ -173,7 +173,9 @@ def sentence_candidates(
         cand.date = when
         window = set(a.tokens.words[max(0, trig.start_token - ATTEMPT_WINDOW) : trig.start_token])
         cand.attempted = bool(window & attempt_words)
-        qty = next((c for c in a.counts if c.end_token == trig.start_token and c.lo == c.hi), None)
+        qty = next(
+            (c for c in a.counts if c.end_token == trig.start_token and c.lo == c.hi and not c.noun), None
+        )
         cand.quantity = qty.lo if qty else None
         cands.append(cand)
     if cands:

@@ -370,3 +370,21 @@ def phrase_list(key: str) -> PhraseList:
         else:
             words.add(first)
     return PhraseList(frozenset(words), tuple(prefixes), {k: tuple(v) for k, v in phrases.items()})
+
+
+@cache
+def casualty_noun_counts() -> dict[str, int]:
+    """Folded surface form -> how many people it counts: cues.json casualty_nouns in the singular
+    (and its accusative «جنديا») count 1, their duals 2 («جنديان», «طفلتين»; a noun ending in ي
+    only «ـان»: «مدنيين» is as often a plural)."""
+    out: dict[str, int] = {}
+    for noun in cues()["casualty_nouns"]:
+        w = fold(noun)
+        out[w] = 1
+        base = w[:-1] + "ت" if w.endswith("ه") else w
+        if not w.endswith("ه"):
+            out[w + "ا"] = 1
+        out[base + "ان"] = 2
+        if not w.endswith("ي"):
+            out[base + "ين"] = 2
+    return out

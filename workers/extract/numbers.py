@@ -114,6 +114,7 @@ class Count:
     start_token: int
     end_token: int  # exclusive
     text: str = ""
+    noun: bool = False  # a noun's number, not a numeral: «قتل جنديان» (2), «أصيب فلسطيني» (1)
 
     def as_dict(self) -> dict[str, object]:
         return {"min": self.lo, "max": self.hi, "text": self.text[:200]}

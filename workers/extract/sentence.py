@@ -94,6 +94,7 @@ SUPERSEDES: dict[str, frozenset[str]] = {
     "non_state_actor_overtakes_territory": frozenset({"armed_clash"}),
 }
 VIOLENT_TYPES = frozenset({"battles", "explosions_remote_violence", "violence_against_civilians"})
+_NOUN_COUNTED = frozenset({"killed", "wounded"})  # cue kinds a noun of people next to them counts
 _CRIME_PRONE = frozenset({"arrests"})  # sub-types that ordinary crime words (cues.json) rule out
 
 
@@ -234,7 +235,9 @@ class SentenceAnalysis:
         date_tokens = {i for d in self.dates for i in range(d.start_token, d.end_token)}
         words = self.tokens.words
         out = []
-        for c in find_counts(self.tokens, self.sentence.text, self.sentence.start):
+        found = find_counts(self.tokens, self.sentence.text, self.sentence.start)
+        nouns = self._noun_counts({i for c in found for i in range(c.start_token, c.end_token)})
+        for c in sorted(found + nouns, key=lambda c: c.start_token) if nouns else found:
             if any(i in date_tokens for i in range(c.start_token, c.end_token)):
                 continue
             before = words[c.start_token - 1] if c.start_token else ""
@@ -249,6 +252,33 @@ class SentenceAnalysis:
             ):
                 c = replace(c, hi=None)
             out.append(c)
+        return out
+
+    def _noun_counts(self, numeral_tokens: set[int]) -> list[Count]:
+        """A noun of people next to a killed/wounded cue, where a number would stand, counts them:
+        «قتل فلسطيني» 1, «أصيب جنديان» 2 (cues.json casualty_nouns)."""
+        table = lexicon.casualty_noun_counts()
+        words, out = self.tokens.words, []
+        for cue in self.casualty_cues:
+            if cue.entry.kind not in _NOUN_COUNTED:
+                continue
+            near = []
+            if "before_number" in cue.entry.sides:
+                near.append(cue.end_token)
+            # «20 قبطيا مصريا قتلوا»: a noun after a numeral describes what the numeral counts
+            before = cue.start_token - 1
+            if "after_number" in cue.entry.sides and numeral_tokens.isdisjoint(range(before - 3, before)):
+                near.append(before)
+            for i in near:
+                if not 0 <= i < len(words) or i in numeral_tokens:
+                    continue
+                w = words[i][1:] if words[i][:1] in ("و", "ف") and words[i][1:] in table else words[i]
+                if w in table and not any(c.start_token == i for c in out):
+                    text = self.sentence.text[
+                        self.tokens.starts[i] - self.sentence.start : self.tokens.ends[i]
+                        - self.sentence.start
+                    ]
+                    out.append(Count(table[w], table[w], i, i + 1, text, noun=True))
         return out
 
     @cached_property
