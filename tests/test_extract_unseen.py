@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_extract import item
+from tests.test_extract import item, one
 from workers.contracts import EVENT, validation_errors
 from workers.extract.core import extract
 
@@ -87,3 +87,64 @@ def test_a_noun_after_a_numeral_does_not_replace_the_numeral() -> None:
     assert figures(text, "killed") == [(20, 20)]
     # a plural that a dual would also spell («مدنيين») is not a figure
     assert figures("قصفت الطائرات المدينة وقتلت مدنيين.", "killed") == []
+
+
+def test_a_country_after_a_cue_is_not_one_person() -> None:
+    # «ليبيا» is nisba «ليبي» + alef, but no accusative is generated for nouns ending in ي
+    text = "قتلت ليبيا 5 مسلحين في غارة جوية قرب الحدود."
+    assert figures(text, "killed") == [(5, 5)]
+
+
+def test_a_year_after_a_month_name_is_not_a_figure() -> None:
+    text = "نفذ مسلحون اعتداءات باريس في تشرين 2015 وقتلوا."
+    assert figures(text, "killed") == []
+
+
+# --- phrasings of violence and protest gathered from the corpora
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("أدان الوزير العملية الإرهابية التي استهدفت المصلين في المسجد.", "attack"),
+        ("ارتفع عدد ضحايا الهجوم الإرهابي على الفندق إلى ستة.", "attack"),
+        ("شارك آلاف الأشخاص في مسيرة وسط العاصمة للمطالبة بالإصلاح.", "peaceful_protest"),
+        ("خرج مئات الطلاب في مسيرة أمام مبنى الجامعة.", "peaceful_protest"),
+        ("أحرق مستوطنون منزل عائلة فلسطينية في القرية.", "looting_property_destruction"),
+    ],
+)
+def test_corpus_phrasings_have_terms(text: str, sub: str) -> None:
+    assert sub in subs(text)
+
+
+def test_a_specific_trigger_outranks_the_generic_terror_attack() -> None:
+    assert subs("أسفر التفجير الانتحاري الإرهابي عن مقتل 5 أشخاص في المسجد.") == ["suicide_bomb"]
+
+
+# --- factuality: more cases of mention without report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قد تشن إسرائيل غارات على لبنان في أي لحظة.",  # «قد» + imperfect: a possibility
+        "قد يشن الجيش هجوما على المدينة بعد العيد.",
+        "أكد الوزير أن الجيش مستعد لصد أي هجوم على الحدود.",  # readiness, «أي»
+        "تؤمن لهم الميليشيات الحماية من أي اعتداءات على القوافل.",  # «أي»: no particular attack
+        "تستخدم التطبيقات المشفرة للتخطيط لهجمات إرهابية.",  # a plan
+    ],
+)
+def test_possibility_readiness_and_indefinite_mentions_are_no_event(text: str) -> None:
+    assert extract(item(text)) == []
+
+
+def test_may_with_a_past_verb_is_a_report() -> None:
+    assert subs("وقد شنت الطائرات غارات على المدينة.") == ["air_drone_strike"]
+    assert subs("قد تعرضت المدينة لقصف عنيف من قوات النظام.") == ["shelling_artillery_missile_attack"]
+
+
+def test_a_year_after_a_months_second_name_dates_a_background_event() -> None:
+    text = "في 6 سبتمبر/ أيلول عام 1997 قتل مسلحون 20 شخصا في القرية."
+    event = one(extract(item(text)), "attack")
+    assert event["date"] == "1997-09-06"
+    assert event["lead"] is False

@@ -25,6 +25,7 @@ from workers.extract.text import fold
 
 FACTUALITY_WINDOW = 6  # words before a trigger (in its clause) where a cue word governs it
 NEGATION_WINDOW = 5  # a negation governs the next few words («لم تقدم القوات على شن هجوم»)
+SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an imperfect verb («تشن»)
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 
 ASSERTED, BACKGROUND = "asserted", "background"
@@ -158,6 +159,12 @@ def _window(a: SentenceAnalysis, trig: Match[Trigger], size: int) -> range:
     return range(start, trig.start_token)
 
 
+def _imperfect(word: str) -> bool:
+    """An imperfect verb form: «يشن», «نقصف», and «تشن» (a longer «تـ» word may be a past form V
+    verb: «تعرض»)."""
+    return word[:1] in ("ي", "ن") or (word[:1] == "ت" and len(word) <= SHORT_IMPERFECT)
+
+
 def judge(
     a: SentenceAnalysis, trig: Match[Trigger], event_date: date | None, published: date | None
 ) -> Factuality:
@@ -172,6 +179,12 @@ def judge(
         if _hit(negation, words, i) and not (i + 1 < len(words) and _hit(exceptions, words, i + 1)):
             return Factuality("negated", words[i])
     window = _window(a, trig, FACTUALITY_WINDOW)
+    if trig.start_token and fold(words[trig.start_token - 1]) in lexicon.word_set("indefinite_words"):
+        return Factuality("generic", words[trig.start_token - 1])  # «أي هجوم»: no particular one
+    modal = lexicon.word_set("modal_words")
+    for i in window:
+        if words[i] in modal and i + 1 < len(words) and _imperfect(words[i + 1]):
+            return Factuality("hypothetical", words[i])  # «قد تشن»: may; «قد شنت»: has
     hits = _window_hits(words, window)
     for _list_name, value in _BEFORE_CUES:
         if value in hits:

@@ -16,7 +16,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from workers.extract import lexicon
-from workers.extract.dates import DateMention, find_dates
+from workers.extract.dates import MONTH_WORDS, DateMention, find_dates
 from workers.extract.gazetteer import LOCATIVE_CUES, Place, country_place
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
 from workers.extract.numbers import Count, find_counts
@@ -78,6 +78,7 @@ _YEAR_WORDS = frozenset(fold(w) for w in ["عام", "العام", "سنة", "ا�
 _AGE_WORDS = frozenset(fold(w) for w in ["عاما", "عام", "سنة", "سنوات", "أعوام", "عاماً", "سنه"])
 _PERCENT_WORDS = frozenset(fold(w) for w in ["بالمئة", "بالمائة", "بالمية", "المئة", "المائة"])
 _AT_LEAST = [fold("على"), fold("الأقل")]
+_FIRST_YEAR, _LAST_YEAR = 1900, 2100  # a number after a month name in this range is a year
 _AT_LEAST_GAP = 2  # words between a number and «على الأقل» («1700 مدني على الأقل»)
 _SPEAKER_WINDOW = 12  # words after a reporting verb that may hold the speaker
 _SPEAKER_NAME_WORDS = 4
@@ -244,6 +245,8 @@ class SentenceAnalysis:
             after = words[c.end_token] if c.end_token < len(words) else ""
             if before in _YEAR_WORDS or after in _AGE_WORDS or after in _PERCENT_WORDS:
                 continue
+            if before in MONTH_WORDS and c.lo == c.hi and _FIRST_YEAR <= c.lo <= _LAST_YEAR:
+                continue  # «في تشرين 2015»: a year
             end = self.tokens.ends[c.end_token - 1] - self.sentence.start
             if self.sentence.text[end : end + 2].strip().startswith(("%", "٪")):
                 continue
@@ -255,30 +258,22 @@ class SentenceAnalysis:
         return out
 
     def _noun_counts(self, numeral_tokens: set[int]) -> list[Count]:
-        """A noun of people next to a killed/wounded cue, where a number would stand, counts them:
-        «قتل فلسطيني» 1, «أصيب جنديان» 2 (cues.json casualty_nouns)."""
+        """A noun of people right after a killed/wounded cue, where a number would stand, counts
+        them: «قتل فلسطيني» 1, «أصيب جنديان» 2 (cues.json casualty_nouns). Not before a cue: there a
+        noun is more often the verb's subject («ليبيا وقتلت») or what a numeral counts («20 قبطيا
+        مصريا قتلوا»)."""
         table = lexicon.casualty_noun_counts()
-        words, out = self.tokens.words, []
+        words, sentence, out = self.tokens.words, self.sentence, []
         for cue in self.casualty_cues:
-            if cue.entry.kind not in _NOUN_COUNTED:
+            i = cue.end_token
+            if cue.entry.kind not in _NOUN_COUNTED or "before_number" not in cue.entry.sides:
                 continue
-            near = []
-            if "before_number" in cue.entry.sides:
-                near.append(cue.end_token)
-            # «20 قبطيا مصريا قتلوا»: a noun after a numeral describes what the numeral counts
-            before = cue.start_token - 1
-            if "after_number" in cue.entry.sides and numeral_tokens.isdisjoint(range(before - 3, before)):
-                near.append(before)
-            for i in near:
-                if not 0 <= i < len(words) or i in numeral_tokens:
-                    continue
-                w = words[i][1:] if words[i][:1] in ("و", "ف") and words[i][1:] in table else words[i]
-                if w in table and not any(c.start_token == i for c in out):
-                    text = self.sentence.text[
-                        self.tokens.starts[i] - self.sentence.start : self.tokens.ends[i]
-                        - self.sentence.start
-                    ]
-                    out.append(Count(table[w], table[w], i, i + 1, text, noun=True))
+            if i >= len(words) or i in numeral_tokens or any(c.start_token == i for c in out):
+                continue
+            w = words[i][1:] if words[i][:1] in ("و", "ف") and words[i][1:] in table else words[i]
+            if w in table:
+                start, end = self.tokens.starts[i] - sentence.start, self.tokens.ends[i] - sentence.start
+                out.append(Count(table[w], table[w], i, i + 1, sentence.text[start:end], noun=True))
         return out
 
     @cached_property
