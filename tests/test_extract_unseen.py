@@ -148,3 +148,9 @@ def test_a_year_after_a_months_second_name_dates_a_background_event() -> None:
     event = one(extract(item(text)), "attack")
     assert event["date"] == "1997-09-06"
     assert event["lead"] is False
+
+
+def test_coming_from_is_a_direction_not_the_future() -> None:
+    text = "سقط مقذوف عسكري قادم من الأراضي اليمنية على منزل في نجران."
+    assert subs(text) == ["shelling_artillery_missile_attack"]
+    assert extract(item("تنطلق المسيرة الاحتجاجية الأسبوع القادم.")) == []

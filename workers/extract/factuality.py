@@ -195,7 +195,9 @@ def judge(
     for i in after:
         if a.statement_clauses[i] != clause:
             break
-        if _hit(future_after, words, i):
+        if _hit(future_after, words, i) and not (
+            i + 1 < len(words) and _hit(cue_set("future_after_exceptions"), words, i + 1)
+        ):  # «القادمة» is next, «قادمة من» coming from
             return Factuality("future", words[i])
     if trig.end_token < len(words) and _hit(cue_set("metaphor_objects"), words, trig.end_token):
         return Factuality("metaphor", words[trig.end_token])
