@@ -154,3 +154,26 @@ def test_coming_from_is_a_direction_not_the_future() -> None:
     text = "سقط مقذوف عسكري قادم من الأراضي اليمنية على منزل في نجران."
     assert subs(text) == ["shelling_artillery_missile_attack"]
     assert extract(item("تنطلق المسيرة الاحتجاجية الأسبوع القادم.")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "قال الجيش إن ما لا يقل عن أربع قذائف أطلقت من غزة على إسرائيل.",
+            "shelling_artillery_missile_attack",
+        ),
+        ("أعلنت دمشق أن دفاعاتها الجوية تصدت للصواريخ الإسرائيلية.", "shelling_artillery_missile_attack"),
+        (
+            "اعترضت الدفاعات الجوية صاروخا باليستيا أطلقه الحوثيون باتجاه جازان.",
+            "shelling_artillery_missile_attack",
+        ),
+        ("أطلقت الفصائل صواريخ على المستوطنات.", "shelling_artillery_missile_attack"),
+    ],
+)
+def test_missiles_launched_at_or_intercepted_are_remote_violence(text: str, sub: str) -> None:
+    assert subs(text) == [sub]  # «ما لا يقل عن» is «at least», not a negation
+
+
+def test_a_missile_test_is_no_event() -> None:
+    assert extract(item("أعلنت روسيا نجاح تجربة إطلاق صاروخ يفوق سرعة الصوت.")) == []
