@@ -177,3 +177,18 @@ def test_missiles_launched_at_or_intercepted_are_remote_violence(text: str, sub:
 
 def test_a_missile_test_is_no_event() -> None:
     assert extract(item("أعلنت روسيا نجاح تجربة إطلاق صاروخ يفوق سرعة الصوت.")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تستخدم الشرطة كاميرات المراقبة من أجل إلقاء القبض على المطلوبين.",  # purpose
+        "تقدمت القوات نحو الميناء سعيا للسيطرة على المدينة.",  # purpose
+    ],
+)
+def test_a_purpose_is_not_a_report(text: str) -> None:
+    assert extract(item(text)) == []
+
+
+def test_beating_is_not_an_air_strike() -> None:
+    assert "air_drone_strike" not in subs("تحولت القضية من تعد بالضرب إلى جريمة قتل.")
