@@ -192,3 +192,17 @@ def test_a_purpose_is_not_a_report(text: str) -> None:
 
 def test_beating_is_not_an_air_strike() -> None:
     assert "air_drone_strike" not in subs("تحولت القضية من تعد بالضرب إلى جريمة قتل.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "want"),
+    [
+        ("قال الجيش إن أكثر من 140عنصرا من المسلحين لقوا مصرعهم في غارات التحالف.", "killed", (140, None)),
+        ("ما يرفع إلى تسعة عدد القتلى في الهجوم على القرية.", "killed", (9, 9)),  # not «عدد»: 2+
+        ("ارتفع عدد القتلى إلى 20 في الهجوم على السوق.", "killed", (20, 20)),
+        ("ارتفع عدد الجرحى في القصف إلى 35.", "wounded", (35, 35)),
+        ("قتل عدد من المسلحين في غارة جوية.", "killed", (2, None)),  # «عدد من»: 2 or more
+    ],
+)
+def test_toll_phrasings_give_their_figure(text: str, kind: str, want: tuple[int, int | None]) -> None:
+    assert figures(text, kind) == [want]
