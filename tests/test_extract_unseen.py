@@ -206,3 +206,10 @@ def test_beating_is_not_an_air_strike() -> None:
 )
 def test_toll_phrasings_give_their_figure(text: str, kind: str, want: tuple[int, int | None]) -> None:
     assert figures(text, kind) == [want]
+
+
+def test_a_generic_attack_on_a_civilian_target_is_violence_against_civilians() -> None:
+    assert subs("شن مسلحون هجوما على مسجد في المدينة.") == ["attack"]
+    assert subs("سقط عشرات القتلى في هجوم على حافلة تقل أطفالا.") == ["attack"]
+    # a military target keeps the armed clash
+    assert subs("شن مسلحون هجوما على مواقع الجيش في المدينة.") == ["armed_clash"]

@@ -14,6 +14,7 @@ from workers.extract.dates import DateMention
 from workers.extract.factuality import ASSERTED, Factuality, judge, weapon_found
 from workers.extract.gazetteer import PRECISION_RANK, resolve
 from workers.extract.lexicon import Actor, Match, Trigger
+from workers.extract.morph import keys_of
 from workers.extract.numbers import Count
 from workers.extract.sentence import (
     CLAUSE_BREAKS,
@@ -29,6 +30,7 @@ ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted 
 CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
 CUE_AFTER_NUMBER_GAP = 5  # «5 من عناصر الأمن قتلوا»: tokens allowed between a number and its cue
 ASSERTED_FACT = Factuality(ASSERTED)
+CIVILIAN_TARGET_WINDOW = 4  # words after a generic attack word that may name its civilian target
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no event word is a toll
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
@@ -164,6 +166,8 @@ def sentence_candidates(
         entry = trig.entry
         if weapon_found(a, trig):  # «ضبط عبوة ناسفة»: found or defused, not used
             entry = lexicon.disrupted_weapons_trigger()
+        elif entry.generic and entry.event_type == "battles" and _civilian_target(a, trig):
+            entry = lexicon.civilian_attack_trigger(entry.confidence)  # «هجوم على حافلة»
         cand = Candidate(entry, a.sentence, trig, index, attribution=attribution, factuality=fact)
         for m in a.actors:
             role = _role(m.entry, m, trig, a) if m.entry.kind != "monitor" else None
@@ -181,6 +185,17 @@ def sentence_candidates(
     if cands:
         assign_casualties(a, cands)
     return cands
+
+
+def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """A generic attack word with a civilian target named just after it (cues.json civilian_targets):
+    «هجوم على حافلة», «الهجوم الذي استهدف المسجد»."""
+    targets = lexicon.key_set("civilian_targets")
+    words = a.tokens.words
+    return any(
+        not targets.isdisjoint(keys_of(words[i]))
+        for i in range(trig.end_token, min(len(words), trig.end_token + CIVILIAN_TARGET_WINDOW))
+    )
 
 
 def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:

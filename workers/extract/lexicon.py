@@ -389,3 +389,16 @@ def casualty_noun_counts() -> dict[str, int]:
         if not w.endswith("ي"):
             out[base + "ين"] = 2
     return out
+
+
+@cache
+def key_set(key: str) -> frozenset[str]:
+    """Morphological keys (morph.term_key) of a cues.json list of single words."""
+    return frozenset(term_key(w) for w in cues()[key])
+
+
+@cache
+def civilian_attack_trigger(confidence: float) -> Trigger:
+    """What a generic attack word becomes when its target is civilian (candidates.py)."""
+    spec = trigger_lexicon()["casualty_only"]
+    return Trigger(spec["event_type"], spec["sub_event_type"], confidence, True)
