@@ -213,3 +213,15 @@ def test_a_generic_attack_on_a_civilian_target_is_violence_against_civilians() -
     assert subs("سقط عشرات القتلى في هجوم على حافلة تقل أطفالا.") == ["attack"]
     # a military target keeps the armed clash
     assert subs("شن مسلحون هجوما على مواقع الجيش في المدينة.") == ["armed_clash"]
+
+
+def test_a_generic_word_stands_when_the_specific_one_is_not_reported() -> None:
+    # the air strikes are only named in an order to stop them; the attack is reported
+    text = "أمر الرئيس بوقف الغارات على الحركة المتمردة بعد هجوم نفذته الحركة أسفر عن مقتل 11 جنديا."
+    event = one(extract(item(text)), "armed_clash")
+    assert event["casualties"]["killed"]["min"] == 11
+
+
+def test_people_killed_by_a_named_militia_or_at_the_hands_of_others_are_an_attack() -> None:
+    assert figures("قال المصدر إن 12 حوثيا سقطوا قتلى أمس.", "killed") == [(12, 12)]
+    assert subs("قتل 3 أشخاص على يد مجهولين في المدينة.") == ["attack"]

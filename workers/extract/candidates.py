@@ -156,11 +156,15 @@ def sentence_candidates(
     figures tied to the nearest; a sentence with no trigger but people killed or wounded by violence
     gives a casualty-only candidate."""
     attempt_words = lexicon.word_set("attempt_words")
-    cands = []
+    cands: list[Candidate] = []
     triggers = a.triggers or _casualty_only(a)
-    for trig in triggers:
-        when = _date(a, trig, ctx)
-        fact = judge(a, trig, when.day if when.mention else None, ctx.published)
+    judged = [(trig, _date(a, trig, ctx)) for trig in triggers]
+    facts = [judge(a, trig, when.day if when.mention else None, ctx.published) for trig, when in judged]
+    if a.set_aside and not any(f.reported for f in facts):
+        # no specific word the sentence reports: the generic ones it set aside speak for themselves
+        judged = [(trig, _date(a, trig, ctx)) for trig in a.set_aside]
+        facts = [judge(a, trig, when.day if when.mention else None, ctx.published) for trig, when in judged]
+    for (trig, when), fact in zip(judged, facts, strict=True):
         if not fact.reported:
             continue
         entry = trig.entry

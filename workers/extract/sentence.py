@@ -172,11 +172,17 @@ class SentenceAnalysis:
         # violent type, names better: «فجر انتحاري نفسه … في هجوم» is one suicide bombing, «حملة خطف
         # تستهدف» one abduction campaign
         specific = {m.entry.event_type for m in triggers if not m.entry.generic}
+        # the generic words a specific one set aside: they stand when the sentence does not report
+        # the specific one («أمر بوقف الغارات … بعد هجوم أسفر عن مقتل 11»; candidates.py)
+        self.set_aside: list[Match[Trigger]] = []
         if specific:
             violent = not specific.isdisjoint(VIOLENT_TYPES)
-            triggers = [
+            kept = [
                 m for m in triggers if not (m.entry.generic and (violent or m.entry.event_type in specific))
             ]
+            if len(kept) < len(triggers):
+                self.set_aside = [m for m in triggers if m not in kept]
+            triggers = kept
         triggers = _superseded(triggers)
         if any(m.entry.sub_event_type in _CRIME_PRONE for m in triggers) and _criminal(tokens):
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
