@@ -225,3 +225,19 @@ def test_a_generic_word_stands_when_the_specific_one_is_not_reported() -> None:
 def test_people_killed_by_a_named_militia_or_at_the_hands_of_others_are_an_attack() -> None:
     assert figures("قال المصدر إن 12 حوثيا سقطوا قتلى أمس.", "killed") == [(12, 12)]
     assert subs("قتل 3 أشخاص على يد مجهولين في المدينة.") == ["attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال التقرير إن خبراء في تصنيع الصواريخ شوهدوا في منشآت عسكرية في سوريا.",
+        "تطرح المفاوضات قضية برنامج الصواريخ الباليستية الإيرانية.",
+        "أعلنت روسيا نجاح تجربة إطلاق صاروخ جديد يفوق سرعة الصوت.",
+    ],
+)
+def test_a_weapon_spoken_of_not_used_is_no_event(text: str) -> None:
+    assert extract(item(text)) == []
+
+
+def test_a_strike_on_a_weapons_depot_is_still_an_event() -> None:
+    assert subs("استهدفت الطائرات مستودع صواريخ للحوثيين قرب صنعاء.") != []

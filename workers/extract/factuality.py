@@ -25,6 +25,7 @@ from workers.extract.text import fold
 
 FACTUALITY_WINDOW = 6  # words before a trigger (in its clause) where a cue word governs it
 NEGATION_WINDOW = 5  # a negation governs the next few words («لم تقدم القوات على شن هجوم»)
+WEAPON_WORD_GAP = 2  # words before a weapon trigger where «برنامج», «تجربة» (… إطلاق) may stand
 SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an imperfect verb («تشن»)
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 
@@ -181,6 +182,11 @@ def judge(
     window = _window(a, trig, FACTUALITY_WINDOW)
     if trig.start_token and fold(words[trig.start_token - 1]) in lexicon.word_set("indefinite_words"):
         return Factuality("generic", words[trig.start_token - 1])  # «أي هجوم»: no particular one
+    if trig.entry.event_type == "explosions_remote_violence":
+        not_used = cue_set("weapon_words_not_used")
+        for i in range(max(0, trig.start_token - WEAPON_WORD_GAP), trig.start_token):
+            if _hit(not_used, words, i):  # «برنامج الصواريخ»: the weapon, not its use
+                return Factuality("generic", words[i])
     modal = lexicon.word_set("modal_words")
     for i in window:
         if words[i] in modal and i + 1 < len(words) and _imperfect(words[i + 1]):
