@@ -6,8 +6,11 @@ before it, a cue word (cues.json, matched by morphological key) makes it negated
 future («سوف», a generated future verb form «سيقصف», «الجمعة المقبلة» after it), conditional («إذا»,
 «في حال»), a call («دعا إلى وقف القصف»), a threat («هدد بقصف»), a plan («تعتزم شن هجوم»), an
 instruction, a hypothesis («خشية هجمات») or a generic statement (a penalty: «حكم بالإعدام», a law);
-or when the word after it makes it a metaphor («اختطاف القرار»). A past event named as history
-(«في ذكرى مجزرة», or dated more than BACKGROUND_DAYS before publication) is reported, as background:
+or when the word after it makes it a metaphor («اختطاف القرار»). Also no event: a trigger right
+after «أي» («أي هجوم»), one governed by «قد» + an imperfect verb («قد تشن غارات»), a purpose («من
+أجل», «سعيا ل»), and a weapon spoken of rather than used («برنامج الصواريخ»). Quotation marks do
+not end the window («هدد بـ"قصف"»); «قادمة من» is a direction, not a future time. A past event
+named as history («في ذكرى مجزرة», or dated more than BACKGROUND_DAYS before publication) is reported, as background:
 it keeps its own date and is never the article's lead. The decision goes into the trigger's evidence.
 """
 
