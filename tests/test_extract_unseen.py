@@ -241,3 +241,8 @@ def test_a_weapon_spoken_of_not_used_is_no_event(text: str) -> None:
 
 def test_a_strike_on_a_weapons_depot_is_still_an_event() -> None:
     assert subs("استهدفت الطائرات مستودع صواريخ للحوثيين قرب صنعاء.") != []
+
+
+def test_took_the_lives_of_is_a_killed_cue() -> None:
+    assert figures("وقع انفجار أودى بحياة 3 أشخاص في السوق.", "killed") == [(3, 3)]
+    assert figures("أسفر التفجير الذي راح ضحيته 15 شخصا عن دمار واسع.", "killed") == [(15, 15)]
