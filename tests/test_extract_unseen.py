@@ -246,3 +246,16 @@ def test_a_strike_on_a_weapons_depot_is_still_an_event() -> None:
 def test_took_the_lives_of_is_a_killed_cue() -> None:
     assert figures("وقع انفجار أودى بحياة 3 أشخاص في السوق.", "killed") == [(3, 3)]
     assert figures("أسفر التفجير الذي راح ضحيته 15 شخصا عن دمار واسع.", "killed") == [(15, 15)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("تعد الحلوى واحدة من أهم مظاهر الاحتفال بالعيد.", []),  # «مظاهر»: appearances
+        ("وكثيرا ما تنفذ طائرات مسيرة هجمات على المتشددين.", []),  # a habit
+        ("قتل شخصان وأصيب 48 آخرون في احتجاج عنيف جنوب البلاد.", ["violent_demonstration"]),
+        ("تجمع آلاف المتظاهرين في الساحة يوم الأحد.", ["peaceful_protest"]),
+    ],
+)
+def test_protest_words_and_habits(text: str, want: list[str]) -> None:
+    assert subs(text) == want
