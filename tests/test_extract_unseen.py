@@ -259,3 +259,19 @@ def test_took_the_lives_of_is_a_killed_cue() -> None:
 )
 def test_protest_words_and_habits(text: str, want: list[str]) -> None:
     assert subs(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "كسب الفريق أول مواجهتين وديتين له في معسكره الخارجي تحضيرا لكأس البطولة.",
+        "وصلت بعثة المنتخب إلى المدينة لإقامة معسكر إعدادي لمدة 18 يوما.",
+        "شن المهاجم هجوما على مرمى المنافس في الشوط الثاني.",
+    ],
+)
+def test_sport_is_no_violence(text: str) -> None:
+    assert extract(item(text)) == []
+
+
+def test_violence_near_a_stadium_is_still_violence() -> None:
+    assert subs("قتل 3 أشخاص في هجوم مسلح قرب الملعب.") != []

@@ -402,3 +402,11 @@ def civilian_attack_trigger(confidence: float) -> Trigger:
     """What a generic attack word becomes when its target is civilian (candidates.py)."""
     spec = trigger_lexicon()["casualty_only"]
     return Trigger(spec["event_type"], spec["sub_event_type"], confidence, True)
+
+
+@cache
+def surface_set(key: str) -> frozenset[str]:
+    """A cues.json word list as folded surface forms, with and without a leading و or ف: tested
+    against a sentence's tokens in one set operation."""
+    words = {fold(w) for w in cues()[key]}
+    return frozenset(words | {c + w for w in words for c in ("و", "ف")})

@@ -304,6 +304,8 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
         m.start_token not in trigger_tokens for m in found.casualty_cues
     ):  # «خطف» is a cue as well as a trigger
         return True
+    if not lexicon.surface_set("sport_words").isdisjoint(tokens.words):
+        return False  # «مواجهة القادسية», «معسكر إعدادي»: sport
     if any(m.entry.kind in _ARMED_KINDS for m in found.actors):
         return True
     words, prefixes = lexicon.word_or_prefix_set("conflict_context")
