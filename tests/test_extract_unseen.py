@@ -275,3 +275,9 @@ def test_sport_is_no_violence(text: str) -> None:
 
 def test_violence_near_a_stadium_is_still_violence() -> None:
     assert subs("قتل 3 أشخاص في هجوم مسلح قرب الملعب.") != []
+
+
+def test_protesters_attacking_is_a_riot() -> None:
+    assert subs("اقتحم المتظاهرون مبنى البرلمان في العاصمة.") == ["violent_demonstration"]
+    assert subs("هاجم المحتجون مقار الأحزاب السياسية في المدينة.") == ["violent_demonstration"]
+    assert subs("هاجم مسلحون حاجزا للجيش.") == ["armed_clash"]

@@ -172,6 +172,8 @@ def sentence_candidates(
             entry = lexicon.disrupted_weapons_trigger()
         elif entry.generic and entry.event_type == "battles" and _civilian_target(a, trig):
             entry = lexicon.civilian_attack_trigger(entry.confidence)  # «هجوم على حافلة»
+        elif entry.generic and entry.event_type == "battles" and _by_protesters(a):
+            entry = lexicon.riot_trigger()  # «المحتجون الذين هاجموا مقار الأحزاب»: a riot
         cand = Candidate(entry, a.sentence, trig, index, attribution=attribution, factuality=fact)
         for m in a.actors:
             role = _role(m.entry, m, trig, a) if m.entry.kind != "monitor" else None
@@ -200,6 +202,11 @@ def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
         not targets.isdisjoint(keys_of(words[i]))
         for i in range(trig.end_token, min(len(words), trig.end_token + CIVILIAN_TARGET_WINDOW))
     )
+
+
+def _by_protesters(a: SentenceAnalysis) -> bool:
+    """Protesters named with a generic attack word: demonstrators attacking is a riot (ACLED)."""
+    return any(m.entry.kind == "protesters" for m in a.actors)
 
 
 def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:

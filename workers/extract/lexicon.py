@@ -410,3 +410,10 @@ def surface_set(key: str) -> frozenset[str]:
     against a sentence's tokens in one set operation."""
     words = {fold(w) for w in cues()[key]}
     return frozenset(words | {c + w for w in words for c in ("و", "ف")})
+
+
+@cache
+def riot_trigger() -> Trigger:
+    """What a generic attack word becomes when protesters are its party (candidates.py)."""
+    spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == "violent_demonstration")
+    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
