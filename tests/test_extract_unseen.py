@@ -281,3 +281,15 @@ def test_protesters_attacking_is_a_riot() -> None:
     assert subs("اقتحم المتظاهرون مبنى البرلمان في العاصمة.") == ["violent_demonstration"]
     assert subs("هاجم المحتجون مقار الأحزاب السياسية في المدينة.") == ["violent_demonstration"]
     assert subs("هاجم مسلحون حاجزا للجيش.") == ["armed_clash"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("قال الوزير إن المجتمع المدني هو الحصن في مواجهة الإرهاب.", []),  # «في مواجهة»: facing
+        ("اندلعت مواجهة مسلحة بين الجيش والمسلحين.", ["armed_clash"]),
+        ("قال المسؤول إن التنظيم لا يزال قادرا على شن هجمات في المستقبل.", []),  # ability, future
+    ],
+)
+def test_facing_and_ability_are_no_events(text: str, want: list[str]) -> None:
+    assert subs(text) == want

@@ -159,7 +159,11 @@ class SentenceAnalysis:
             m
             for m in found.triggers
             if not (m.entry.exact and not _written_as(m, tokens, m.entry.exact))
-            and not (m.entry.not_forms and _written_as(m, tokens, m.entry.not_forms))
+            and not (  # a one-word match only: «مواجهة» is a facing, «مواجهة مسلحة» a clash
+                m.entry.not_forms
+                and m.end_token - m.start_token == 1
+                and _written_as(m, tokens, m.entry.not_forms)
+            )
         ]
         if any(m.entry.undone_by for m in triggers):
             in_names = {
