@@ -293,3 +293,7 @@ def test_protesters_attacking_is_a_riot() -> None:
 )
 def test_facing_and_ability_are_no_events(text: str, want: list[str]) -> None:
     assert subs(text) == want
+
+
+def test_two_generic_words_of_one_type_are_one_event() -> None:
+    assert subs("قال البيان إن الضربة الإسرائيلية استهدفت مجمعا عسكريا قرب دمشق.") == ["air_drone_strike"]

@@ -187,7 +187,7 @@ class SentenceAnalysis:
             if len(kept) < len(triggers):
                 self.set_aside = [m for m in triggers if m not in kept]
             triggers = kept
-        triggers = _superseded(triggers)
+        triggers = _one_generic_per_type(_superseded(triggers))
         if any(m.entry.sub_event_type in _CRIME_PRONE for m in triggers) and _criminal(tokens):
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
@@ -322,6 +322,19 @@ def _written_as(m: Match[Trigger], tokens: Tokens, forms: frozenset[str]) -> boo
     """Is the trigger written as one of these forms (after و/ف)? «أسرت» is, «أسرى» is not."""
     word = tokens.words[m.start_token]
     return word in forms or (word[:1] in ("و", "ف") and word[1:] in forms)
+
+
+def _one_generic_per_type(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
+    """Two generic words of one event type name one event («الضربة … استهدفت»): the first stays."""
+    seen: set[str] = set()
+    out = []
+    for m in triggers:
+        if m.entry.generic:
+            if m.entry.event_type in seen:
+                continue
+            seen.add(m.entry.event_type)
+        out.append(m)
+    return out
 
 
 def _superseded(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
