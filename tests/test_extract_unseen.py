@@ -297,3 +297,15 @@ def test_facing_and_ability_are_no_events(text: str, want: list[str]) -> None:
 
 def test_two_generic_words_of_one_type_are_one_event() -> None:
     assert subs("قال البيان إن الضربة الإسرائيلية استهدفت مجمعا عسكريا قرب دمشق.") == ["air_drone_strike"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "دعا الرئيس إلى الحوار مع المتظاهرين لحل الأزمة.",
+        "قال الوزير إن الحكومة تستمع إلى مطالب المتظاهرين.",
+        "وعد رئيس الوزراء المحتجين بتلبية مطالبهم.",
+    ],
+)
+def test_a_bare_mention_of_the_protesters_is_no_protest(text: str) -> None:
+    assert extract(item(text)) == []
