@@ -309,3 +309,12 @@ def test_two_generic_words_of_one_type_are_one_event() -> None:
 )
 def test_a_bare_mention_of_the_protesters_is_no_protest(text: str) -> None:
     assert extract(item(text)) == []
+
+
+def test_violence_whose_object_is_the_protesters_is_excessive_force() -> None:
+    text = "أدان الرئيس أعمال العنف التي ترتكبها القوات بحق المتظاهرين في المدينة."
+    assert subs(text) == ["excessive_force_against_protesters"]
+    # a weak verb's feminine past («اعتدى» -> «اعتدت») matches its term
+    assert subs("اعتدت الشرطة بالضرب على المحتجين في الساحة.") == ["excessive_force_against_protesters"]
+    # protesters as the actors keep the riot
+    assert subs("رشق المتظاهرون الشرطة بالحجارة.") == ["violent_demonstration"]

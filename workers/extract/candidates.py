@@ -31,6 +31,9 @@ CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the 
 CUE_AFTER_NUMBER_GAP = 5  # «5 من عناصر الأمن قتلوا»: tokens allowed between a number and its cue
 ASSERTED_FACT = Factuality(ASSERTED)
 CIVILIAN_TARGET_WINDOW = 4  # words after a generic attack word that may name its civilian target
+PROTESTERS_OBJECT_WINDOW = 6  # words after a violence word where the protesters it targets may stand
+_FORCE_TYPES = frozenset({"riots", "violence_against_civilians"})
+_AGAINST = frozenset({"بحق", "ضد", "علي"})  # folded: «على» is «علي»
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no event word is a toll
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
@@ -174,6 +177,8 @@ def sentence_candidates(
             entry = lexicon.civilian_attack_trigger(entry.confidence)  # «هجوم على حافلة»
         elif entry.generic and entry.event_type == "battles" and _by_protesters(a):
             entry = lexicon.riot_trigger()  # «المحتجون الذين هاجموا مقار الأحزاب»: a riot
+        elif entry.event_type in _FORCE_TYPES and _against_protesters(a, trig):
+            entry = lexicon.excessive_force_trigger()  # «أعمال العنف التي ترتكبها القوات بحق المتظاهرين»
         cand = Candidate(entry, a.sentence, trig, index, attribution=attribution, factuality=fact)
         for m in a.actors:
             role = _role(m.entry, m, trig, a) if m.entry.kind != "monitor" else None
@@ -207,6 +212,18 @@ def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
 def _by_protesters(a: SentenceAnalysis) -> bool:
     """Protesters named with a generic attack word: demonstrators attacking is a riot (ACLED)."""
     return any(m.entry.kind == "protesters" for m in a.actors)
+
+
+def _against_protesters(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """Violence whose object, a few words on, is the protesters («بحق/ضد/على المتظاهرين»)."""
+    end = trig.end_token + PROTESTERS_OBJECT_WINDOW
+    words = a.tokens.words
+    return any(
+        m.entry.kind == "protesters"
+        and trig.end_token <= m.start_token <= end
+        and (m.had_prep or (m.start_token > 0 and words[m.start_token - 1] in _AGAINST))
+        for m in a.actors
+    )
 
 
 def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:

@@ -10,7 +10,7 @@ from importlib import resources
 from itertools import compress
 from typing import Any, Generic, TypeVar
 
-from workers.extract.morph import keys_of, reduce, term_key, verb_forms
+from workers.extract.morph import keys_of, past_forms, reduce, term_key, verb_forms
 from workers.extract.text import Tokens, clitic_variants, fold
 
 T = TypeVar("T")
@@ -259,7 +259,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
             index.add(verb, entry(verb))
             first, *rest = verb.split()
             forms = verb_forms(first)
-            for form in forms[: len(forms) // 2]:
+            for form in forms[: len(forms) // 2] + past_forms(first):
                 index.add(" ".join([form, *rest]), entry(verb))
             for form in forms[len(forms) // 2 :]:
                 index.add(" ".join([form, *rest]), entry(verb, future=True))
@@ -416,4 +416,15 @@ def surface_set(key: str) -> frozenset[str]:
 def riot_trigger() -> Trigger:
     """What a generic attack word becomes when protesters are its party (candidates.py)."""
     spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == "violent_demonstration")
+    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
+
+
+@cache
+def excessive_force_trigger() -> Trigger:
+    """What violence becomes when the protesters are its object (candidates.py)."""
+    spec = next(
+        t
+        for t in trigger_lexicon()["triggers"]
+        if t["sub_event_type"] == "excessive_force_against_protesters"
+    )
     return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
