@@ -14,6 +14,7 @@ from workers.extract.dates import DateMention
 from workers.extract.factuality import ASSERTED, Factuality, judge, weapon_found
 from workers.extract.gazetteer import PRECISION_RANK, resolve
 from workers.extract.lexicon import Actor, Match, Trigger
+from workers.extract.morph import keys_of
 from workers.extract.numbers import Count
 from workers.extract.sentence import (
     CLAUSE_BREAKS,
@@ -23,12 +24,16 @@ from workers.extract.sentence import (
     is_nisba,
     launch_site,
 )
-from workers.extract.text import Sentence, clitic_variants
+from workers.extract.text import Sentence
 
 ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted («حاول»)
 CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
 CUE_AFTER_NUMBER_GAP = 5  # «5 من عناصر الأمن قتلوا»: tokens allowed between a number and its cue
 ASSERTED_FACT = Factuality(ASSERTED)
+CIVILIAN_TARGET_WINDOW = 4  # words after a generic attack word that may name its civilian target
+PROTESTERS_OBJECT_WINDOW = 6  # words after a violence word where the protesters it targets may stand
+_FORCE_TYPES = frozenset({"riots", "violence_against_civilians"})
+_AGAINST = frozenset({"بحق", "ضد", "علي"})  # folded: «على» is «علي»
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no event word is a toll
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
@@ -154,16 +159,26 @@ def sentence_candidates(
     figures tied to the nearest; a sentence with no trigger but people killed or wounded by violence
     gives a casualty-only candidate."""
     attempt_words = lexicon.word_set("attempt_words")
-    cands = []
+    cands: list[Candidate] = []
     triggers = a.triggers or _casualty_only(a)
-    for trig in triggers:
-        when = _date(a, trig, ctx)
-        fact = judge(a, trig, when.day if when.mention else None, ctx.published)
+    judged = [(trig, _date(a, trig, ctx)) for trig in triggers]
+    facts = [judge(a, trig, when.day if when.mention else None, ctx.published) for trig, when in judged]
+    if a.set_aside and not any(f.reported for f in facts):
+        # no specific word the sentence reports: the generic ones it set aside speak for themselves
+        judged = [(trig, _date(a, trig, ctx)) for trig in a.set_aside]
+        facts = [judge(a, trig, when.day if when.mention else None, ctx.published) for trig, when in judged]
+    for (trig, when), fact in zip(judged, facts, strict=True):
         if not fact.reported:
             continue
         entry = trig.entry
         if weapon_found(a, trig):  # «ضبط عبوة ناسفة»: found or defused, not used
             entry = lexicon.disrupted_weapons_trigger()
+        elif entry.generic and entry.event_type == "battles" and _civilian_target(a, trig):
+            entry = lexicon.civilian_attack_trigger(entry.confidence)  # «هجوم على حافلة»
+        elif entry.generic and entry.event_type == "battles" and _by_protesters(a):
+            entry = lexicon.riot_trigger()  # «المحتجون الذين هاجموا مقار الأحزاب»: a riot
+        elif entry.event_type in _FORCE_TYPES and _against_protesters(a, trig):
+            entry = lexicon.excessive_force_trigger()  # «أعمال العنف التي ترتكبها القوات بحق المتظاهرين»
         cand = Candidate(entry, a.sentence, trig, index, attribution=attribution, factuality=fact)
         for m in a.actors:
             role = _role(m.entry, m, trig, a) if m.entry.kind != "monitor" else None
@@ -173,12 +188,42 @@ def sentence_candidates(
         cand.date = when
         window = set(a.tokens.words[max(0, trig.start_token - ATTEMPT_WINDOW) : trig.start_token])
         cand.attempted = bool(window & attempt_words)
-        qty = next((c for c in a.counts if c.end_token == trig.start_token and c.lo == c.hi), None)
+        qty = next(
+            (c for c in a.counts if c.end_token == trig.start_token and c.lo == c.hi and not c.noun), None
+        )
         cand.quantity = qty.lo if qty else None
         cands.append(cand)
     if cands:
         assign_casualties(a, cands)
     return cands
+
+
+def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """A generic attack word with a civilian target named just after it (cues.json civilian_targets):
+    «هجوم على حافلة», «الهجوم الذي استهدف المسجد»."""
+    targets = lexicon.key_set("civilian_targets")
+    words = a.tokens.words
+    return any(
+        not targets.isdisjoint(keys_of(words[i]))
+        for i in range(trig.end_token, min(len(words), trig.end_token + CIVILIAN_TARGET_WINDOW))
+    )
+
+
+def _by_protesters(a: SentenceAnalysis) -> bool:
+    """Protesters named with a generic attack word: demonstrators attacking is a riot (ACLED)."""
+    return any(m.entry.kind == "protesters" for m in a.actors)
+
+
+def _against_protesters(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """Violence whose object, a few words on, is the protesters («بحق/ضد/على المتظاهرين»)."""
+    end = trig.end_token + PROTESTERS_OBJECT_WINDOW
+    words = a.tokens.words
+    return any(
+        m.entry.kind == "protesters"
+        and trig.end_token <= m.start_token <= end
+        and (m.had_prep or (m.start_token > 0 and words[m.start_token - 1] in _AGAINST))
+        for m in a.actors
+    )
 
 
 def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
@@ -196,14 +241,11 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
     # «قتل نحو أربعة آلاف شخص»: a war's toll, not an event (eval/README.md)
     if any(ci is not None and a.counts[ci].lo >= WAR_TOLL_MIN for _, ci in figures):
         return []
-    stems = [stem for w in a.tokens.words for stem, _, _ in clitic_variants(w)]
-    nonviolent, nonviolent_prefixes = lexicon.word_or_prefix_set("nonviolent_death_words")
-    if any(s in nonviolent or s.startswith(nonviolent_prefixes) for s in stems):
+    if lexicon.phrase_list("nonviolent_death_words").found_in(a.tokens.words):
         return []
-    words, prefixes = lexicon.word_or_prefix_set("violent_death_context")
-    violent = any(m.entry.kind in _ARMED_KINDS for m in a.actors) or any(
-        s in words or s.startswith(prefixes) for s in stems
-    )
+    violent = any(m.entry.kind in _ARMED_KINDS for m in a.actors) or lexicon.phrase_list(
+        "violent_death_context"
+    ).found_in(a.tokens.words)
     if not violent:
         return []
     trig = lexicon.casualty_only_trigger()

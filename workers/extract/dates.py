@@ -56,6 +56,14 @@ def _stem(tok: str) -> str:
     return tok
 
 
+_YEAR_WORDS = frozenset({"عام", "العام", "سنه", "لعام"})
+_MAX_MONTH_WORDS = 4  # a month, its other name (one or two words) and «عام» before the year
+
+
+# words of month names: a year right after one is no count of people («تشرين 2015»)
+MONTH_WORDS = frozenset(w for name in _MONTHS for w in name.split())
+
+
 def _weekday_on_or_before(ref: date, weekday: int) -> date:
     return ref - timedelta(days=(ref.weekday() - weekday) % 7)
 
@@ -106,6 +114,15 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
             if month and 1 <= day <= 31:
                 # «5 يناير 2017»: a year written after the month is the year (a background event)
                 month_words = 1 if _MONTHS.get(nxt) else 2
+                # past the month's other name and «عام»: «6 سبتمبر/ أيلول عام 1997»
+                while i + 1 + month_words < len(words) and month_words < _MAX_MONTH_WORDS:
+                    k = i + 1 + month_words
+                    if words[k] in _MONTHS or words[k] in _YEAR_WORDS:
+                        month_words += 1
+                    elif k + 1 < len(words) and f"{words[k]} {words[k + 1]}" in _MONTHS:
+                        month_words += 2
+                    else:
+                        break
                 after = words[i + 1 + month_words] if i + 1 + month_words < len(words) else ""
                 year = (
                     int(after)

@@ -6,8 +6,11 @@ before it, a cue word (cues.json, matched by morphological key) makes it negated
 future («سوف», a generated future verb form «سيقصف», «الجمعة المقبلة» after it), conditional («إذا»,
 «في حال»), a call («دعا إلى وقف القصف»), a threat («هدد بقصف»), a plan («تعتزم شن هجوم»), an
 instruction, a hypothesis («خشية هجمات») or a generic statement (a penalty: «حكم بالإعدام», a law);
-or when the word after it makes it a metaphor («اختطاف القرار»). A past event named as history
-(«في ذكرى مجزرة», or dated more than BACKGROUND_DAYS before publication) is reported, as background:
+or when the word after it makes it a metaphor («اختطاف القرار»). Also no event: a trigger right
+after «أي» («أي هجوم»), one governed by «قد» + an imperfect verb («قد تشن غارات»), a purpose («من
+أجل», «سعيا ل»), and a weapon spoken of rather than used («برنامج الصواريخ»). Quotation marks do
+not end the window («هدد بـ"قصف"»); «قادمة من» is a direction, not a future time. A past event
+named as history («في ذكرى مجزرة», or dated more than BACKGROUND_DAYS before publication) is reported, as background:
 it keeps its own date and is never the article's lead. The decision goes into the trigger's evidence.
 """
 
@@ -25,6 +28,8 @@ from workers.extract.text import fold
 
 FACTUALITY_WINDOW = 6  # words before a trigger (in its clause) where a cue word governs it
 NEGATION_WINDOW = 5  # a negation governs the next few words («لم تقدم القوات على شن هجوم»)
+WEAPON_WORD_GAP = 2  # words before a weapon trigger where «برنامج», «تجربة» (… إطلاق) may stand
+SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an imperfect verb («تشن»)
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 
 ASSERTED, BACKGROUND = "asserted", "background"
@@ -143,18 +148,25 @@ _CLAUSE_OPENERS = frozenset(
 
 
 def _window(a: SentenceAnalysis, trig: Match[Trigger], size: int) -> range:
-    """Token positions before the trigger, in its clause, nearest last."""
-    clause = a.clauses[trig.start_token]
+    """Token positions before the trigger, in its clause (across quotation marks), nearest last."""
+    clauses = a.statement_clauses
+    clause = clauses[trig.start_token]
     words = a.tokens.words
     start = trig.start_token
     while (
         start > 0
         and trig.start_token - start < size
-        and a.clauses[start - 1] == clause
+        and clauses[start - 1] == clause
         and words[start - 1] not in _CLAUSE_OPENERS
     ):
         start -= 1
     return range(start, trig.start_token)
+
+
+def _imperfect(word: str) -> bool:
+    """An imperfect verb form: «يشن», «نقصف», and «تشن» (a longer «تـ» word may be a past form V
+    verb: «تعرض»)."""
+    return word[:1] in ("ي", "ن") or (word[:1] == "ت" and len(word) <= SHORT_IMPERFECT)
 
 
 def judge(
@@ -171,17 +183,30 @@ def judge(
         if _hit(negation, words, i) and not (i + 1 < len(words) and _hit(exceptions, words, i + 1)):
             return Factuality("negated", words[i])
     window = _window(a, trig, FACTUALITY_WINDOW)
+    if trig.start_token and fold(words[trig.start_token - 1]) in lexicon.word_set("indefinite_words"):
+        return Factuality("generic", words[trig.start_token - 1])  # «أي هجوم»: no particular one
+    if trig.entry.event_type == "explosions_remote_violence":
+        not_used = cue_set("weapon_words_not_used")
+        for i in range(max(0, trig.start_token - WEAPON_WORD_GAP), trig.start_token):
+            if _hit(not_used, words, i):  # «برنامج الصواريخ»: the weapon, not its use
+                return Factuality("generic", words[i])
+    modal = lexicon.word_set("modal_words")
+    for i in window:
+        if words[i] in modal and i + 1 < len(words) and _imperfect(words[i + 1]):
+            return Factuality("hypothetical", words[i])  # «قد تشن»: may; «قد شنت»: has
     hits = _window_hits(words, window)
     for _list_name, value in _BEFORE_CUES:
         if value in hits:
             return Factuality(value, words[hits[value]])
-    clause = a.clauses[trig.start_token]
+    clause = a.statement_clauses[trig.start_token]
     after = range(trig.end_token, min(len(words), trig.end_token + FACTUALITY_WINDOW))
     future_after = cue_set("future_after_words")
     for i in after:
-        if a.clauses[i] != clause:
+        if a.statement_clauses[i] != clause:
             break
-        if _hit(future_after, words, i):
+        if _hit(future_after, words, i) and not (
+            i + 1 < len(words) and _hit(cue_set("future_after_exceptions"), words, i + 1)
+        ):  # «القادمة» is next, «قادمة من» coming from
             return Factuality("future", words[i])
     if trig.end_token < len(words) and _hit(cue_set("metaphor_objects"), words, trig.end_token):
         return Factuality("metaphor", words[trig.end_token])

@@ -10,7 +10,7 @@ from importlib import resources
 from itertools import compress
 from typing import Any, Generic, TypeVar
 
-from workers.extract.morph import keys_of, reduce, term_key, verb_forms
+from workers.extract.morph import keys_of, past_forms, reduce, term_key, verb_forms
 from workers.extract.text import Tokens, clitic_variants, fold
 
 T = TypeVar("T")
@@ -259,7 +259,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
             index.add(verb, entry(verb))
             first, *rest = verb.split()
             forms = verb_forms(first)
-            for form in forms[: len(forms) // 2]:
+            for form in forms[: len(forms) // 2] + past_forms(first):
                 index.add(" ".join([form, *rest]), entry(verb))
             for form in forms[len(forms) // 2 :]:
                 index.add(" ".join([form, *rest]), entry(verb, future=True))
@@ -314,8 +314,13 @@ def casualty_index() -> PhraseIndex[CasualtyCue]:
 
 @cache
 def word_or_prefix_set(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    """(whole words, prefixes) of a cues.json list whose entries ending in * are prefixes."""
+    """(whole words, prefixes) of a cues.json list whose entries ending in * are prefixes. Its
+    entries must be single words (a phrase in it could never match: use phrase_list)."""
     entries = [fold(w) for w in cues()[key]]
+    if any(" " in w for w in entries):
+        raise LexiconError(
+            f"cues.json {key}: multi-word entries need phrase_list(), not word_or_prefix_set()"
+        )
     return frozenset(w for w in entries if not w.endswith("*")), tuple(
         w[:-1] for w in entries if w.endswith("*")
     )
@@ -324,3 +329,102 @@ def word_or_prefix_set(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
 @cache
 def word_set(key: str) -> frozenset[str]:
     return frozenset(fold(w) for w in cues()[key])
+
+
+def _word_hits(word: str, entry: str) -> bool:
+    """A folded word against one folded entry word (a trailing * makes it a prefix)."""
+    return word.startswith(entry[:-1]) if entry.endswith("*") else word == entry
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseList:
+    """A cues.json word list whose entries may be phrases («سقوط رافعة») as well as words and
+    prefixes («حادث*»). The first word of an entry may carry proclitics (و ف ب ل ك ال), the others
+    are compared as written (after folding)."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    phrases: dict[str, tuple[tuple[str, ...], ...]]  # first word -> the other words of its phrases
+
+    def found_in(self, words: list[str]) -> bool:
+        for i, w in enumerate(words):
+            for stem, _, _ in clitic_variants(w):
+                if stem in self.words or stem.startswith(self.prefixes):
+                    return True
+                for rest in self.phrases.get(stem, ()):
+                    following = words[i + 1 : i + 1 + len(rest)]
+                    if len(following) == len(rest) and all(map(_word_hits, following, rest)):
+                        return True
+        return False
+
+
+@cache
+def phrase_list(key: str) -> PhraseList:
+    words, prefixes, phrases = set(), [], defaultdict(list)
+    for entry in cues()[key]:
+        first, *rest = fold(entry).split()
+        if rest:
+            phrases[first].append(tuple(rest))
+        elif first.endswith("*"):
+            prefixes.append(first[:-1])
+        else:
+            words.add(first)
+    return PhraseList(frozenset(words), tuple(prefixes), {k: tuple(v) for k, v in phrases.items()})
+
+
+@cache
+def casualty_noun_counts() -> dict[str, int]:
+    """Folded surface form -> how many people it counts: cues.json casualty_nouns in the singular
+    count 1 (with the accusative «طفلا» of those not ending in ي or ة: «ليبيا» is a country, so
+    «جنديا» is listed in casualty_nouns_accusative), their duals 2 («جنديان», «طفلتين»; a noun
+    ending in ي only «ـان»: «مدنيين» is as often a plural)."""
+    out: dict[str, int] = {fold(w): 1 for w in cues()["casualty_nouns_accusative"]}
+    for noun in cues()["casualty_nouns"]:
+        w = fold(noun)
+        out[w] = 1
+        base = w[:-1] + "ت" if w.endswith("ه") else w
+        if not w.endswith(("ه", "ي")):
+            out[w + "ا"] = 1
+        out[base + "ان"] = 2
+        if not w.endswith("ي"):
+            out[base + "ين"] = 2
+    return out
+
+
+@cache
+def key_set(key: str) -> frozenset[str]:
+    """Morphological keys (morph.term_key) of a cues.json list of single words."""
+    return frozenset(term_key(w) for w in cues()[key])
+
+
+@cache
+def civilian_attack_trigger(confidence: float) -> Trigger:
+    """What a generic attack word becomes when its target is civilian (candidates.py)."""
+    spec = trigger_lexicon()["casualty_only"]
+    return Trigger(spec["event_type"], spec["sub_event_type"], confidence, True)
+
+
+@cache
+def surface_set(key: str) -> frozenset[str]:
+    """A cues.json word list as folded surface forms, with and without a leading و or ف: tested
+    against a sentence's tokens in one set operation."""
+    words = {fold(w) for w in cues()[key]}
+    return frozenset(words | {c + w for w in words for c in ("و", "ف")})
+
+
+@cache
+def riot_trigger() -> Trigger:
+    """What a generic attack word becomes when protesters are its party (candidates.py)."""
+    spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == "violent_demonstration")
+    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
+
+
+@cache
+def excessive_force_trigger() -> Trigger:
+    """What violence becomes when the protesters are its object (candidates.py)."""
+    spec = next(
+        t
+        for t in trigger_lexicon()["triggers"]
+        if t["sub_event_type"] == "excessive_force_against_protesters"
+    )
+    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)

@@ -87,4 +87,11 @@ def verb_forms(verb: str) -> list[str]:
     return forms + ["س" + f for f in forms]
 
 
+def past_forms(verb: str) -> list[str]:
+    """Past forms whose key differs from the verb's: a verb ending in a weak «ى» drops it before
+    «ت» and «وا» («اعتدى» -> «اعتدت», «اعتدوا»)."""
+    w = fold(verb)
+    return [w[:-1] + "ت", w[:-1] + "وا"] if w.endswith("ي") and len(w) >= 4 else []
+
+
 FUTURE_PREFIXES = ("سي", "ست", "سن")

@@ -84,6 +84,7 @@ _VAGUE = {
     "العديد": (3, None),
     "عشرات الالاف": (20000, 99999),
 }
+_COUNT_NOUNS = frozenset({"عدد", "وعدد", "بعدد"})  # «عدد» before a definite noun names a figure
 _APPROX = {
     fold(w)
     for w in [
@@ -114,6 +115,7 @@ class Count:
     start_token: int
     end_token: int  # exclusive
     text: str = ""
+    noun: bool = False  # a noun's number, not a numeral: «قتل جنديان» (2), «أصيب فلسطيني» (1)
 
     def as_dict(self) -> dict[str, object]:
         return {"min": self.lo, "max": self.hi, "text": self.text[:200]}
@@ -187,6 +189,10 @@ def find_counts(tokens: Tokens, text: str, base: int = 0) -> list[Count]:
                     hi = other
                     end += 1
         else:
+            # «عدد القتلى» is "the number of the dead", not "a number of": only «عدد من», «عدد كبير»
+            if tok in _COUNT_NOUNS and i + 1 < n and words[i + 1].startswith("ال"):
+                end = i
+                continue
             lo, hi = vague  # type: ignore[misc]
         # qualifiers just before: "نحو 500", "أكثر من 20"
         window = " ".join(words[max(0, start - 3) : start])

@@ -16,7 +16,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from workers.extract import lexicon
-from workers.extract.dates import DateMention, find_dates
+from workers.extract.dates import MONTH_WORDS, DateMention, find_dates
 from workers.extract.gazetteer import LOCATIVE_CUES, Place, country_place
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
 from workers.extract.numbers import Count, find_counts
@@ -71,10 +71,14 @@ _SPEAKER_STOPS = CLAUSE_BREAKS | frozenset(
 )
 _PUNCT_BREAKS = ("،", "؛", ":", ",", ";", "(", ")", '"', "«", "»")
 _PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS))
+# Quotation marks end a clause for roles and figures, not for factuality: «هدد بـ"قصف"» is a threat.
+_QUOTES = ('"', "«", "»", "“", "”")
+_UNQUOTED_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS if p not in _QUOTES))
 _YEAR_WORDS = frozenset(fold(w) for w in ["عام", "العام", "سنة", "السنة", "لعام", "بعام", "وعام", "منذ"])
 _AGE_WORDS = frozenset(fold(w) for w in ["عاما", "عام", "سنة", "سنوات", "أعوام", "عاماً", "سنه"])
 _PERCENT_WORDS = frozenset(fold(w) for w in ["بالمئة", "بالمائة", "بالمية", "المئة", "المائة"])
 _AT_LEAST = [fold("على"), fold("الأقل")]
+_FIRST_YEAR, _LAST_YEAR = 1900, 2100  # a number after a month name in this range is a year
 _AT_LEAST_GAP = 2  # words between a number and «على الأقل» («1700 مدني على الأقل»)
 _SPEAKER_WINDOW = 12  # words after a reporting verb that may hold the speaker
 _SPEAKER_NAME_WORDS = 4
@@ -91,6 +95,7 @@ SUPERSEDES: dict[str, frozenset[str]] = {
     "non_state_actor_overtakes_territory": frozenset({"armed_clash"}),
 }
 VIOLENT_TYPES = frozenset({"battles", "explosions_remote_violence", "violence_against_civilians"})
+_NOUN_COUNTED = frozenset({"killed", "wounded"})  # cue kinds a noun of people next to them counts
 _CRIME_PRONE = frozenset({"arrests"})  # sub-types that ordinary crime words (cues.json) rule out
 
 
@@ -133,9 +138,9 @@ def _speaker_span(tokens: Tokens, verbs: frozenset[str]) -> SpeakerSpan | None:
     return None
 
 
-def _clause_ids(sentence: Sentence, tokens: Tokens) -> list[int]:
+def _clause_ids(sentence: Sentence, tokens: Tokens, punct: re.Pattern[str] = _PUNCT_RE) -> list[int]:
     """Clause number per token: a comma, semicolon or colon between two tokens starts a new clause."""
-    breaks = [m.start() + sentence.start for m in _PUNCT_RE.finditer(sentence.text)]
+    breaks = [m.start() + sentence.start for m in punct.finditer(sentence.text)]
     if not breaks:
         return [0] * len(tokens)
     return [bisect.bisect_left(breaks, start) for start in tokens.starts]
@@ -154,7 +159,11 @@ class SentenceAnalysis:
             m
             for m in found.triggers
             if not (m.entry.exact and not _written_as(m, tokens, m.entry.exact))
-            and not (m.entry.not_forms and _written_as(m, tokens, m.entry.not_forms))
+            and not (  # a one-word match only: «مواجهة» is a facing, «مواجهة مسلحة» a clash
+                m.entry.not_forms
+                and m.end_token - m.start_token == 1
+                and _written_as(m, tokens, m.entry.not_forms)
+            )
         ]
         if any(m.entry.undone_by for m in triggers):
             in_names = {
@@ -167,12 +176,18 @@ class SentenceAnalysis:
         # violent type, names better: «فجر انتحاري نفسه … في هجوم» is one suicide bombing, «حملة خطف
         # تستهدف» one abduction campaign
         specific = {m.entry.event_type for m in triggers if not m.entry.generic}
+        # the generic words a specific one set aside: they stand when the sentence does not report
+        # the specific one («أمر بوقف الغارات … بعد هجوم أسفر عن مقتل 11»; candidates.py)
+        self.set_aside: list[Match[Trigger]] = []
         if specific:
             violent = not specific.isdisjoint(VIOLENT_TYPES)
-            triggers = [
+            kept = [
                 m for m in triggers if not (m.entry.generic and (violent or m.entry.event_type in specific))
             ]
-        triggers = _superseded(triggers)
+            if len(kept) < len(triggers):
+                self.set_aside = [m for m in triggers if m not in kept]
+            triggers = kept
+        triggers = _one_generic_per_type(_superseded(triggers))
         if any(m.entry.sub_event_type in _CRIME_PRONE for m in triggers) and _criminal(tokens):
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
@@ -231,13 +246,17 @@ class SentenceAnalysis:
         date_tokens = {i for d in self.dates for i in range(d.start_token, d.end_token)}
         words = self.tokens.words
         out = []
-        for c in find_counts(self.tokens, self.sentence.text, self.sentence.start):
+        found = find_counts(self.tokens, self.sentence.text, self.sentence.start)
+        nouns = self._noun_counts({i for c in found for i in range(c.start_token, c.end_token)})
+        for c in sorted(found + nouns, key=lambda c: c.start_token) if nouns else found:
             if any(i in date_tokens for i in range(c.start_token, c.end_token)):
                 continue
             before = words[c.start_token - 1] if c.start_token else ""
             after = words[c.end_token] if c.end_token < len(words) else ""
             if before in _YEAR_WORDS or after in _AGE_WORDS or after in _PERCENT_WORDS:
                 continue
+            if before in MONTH_WORDS and c.lo == c.hi and _FIRST_YEAR <= c.lo <= _LAST_YEAR:
+                continue  # «في تشرين 2015»: a year
             end = self.tokens.ends[c.end_token - 1] - self.sentence.start
             if self.sentence.text[end : end + 2].strip().startswith(("%", "٪")):
                 continue
@@ -248,9 +267,35 @@ class SentenceAnalysis:
             out.append(c)
         return out
 
+    def _noun_counts(self, numeral_tokens: set[int]) -> list[Count]:
+        """A noun of people right after a killed/wounded cue, where a number would stand, counts
+        them: «قتل فلسطيني» 1, «أصيب جنديان» 2 (cues.json casualty_nouns). Not before a cue: there a
+        noun is more often the verb's subject («ليبيا وقتلت») or what a numeral counts («20 قبطيا
+        مصريا قتلوا»)."""
+        table = lexicon.casualty_noun_counts()
+        words, sentence, out = self.tokens.words, self.sentence, []
+        for cue in self.casualty_cues:
+            i = cue.end_token
+            if cue.entry.kind not in _NOUN_COUNTED or "before_number" not in cue.entry.sides:
+                continue
+            if i >= len(words) or i in numeral_tokens or any(c.start_token == i for c in out):
+                continue
+            w = words[i][1:] if words[i][:1] in ("و", "ف") and words[i][1:] in table else words[i]
+            if w in table:
+                start, end = self.tokens.starts[i] - sentence.start, self.tokens.ends[i] - sentence.start
+                out.append(Count(table[w], table[w], i, i + 1, sentence.text[start:end], noun=True))
+        return out
+
     @cached_property
     def clauses(self) -> list[int]:
         return _clause_ids(self.sentence, self.tokens)
+
+    @cached_property
+    def statement_clauses(self) -> list[int]:
+        """Clauses as factuality reads them: a quotation mark does not start a new one."""
+        if not any(q in self.sentence.text for q in _QUOTES):
+            return self.clauses  # most sentences: the same clauses, computed once
+        return _clause_ids(self.sentence, self.tokens, _UNQUOTED_RE)
 
 
 def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: SentenceMatches) -> bool:
@@ -263,6 +308,8 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
         m.start_token not in trigger_tokens for m in found.casualty_cues
     ):  # «خطف» is a cue as well as a trigger
         return True
+    if not lexicon.surface_set("sport_words").isdisjoint(tokens.words):
+        return False  # «مواجهة القادسية», «معسكر إعدادي»: sport
     if any(m.entry.kind in _ARMED_KINDS for m in found.actors):
         return True
     words, prefixes = lexicon.word_or_prefix_set("conflict_context")
@@ -275,6 +322,19 @@ def _written_as(m: Match[Trigger], tokens: Tokens, forms: frozenset[str]) -> boo
     """Is the trigger written as one of these forms (after و/ف)? «أسرت» is, «أسرى» is not."""
     word = tokens.words[m.start_token]
     return word in forms or (word[:1] in ("و", "ف") and word[1:] in forms)
+
+
+def _one_generic_per_type(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
+    """Two generic words of one event type name one event («الضربة … استهدفت»): the first stays."""
+    seen: set[str] = set()
+    out = []
+    for m in triggers:
+        if m.entry.generic:
+            if m.entry.event_type in seen:
+                continue
+            seen.add(m.entry.event_type)
+        out.append(m)
+    return out
 
 
 def _superseded(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
