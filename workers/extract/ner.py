@@ -121,6 +121,7 @@ def gazetteers(root: Path | None = None) -> dict[str, frozenset[str]]:
     return out
 
 
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     for prefix in ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف"):
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
@@ -158,23 +159,38 @@ def _default_word_features(word: str) -> list[str]:
     return _word_features(word, gazetteers())
 
 
+_NEIGHBOUR_MEMO = 100_000  # (word, offset) pairs, about 40 MB at most
+
+
+def _neighbour_features(word: str, off: int, own: list[str]) -> list[str]:
+    """Features a word gives the word `off` positions away: its word, stem and some of its own."""
+    feats = [f"{off}w=" + word, f"{off}s=" + _stem(word)]
+    if off in (-1, 1):
+        feats.extend(f"{off}" + f for f in own if f.startswith(("gaz=", "x2=", "p2=", "x3=")))
+    return feats
+
+
+@lru_cache(maxsize=_NEIGHBOUR_MEMO)
+def _default_neighbour_features(word: str, off: int) -> tuple[str, ...]:
+    """Memoized as _default_word_features: building these strings per position was half of tagging."""
+    return tuple(_neighbour_features(word, off, _default_word_features(word)))
+
+
 def features(words: Sequence[str], gaz: dict[str, frozenset[str]]) -> list[list[str]]:
     """CRF features per (folded) word: its own shape, and its neighbours' words and stems."""
-    own = (
-        [_default_word_features(w) for w in words]
-        if gaz is gazetteers()
-        else [_word_features(w, gaz) for w in words]
-    )
+    default = gaz is gazetteers()
+    own = [_default_word_features(w) for w in words] if default else [_word_features(w, gaz) for w in words]
     out: list[list[str]] = []
     for i, w in enumerate(words):
         feats = list(own[i])
         for off in (-2, -1, 1, 2):
             j = i + off
             if 0 <= j < len(words):
-                feats.append(f"{off}w=" + words[j])
-                feats.append(f"{off}s=" + _stem(words[j]))
-                if off in (-1, 1):
-                    feats.extend(f"{off}" + f for f in own[j] if f.startswith(("gaz=", "x2=", "p2=", "x3=")))
+                feats.extend(
+                    _default_neighbour_features(words[j], off)
+                    if default
+                    else _neighbour_features(words[j], off, own[j])
+                )
             else:
                 feats.append(f"{off}edge")
         prev = words[i - 1] if i else ""
@@ -242,6 +258,7 @@ def forget() -> None:
     tagger.cache_clear()
     gazetteers.cache_clear()
     _entities.cache_clear()
+    _default_neighbour_features.cache_clear()
 
 
 @dataclass(frozen=True)
