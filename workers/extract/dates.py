@@ -68,8 +68,14 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
         return []
     out: list[DateMention] = []
     words = list(map(_stem, tokens.words))
+    # Only a date word or a short number can start a date: jump from one to the next instead of
+    # testing every word against every case below (this loop was a twentieth of extraction).
+    starts = [j for j, w in enumerate(words) if w in _DATE_WORDS or (len(w) <= 2 and w.isdecimal())]
     i = 0
-    while i < len(words):
+    for at in starts:
+        if at < i:
+            continue  # inside a date found just before
+        i = at
         w = words[i]
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if w == "اليوم":
@@ -125,3 +131,7 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
                     pass
         i += 1
     return out
+
+
+# the words the cases of find_dates start with (after _stem)
+_DATE_WORDS = frozenset(["اليوم", "امس", "اول", "الاسبوع", "الشهر", *_WEEKDAYS])

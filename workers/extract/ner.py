@@ -159,40 +159,46 @@ def _default_word_features(word: str) -> list[str]:
     return _word_features(word, gazetteers())
 
 
-_NEIGHBOUR_MEMO = 100_000  # (word, offset) pairs, about 40 MB at most
+_NEIGHBOUR_MEMO = 50_000  # words, about 40 MB at most
+_OFFSETS = (-2, -1, 1, 2)
 
 
-def _neighbour_features(word: str, off: int, own: list[str]) -> list[str]:
+def _neighbour_features(word: str, off: int, own: list[str]) -> tuple[str, ...]:
     """Features a word gives the word `off` positions away: its word, stem and some of its own."""
     feats = [f"{off}w=" + word, f"{off}s=" + _stem(word)]
     if off in (-1, 1):
         feats.extend(f"{off}" + f for f in own if f.startswith(("gaz=", "x2=", "p2=", "x3=")))
-    return feats
+    return tuple(feats)
 
 
 @lru_cache(maxsize=_NEIGHBOUR_MEMO)
-def _default_neighbour_features(word: str, off: int) -> tuple[str, ...]:
-    """Memoized as _default_word_features: building these strings per position was half of tagging."""
-    return tuple(_neighbour_features(word, off, _default_word_features(word)))
+def _default_neighbour_features(word: str) -> tuple[tuple[str, ...], ...]:
+    """What a word gives its neighbours at each of _OFFSETS, with the shared gazetteers; memoized as
+    _default_word_features: building these strings per position was half of tagging a sentence."""
+    own = _default_word_features(word)
+    return tuple(_neighbour_features(word, off, own) for off in _OFFSETS)
 
 
 def features(words: Sequence[str], gaz: dict[str, frozenset[str]]) -> list[list[str]]:
     """CRF features per (folded) word: its own shape, and its neighbours' words and stems."""
-    default = gaz is gazetteers()
-    own = [_default_word_features(w) for w in words] if default else [_word_features(w, gaz) for w in words]
+    if gaz is gazetteers():
+        own = [_default_word_features(w) for w in words]
+        given = [_default_neighbour_features(w) for w in words]
+    else:
+        own = [_word_features(w, gaz) for w in words]
+        given = [
+            tuple(_neighbour_features(w, off, o) for off in _OFFSETS) for w, o in zip(words, own, strict=True)
+        ]
+    n = len(words)
     out: list[list[str]] = []
     for i, w in enumerate(words):
-        feats = list(own[i])
-        for off in (-2, -1, 1, 2):
-            j = i + off
-            if 0 <= j < len(words):
-                feats.extend(
-                    _default_neighbour_features(words[j], off)
-                    if default
-                    else _neighbour_features(words[j], off, own[j])
-                )
-            else:
-                feats.append(f"{off}edge")
+        feats = [
+            *own[i],
+            *(given[i - 2][0] if i >= 2 else ("-2edge",)),
+            *(given[i - 1][1] if i >= 1 else ("-1edge",)),
+            *(given[i + 1][2] if i + 1 < n else ("1edge",)),
+            *(given[i + 2][3] if i + 2 < n else ("2edge",)),
+        ]
         prev = words[i - 1] if i else ""
         if prev in _PERSON_CUES:
             feats.append("after_person_cue")
