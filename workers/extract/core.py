@@ -65,16 +65,18 @@ def _indexes() -> tuple[PhraseIndex[Any], ...]:
 
 
 @cache
-def _first_word_bits() -> tuple[dict[str, int], dict[str, int]]:
+def _first_word_bits() -> tuple[dict[str, int], dict[str, int], frozenset[str]]:
     """(word as written, morphological key) -> bit k set when lexicon k (of _indexes()) has a phrase
-    starting with it: one pass over a new token's readings serves all four lexicons."""
+    starting with it: one pass over a new token's readings serves all four lexicons. Also the first
+    two letters of those keys: a key keeps its stem's first two letters (morph.reduce cuts suffixes
+    and a letter near the end), so a stem that starts otherwise needs no key."""
     as_written: dict[str, int] = {}
     by_key: dict[str, int] = {}
     for k, index in enumerate(_indexes()):
         bits = by_key if index.morph else as_written
         for word in index.first_words():
             bits[word] = bits.get(word, 0) | 1 << k
-    return as_written, by_key
+    return as_written, by_key, frozenset(key[:2] for key in by_key)
 
 
 class _PhraseStarts(dict[str, int]):
@@ -85,10 +87,12 @@ class _PhraseStarts(dict[str, int]):
     def __missing__(self, token: str) -> int:
         if len(self) >= _STARTS_MEMO_LIMIT:
             self.clear()
-        as_written, by_key = _first_word_bits()
+        as_written, by_key, key_starts = _first_word_bits()
         mask = 0
         for stem, _, _ in clitic_variants(token):
-            mask |= as_written.get(stem, 0) | by_key.get(stem, 0) | by_key.get(reduce(stem), 0)
+            mask |= as_written.get(stem, 0) | by_key.get(stem, 0)
+            if stem[:2] in key_starts:
+                mask |= by_key.get(reduce(stem), 0)
         self[token] = mask
         return mask
 
