@@ -208,10 +208,10 @@ def _model_attributes() -> frozenset[str]:
 @lru_cache(maxsize=_NEIGHBOUR_MEMO)
 def _known_word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """A word's own and neighbour features (with the shared gazetteers) that the model knows."""
-    known = _model_attributes()
-    own = tuple(f for f in _default_word_features(word) if f in known)
-    given = tuple(tuple(f for f in feats if f in known) for feats in _default_neighbour_features(word))
-    return own, given
+    knows = _model_attributes().__contains__
+    every = _default_word_features(word)
+    given = tuple(tuple(filter(knows, _neighbour_features(word, off, every))) for off in _OFFSETS)
+    return tuple(filter(knows, every)), given
 
 
 def _assemble(
