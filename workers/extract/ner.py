@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -129,6 +130,9 @@ def _stem(word: str) -> str:
     return word
 
 
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")  # a search, not a loop over the word's letters in Python
+
+
 def _word_features(word: str, gaz: dict[str, frozenset[str]]) -> list[str]:
     stem = _stem(word)
     feats = [
@@ -143,7 +147,7 @@ def _word_features(word: str, gaz: dict[str, frozenset[str]]) -> list[str]:
     ]
     if word.isdigit():
         feats.append("digit")
-    if not any("\u0600" <= c <= "\u06ff" for c in word):
+    if not _ARABIC_LETTER.search(word):
         feats.append("nonarabic")
     if word.startswith("ال"):
         feats.append("article")
