@@ -31,8 +31,9 @@ from workers.extract.events import CASUALTY_KINDS, MAX_EVIDENCE, build_events
 from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import Match, PhraseIndex
+from workers.extract.morph import reduce
 from workers.extract.sentence import SentenceAnalysis, SentenceMatches
-from workers.extract.text import Sentence, Tokens, split_sentences, tokenize
+from workers.extract.text import Sentence, Tokens, clitic_variants, split_sentences, tokenize
 
 __all__ = ["CASUALTY_KINDS", "MAX_EVIDENCE", "extract"]
 
@@ -63,14 +64,36 @@ def _indexes() -> tuple[PhraseIndex[Any], ...]:
     return (lexicon.trigger_index(), lexicon.actor_index(), place_index(), lexicon.casualty_index())
 
 
+@cache
+def _first_word_bits() -> tuple[dict[str, int], dict[str, int], frozenset[str]]:
+    """(word as written, morphological key) -> bit k set when lexicon k (of _indexes()) has a phrase
+    starting with it: one pass over a new token's readings serves all four lexicons. Also the first
+    two letters of those keys: a key keeps its stem's first two letters (morph.reduce cuts suffixes
+    and a letter near the end), so a stem that starts otherwise needs no key."""
+    as_written: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    for k, index in enumerate(_indexes()):
+        bits = by_key if index.morph else as_written
+        for word in index.first_words():
+            bits[word] = bits.get(word, 0) | 1 << k
+    return as_written, by_key, frozenset(key[:2] for key in by_key)
+
+
 class _PhraseStarts(dict[str, int]):
     """token -> bit k set when lexicon k (of _indexes()) has a phrase starting with it (memoized), so
-    each lexicon looks only at the few tokens that can start one of its phrases."""
+    each lexicon looks only at the few tokens that can start one of its phrases. The same test as
+    PhraseIndex.starts_phrase for each lexicon, done once for all four: a new word cost 4x as much."""
 
     def __missing__(self, token: str) -> int:
         if len(self) >= _STARTS_MEMO_LIMIT:
             self.clear()
-        self[token] = mask = sum(1 << k for k, index in enumerate(_indexes()) if index.starts_phrase(token))
+        as_written, by_key, key_starts = _first_word_bits()
+        mask = 0
+        for stem, _, _ in clitic_variants(token):
+            mask |= as_written.get(stem, 0) | by_key.get(stem, 0)
+            if stem[:2] in key_starts:
+                mask |= by_key.get(reduce(stem), 0)
+        self[token] = mask
         return mask
 
 

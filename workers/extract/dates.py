@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import compress, count
 
 from workers.extract.text import Tokens, clitic_variants
 
@@ -75,9 +76,17 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
     if published is None or not _HINT.search(" ".join(tokens.words)):
         return []
     out: list[DateMention] = []
+    # Only a date word or a short number can start a date: jump from one to the next instead of
+    # testing every word against every case below (this loop was a twentieth of extraction).
+    starts = list(compress(count(), map(_STARTS_DATE.__getitem__, tokens.words)))
+    if not starts:
+        return out
     words = list(map(_stem, tokens.words))
     i = 0
-    while i < len(words):
+    for at in starts:
+        if at < i:
+            continue  # inside a date found just before
+        i = at
         w = words[i]
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if w == "اليوم":
@@ -142,3 +151,21 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
                     pass
         i += 1
     return out
+
+
+# the words the cases of find_dates start with (after _stem)
+_DATE_WORDS = frozenset(["اليوم", "امس", "اول", "الاسبوع", "الشهر", *_WEEKDAYS])
+
+
+class _StartsDate(dict[str, bool]):
+    """token -> whether a date may start at it (memoized: one dict lookup per token)."""
+
+    def __missing__(self, tok: str) -> bool:
+        if len(self) >= 100_000:
+            self.clear()
+        w = _stem(tok)
+        self[tok] = found = w in _DATE_WORDS or (len(w) <= 2 and w.isdecimal())
+        return found
+
+
+_STARTS_DATE = _StartsDate()

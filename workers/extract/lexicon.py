@@ -122,6 +122,16 @@ class PhraseIndex(Generic[T]):
     def starts_phrase(self, token: str) -> bool:
         return bool(self._hits[token])
 
+    @property
+    def morph(self) -> bool:
+        """Are words compared by their morphological keys (else as written)?"""
+        return self._morph
+
+    def first_words(self) -> frozenset[str]:
+        """The words (keys, when `morph`) phrases start with: a token starts a phrase when one of its
+        clitic readings (or, when `morph`, that reading's key) is one of them (see starts_phrase)."""
+        return frozenset(self._by_first)
+
     def _rest_end(self, words: list[str], j: int, rest: tuple[str, ...], limit: int) -> int:
         """Where `rest` ends if its words follow position j (with at most max_inserted words
         inserted in all), else -1."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -121,11 +122,15 @@ def gazetteers(root: Path | None = None) -> dict[str, frozenset[str]]:
     return out
 
 
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     for prefix in ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف"):
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
             return word[len(prefix) :]
     return word
+
+
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")  # a search, not a loop over the word's letters in Python
 
 
 def _word_features(word: str, gaz: dict[str, frozenset[str]]) -> list[str]:
@@ -142,7 +147,7 @@ def _word_features(word: str, gaz: dict[str, frozenset[str]]) -> list[str]:
     ]
     if word.isdigit():
         feats.append("digit")
-    if not any("\u0600" <= c <= "\u06ff" for c in word):
+    if not _ARABIC_LETTER.search(word):
         feats.append("nonarabic")
     if word.startswith("ال"):
         feats.append("article")
@@ -158,25 +163,79 @@ def _default_word_features(word: str) -> list[str]:
     return _word_features(word, gazetteers())
 
 
+_NEIGHBOUR_MEMO = 50_000  # words, about 40 MB at most
+_OFFSETS = (-2, -1, 1, 2)
+
+
+def _neighbour_features(word: str, off: int, own: list[str]) -> tuple[str, ...]:
+    """Features a word gives the word `off` positions away: its word, stem and some of its own."""
+    feats = [f"{off}w=" + word, f"{off}s=" + _stem(word)]
+    if off in (-1, 1):
+        feats.extend(f"{off}" + f for f in own if f.startswith(("gaz=", "x2=", "p2=", "x3=")))
+    return tuple(feats)
+
+
+@lru_cache(maxsize=_NEIGHBOUR_MEMO)
+def _default_neighbour_features(word: str) -> tuple[tuple[str, ...], ...]:
+    """What a word gives its neighbours at each of _OFFSETS, with the shared gazetteers; memoized as
+    _default_word_features: building these strings per position was half of tagging a sentence."""
+    own = _default_word_features(word)
+    return tuple(_neighbour_features(word, off, own) for off in _OFFSETS)
+
+
 def features(words: Sequence[str], gaz: dict[str, frozenset[str]]) -> list[list[str]]:
     """CRF features per (folded) word: its own shape, and its neighbours' words and stems."""
-    own = (
-        [_default_word_features(w) for w in words]
-        if gaz is gazetteers()
-        else [_word_features(w, gaz) for w in words]
-    )
+    if gaz is gazetteers():
+        own = [_default_word_features(w) for w in words]
+        given = [_default_neighbour_features(w) for w in words]
+    else:
+        own = [_word_features(w, gaz) for w in words]
+        given = [
+            tuple(_neighbour_features(w, off, o) for off in _OFFSETS) for w, o in zip(words, own, strict=True)
+        ]
+    return _assemble(words, own, given)
+
+
+def _tagging_features(words: Sequence[str]) -> list[list[str]]:
+    """features(words, gazetteers()) less those the model has no weight for, which the tagger would
+    look up and ignore: a third of them, and passing them was a third of tagging."""
+    own, given = zip(*map(_known_word_features, words), strict=True) if words else ((), ())
+    return _assemble(words, own, given, _model_attributes())
+
+
+@cache
+def _model_attributes() -> frozenset[str]:
+    """Every feature the model has a weight for (read from the model once, about 1.5 s)."""
+    return frozenset(tagger().info().attributes)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=_NEIGHBOUR_MEMO)
+def _known_word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """A word's own and neighbour features (with the shared gazetteers) that the model knows."""
+    knows = _model_attributes().__contains__
+    every = _default_word_features(word)
+    given = tuple(tuple(filter(knows, _neighbour_features(word, off, every))) for off in _OFFSETS)
+    return tuple(filter(knows, every)), given
+
+
+def _assemble(
+    words: Sequence[str],
+    own: Sequence[Sequence[str]],
+    given: Sequence[tuple[tuple[str, ...], ...]],
+    known: frozenset[str] | None = None,
+) -> list[list[str]]:
+    """Each word's features: its own, what its neighbours give it (own[j], given[j]: word j's), and
+    those of its position (edges, the word before, bigrams; only the `known` bigrams when given)."""
+    n = len(words)
     out: list[list[str]] = []
     for i, w in enumerate(words):
-        feats = list(own[i])
-        for off in (-2, -1, 1, 2):
-            j = i + off
-            if 0 <= j < len(words):
-                feats.append(f"{off}w=" + words[j])
-                feats.append(f"{off}s=" + _stem(words[j]))
-                if off in (-1, 1):
-                    feats.extend(f"{off}" + f for f in own[j] if f.startswith(("gaz=", "x2=", "p2=", "x3=")))
-            else:
-                feats.append(f"{off}edge")
+        feats = [
+            *own[i],
+            *(given[i - 2][0] if i >= 2 else ("-2edge",)),
+            *(given[i - 1][1] if i >= 1 else ("-1edge",)),
+            *(given[i + 1][2] if i + 1 < n else ("1edge",)),
+            *(given[i + 2][3] if i + 2 < n else ("2edge",)),
+        ]
         prev = words[i - 1] if i else ""
         if prev in _PERSON_CUES:
             feats.append("after_person_cue")
@@ -184,8 +243,8 @@ def features(words: Sequence[str], gaz: dict[str, frozenset[str]]) -> list[list[
             feats.append("after_org_cue")
         if _stem(prev) in _LOC_CUES or prev in _LOC_CUES:
             feats.append("after_loc_cue")
-        feats.append("bigram=" + prev + "|" + w)
-        feats.append("next_bigram=" + w + "|" + (words[i + 1] if i + 1 < len(words) else ""))
+        bigrams = ("bigram=" + prev + "|" + w, "next_bigram=" + w + "|" + (words[i + 1] if i + 1 < n else ""))
+        feats.extend(bigrams if known is None else (b for b in bigrams if b in known))
         out.append(feats)
     return out
 
@@ -242,6 +301,9 @@ def forget() -> None:
     tagger.cache_clear()
     gazetteers.cache_clear()
     _entities.cache_clear()
+    _default_neighbour_features.cache_clear()
+    _model_attributes.cache_clear()
+    _known_word_features.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -276,7 +338,7 @@ def entities(words: Sequence[str]) -> list[Entity]:
 @lru_cache(maxsize=256)
 def _entities(words: tuple[str, ...]) -> tuple[Entity, ...]:
     """Memoized: the steps that complete an event often ask about the same sentence."""
-    return tuple(spans(tagger().tag(features(words, gazetteers()))))  # type: ignore[attr-defined]
+    return tuple(spans(tagger().tag(_tagging_features(words))))  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":  # scripts/dev.sh: train at set-up, so no worker or test waits for it
