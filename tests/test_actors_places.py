@@ -304,3 +304,39 @@ def test_a_bare_gaza_is_the_strip_and_the_city_is_named_as_such() -> None:
 def test_a_place_no_gazetteer_knows_after_a_district_word() -> None:
     loc = only_event("سيطرت قوات الجيش الوطني على مواقع في منطقة اعشار بعد معارك مع الحوثيين.")["location"]
     assert (loc["name_ar"], loc["country_code"], loc["geo_precision"]) == ("اعشار", "YE", 2)
+
+
+def test_a_neighbourhood_or_building_named_relative_to_a_town_is_the_town() -> None:
+    loc = only_event("قتل ثلاثة أشخاص في غارة على حي الزهور شمالي بلدة أوباري.")["location"]
+    assert (loc["name"], loc["geo_precision"]) == ("Ubari", 2)
+    loc = only_event("قتل شاب خلال مواجهات اندلعت قرب سجن عوفر غربي رام الله.")["location"]
+    assert (loc["name"], loc["country_code"], loc["geo_precision"]) == ("Ramallah", "PS", 2)
+
+
+def test_direction_words_ending_in_ya_and_attached_prepositions_are_locative_cues() -> None:
+    # Ramallah and Gaalkacyo are towns the gazetteer matches only after a locative cue
+    assert only_event("قتل شاب برصاص الجيش غربي رام الله.")["location"]["name"] == "Ramallah"
+    loc = only_event("فجر انتحاري نفسه في معسكر ببلدة جالكعيو، مما أسفر عن مقتل 4 عسكريين.")["location"]
+    assert loc["name"] == "Gaalkacyo"
+
+
+def test_a_yemeni_district_named_relative_to_a_city_is_the_district() -> None:
+    loc = only_event("قتل 20 مسلحا في معارك عنيفة شهدتها مديرية نهم، شرق العاصمة صنعاء.")["location"]
+    assert (loc["name_ar"], loc["country_code"], loc["geo_precision"]) == ("نهم", "YE", 2)
+
+
+def test_a_party_by_whose_hand_people_were_killed_is_the_actor() -> None:
+    found = actors_of("قتل عشرون مدنيا على يد تنظيم داعش في مدينة سرت.")
+    assert found["Islamic State"]["role"] == "actor"
+    assert found["Civilians (Libya)"]["role"] == "target"
+
+
+def test_the_capital_named_by_its_country_adjective_is_the_capital() -> None:
+    loc = only_event("قتل أكثر من 40 شخصا في هجوم بغاز سام على ضواحي العاصمة السورية.")["location"]
+    assert (loc["name"], loc["precision"]) == ("Damascus", "place")
+
+
+def test_a_place_that_only_locates_another_is_not_the_events_place() -> None:
+    loc = only_event("قتل خمسة مقاتلين في معارك في الغوطة الشرقية المحاصرة بالقرب من دمشق.")["location"]
+    assert loc["name"] == "Eastern Ghouta"
+    assert only_event("قتل ثلاثة أشخاص في قصف قرب مدينة حلب.")["location"]["name"] == "Aleppo"

@@ -73,12 +73,33 @@ NEAR_WORDS = frozenset(
 )
 COMPASS = frozenset(fold(w) for w in ["شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"])
 SETTLEMENT_WORDS = frozenset(
-    fold(w) for w in ["بلدة", "قرية", "مدينة", "منطقة", "حي", "مخيم", "ناحية", "قضاء", "العاصمة"]
+    fold(w) for w in ["بلدة", "قرية", "مدينة", "منطقة", "حي", "مخيم", "ناحية", "قضاء", "العاصمة", "مديرية"]
 ) | frozenset(fold(w) for w in AREA_WORDS)
 SITE_WORDS = {
     fold(w): en for w, en in (("مطار", "Airport"), ("قاعدة", "Base"), ("ميناء", "Port"), ("معسكر", "Camp"))
 }
 SITE_ADJECTIVES = frozenset(fold(w) for w in ["الجوية", "العسكرية", "الدولي", "البحرية", "الجوي", "العسكري"])
+# «حي X شمالي Y»: X is a neighbourhood of the town Y
+PARTS_OF_TOWN = frozenset(fold(w) for w in ["حي", "أحياء", "ضاحية", "شارع"])
+# «سجن عوفر غربي رام الله»: a building or checkpoint near the town Y, not a place of its own
+FACILITY_WORDS = frozenset(
+    fold(w)
+    for w in [
+        "سجن",
+        "حاجز",
+        "معبر",
+        "مستشفى",
+        "مدرسة",
+        "مسجد",
+        "سوق",
+        "منزل",
+        "مبنى",
+        "مقر",
+        "جسر",
+        "محطة",
+        "مصنع",
+    ]
+)
 LOCATIVE_PREPS = frozenset(fold(w) for w in ["في", "قرب", "داخل"])
 # A speaker is a person or an organisation: these are never one («قال فيه», «أعلن الأحد»).
 NOT_SPEAKERS = frozenset(
@@ -527,6 +548,13 @@ def _place(event: dict[str, Any], text: str) -> None:
         return
     # «قرية X جنوب (مدينة) Y»: X, near Y
     relative = _relative_before(words, at)
+    if relative is not None and (
+        words[relative[0] - 1] in PARTS_OF_TOWN or words[relative[0]] in FACILITY_WORDS
+    ):
+        # «حي الفرسان شمالي بلدة أوباري», «سجن عوفر غربي رام الله»: a part of the town or a building
+        # near it is coded as the town (ACLED names no neighbourhoods or buildings), near it
+        loc["geo_precision"] = 2
+        return
     if relative is not None:
         s, e = relative
         name_ar = sentence[tokens.starts[s] - offset : tokens.ends[e - 1] - offset]

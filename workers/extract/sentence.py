@@ -17,7 +17,7 @@ from typing import Any
 
 from workers.extract import lexicon
 from workers.extract.dates import DateMention, find_dates
-from workers.extract.gazetteer import LOCATIVE_CUES, Place, country_place
+from workers.extract.gazetteer import LOCATIVE_CUES, Place, capital_place, country_place
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
 from workers.extract.numbers import Count, find_counts
 from workers.extract.text import Sentence, Tokens, clitic_variants, fold
@@ -188,6 +188,10 @@ class SentenceAnalysis:
         for m in found.places:
             if taken.intersection(range(m.start_token, m.end_token)):
                 continue
+            if is_nisba(m) and word_before(m, tokens) == _CAPITAL_WORD:
+                capital = capital_place(m.entry[0].country_code or "")
+                if capital is not None:  # «ضواحي العاصمة السورية»: Damascus
+                    m = replace(m, entry=[capital])
             if needs_cue_missing(m, tokens):
                 if not m.entry[0].capital or not m.entry[0].country_code:
                     continue
@@ -296,6 +300,10 @@ def word_before(m: Match[Any], tokens: Tokens) -> str:
     return tokens.words[m.start_token - 1] if m.start_token else ""
 
 
+_CUE_CLITICS = ("ب", "و", "ف", "ل")
+_CAPITAL_WORD = fold("العاصمة")
+
+
 def needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
     """A small town's name, or a capital's (metonymy: «دعت أنقرة»), with no locative cue before it."""
     if not any(p.needs_cue for p in m.entry) and not m.entry[0].capital:
@@ -303,6 +311,8 @@ def needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
     prev = word_before(m, tokens)
     if m.start_token >= 2 and prev.startswith("ال") and prev.endswith(("يه", "ي")):
         prev = tokens.words[m.start_token - 2]  # past an adjective: «العاصمة الزيمبابوية هراري»
+    if prev[:1] in _CUE_CLITICS and prev[1:] in LOCATIVE_CUES:
+        prev = prev[1:]  # «ببلدة جالكعيو», «وريف حلب»
     return not (m.had_prep or prev in LOCATIVE_CUES or (prev in TARGET_CUES and m.entry[0].capital))
 
 
@@ -312,6 +322,30 @@ def country_as_actor(m: Match[list[Place]], tokens: Tokens) -> bool:
         return False
     prev = word_before(m, tokens)
     return prev not in LOCATIVE_CUES and prev not in TARGET_CUES
+
+
+# «X بالقرب من Y», «X جنوب Y»: Y only says where X is
+_RELATIVE_WORDS = frozenset(
+    fold(w)
+    for w in ["قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "أطراف"]
+)
+_SETTLEMENT_NOUNS = frozenset(fold(w) for w in ["مدينة", "بلدة", "قرية", "العاصمة", "محافظة", "منطقة"])
+RELATIVE_GAP = 3  # words allowed between X and the relative word («الغوطة الشرقية المحاصرة بالقرب من دمشق»)
+
+
+def reference_point(m: Match[list[Place]], places: list[Match[list[Place]]], tokens: Tokens) -> bool:
+    """Is the place the Y of «X قرب / جنوب Y», with X a place named just before?"""
+    words, i = tokens.words, m.start_token - 1
+    if i >= 0 and words[i] == "من":
+        i -= 1
+    if i >= 0 and words[i] in _SETTLEMENT_NOUNS:
+        i -= 1
+    if i < 0 or words[i] not in _RELATIVE_WORDS:
+        return False
+    return any(
+        o.end_token <= i and i - o.end_token <= RELATIVE_GAP and o.entry[0].precision != "country"
+        for o in places
+    )
 
 
 def launch_site(m: Match[list[Place]], tokens: Tokens) -> bool:
