@@ -340,3 +340,18 @@ def test_a_place_that_only_locates_another_is_not_the_events_place() -> None:
     loc = only_event("قتل خمسة مقاتلين في معارك في الغوطة الشرقية المحاصرة بالقرب من دمشق.")["location"]
     assert loc["name"] == "Eastern Ghouta"
     assert only_event("قتل ثلاثة أشخاص في قصف قرب مدينة حلب.")["location"]["name"] == "Aleppo"
+
+
+def test_an_attack_with_no_place_is_where_its_target_is() -> None:
+    event = only_event("شنت طائرات الاحتلال غارات جوية على مواقع لحركة حماس.")
+    assert event["location"]["country_code"] == "PS"  # not Israel, the country of the forces acting
+
+
+def test_countries_named_only_as_parties_do_not_place_the_event() -> None:
+    event = only_event("هاجمت فرنسا مواقع النظام السوري مع أمريكا وبريطانيا.")
+    assert event["location"]["country_code"] == "SY"
+
+
+def test_a_country_a_partys_name_places_it_in_still_places_the_event() -> None:
+    event = only_event("قتل القيادي في غارة لتحالف دعم الشرعية في اليمن بقيادة المملكة العربية السعودية.")
+    assert event["location"]["country_code"] == "YE"

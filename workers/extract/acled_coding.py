@@ -321,12 +321,20 @@ def _context_ids() -> frozenset[str]:
 
 
 def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | None:
-    """Where the event happened; without a place, the country of its country-specific actors
+    """Where the event happened; without a place, the country of the party it was done to («غارات
+    إسرائيلية على مواقع للمقاومة الفلسطينية»: Palestine), else of its country-specific state actors
     («الشرطة المصرية» and «متظاهرين»: Egypt), else the one country the article names."""
     loc = event.get("location") or {}
     if loc.get("country_code"):
         return str(loc["country_code"])
     specs = catalogue()
+    targets = {
+        a.get("country_code") or (specs[a["id"]].country if a["id"] in specs else None)
+        for a in event["actors"]
+        if a["role"] == "target"
+    } - {None}
+    if len(targets) == 1:
+        return str(targets.pop())
     own = {
         specs[a["id"]].country
         for a in event["actors"]

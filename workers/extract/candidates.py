@@ -126,6 +126,12 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
     specific = [m for m in a.places if not is_nisba(m)]
     if not specific:
         return ctx.main_place
+    parties = {m.entry[0].id for m in specific if country_as_actor(m, a.tokens)}
+    if len(parties) == len({m.entry[0].id for m in specific}):
+        # only countries named as parties («هاجمت مواقع النظام السوري مع أمريكا وبريطانيا»): where it
+        # happened is the article's place, or else the party it was done to (acled_coding)
+        main = ctx.main_place
+        return main if main is not None and main.place.id not in parties else None
     remote = trig.entry.event_type == "explosions_remote_violence"
     best = max(
         specific,

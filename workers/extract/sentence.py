@@ -186,7 +186,7 @@ class SentenceAnalysis:
             taken.update(range(self.speaker.start, self.name_end(self.speaker)))
         self.places: list[Match[list[Place]]] = []
         for m in found.places:
-            if taken.intersection(range(m.start_token, m.end_token)):
+            if taken.intersection(range(m.start_token, m.end_token)) and not _located_in_name(m, tokens):
                 continue
             if is_nisba(m) and word_before(m, tokens) == _CAPITAL_WORD:
                 capital = capital_place(m.entry[0].country_code or "")
@@ -302,6 +302,15 @@ def word_before(m: Match[Any], tokens: Tokens) -> str:
 
 _CUE_CLITICS = ("ب", "و", "ف", "ل")
 _CAPITAL_WORD = fold("العاصمة")
+
+
+_IN = fold("في")
+
+
+def _located_in_name(m: Match[list[Place]], tokens: Tokens) -> bool:
+    """«تحالف دعم الشرعية في اليمن»: a name that says where its party is (after «في») still places the
+    event; «قوات سوريا الديمقراطية» does not."""
+    return word_before(m, tokens) == _IN and m.entry[0].precision == "country"
 
 
 def needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
