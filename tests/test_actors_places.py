@@ -355,3 +355,23 @@ def test_countries_named_only_as_parties_do_not_place_the_event() -> None:
 def test_a_country_a_partys_name_places_it_in_still_places_the_event() -> None:
     event = only_event("قتل القيادي في غارة لتحالف دعم الشرعية في اليمن بقيادة المملكة العربية السعودية.")
     assert event["location"]["country_code"] == "YE"
+
+
+def test_a_district_or_governorate_the_corpora_place_in_a_province_is_admin2() -> None:
+    loc = only_event("قتل خمسة مسلحين في غارات على مديرية باقم بمحافظة صعدة.")["location"]
+    assert (loc["name_ar"], loc["admin2"], loc["admin1"], loc["country_code"]) == ("باقم", "Baqm", "Saada", "YE")
+    assert loc["geo_precision"] == 2
+    # a bare district name needs a locative cue, like a small town
+    assert only_event("أكد العميد الدريهمي مقتل خمسة مسلحين في غارة.")["location"] is None
+    assert only_event("قتل خمسة مسلحين في غارة في الدريهمي.")["location"]["admin1"] == "Hodeidah"
+
+
+def test_second_level_areas_sit_in_known_first_level_ones() -> None:
+    from workers.extract.gazetteer import admin2_areas
+
+    first = {(a.place.country_code, a.place.name) for a in admin1_areas()}
+    districts = admin2_areas()
+    assert len(districts) >= 40
+    for d in districts:
+        assert (d.country_code, d.admin1) in first, d
+        assert is_clean_arabic(d.name_ar) and d.admin2 == d.name
