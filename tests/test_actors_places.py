@@ -375,3 +375,30 @@ def test_second_level_areas_sit_in_known_first_level_ones() -> None:
     for d in districts:
         assert (d.country_code, d.admin1) in first, d
         assert is_clean_arabic(d.name_ar) and d.admin2 == d.name
+
+
+def test_armed_men_named_by_their_group_are_that_group() -> None:
+    found = actors_of("قتل 6 مسلحين ينتمون لحركة حسم في تبادل لإطلاق النار مع قوات الأمن في القاهرة.")
+    assert "Hasm Movement" in found and not any(n.startswith("Unidentified") for n in found)
+    found = actors_of("قتل مسلحون مجهولون خمسة جنود في هجوم على حاجز للجيش في مدينة العريش.")
+    assert "Unidentified Armed Group (Egypt)" in found
+
+
+def test_common_words_spelled_like_towns_are_not_places() -> None:
+    # «بين الفينة والأخرى» (now and then) is not Vinh; «للمساكن» (for the dwellings) is not Msaken
+    event = only_event("وقعت اشتباكات بين الفينة والأخرى في محافظة مأرب.")
+    assert event["location"]["name"] == "Marib"
+    assert not [m for m in SentenceMatchesProbe.places("دمرت الغارات مباني المرافق العامة للمساكن.")]
+    event = only_event("قتل حرقا عندما ألقى متطرفون زجاجة حارقة في المنزل.")
+    assert event["location"] is None  # «في المنزل»: a building, not a place name
+
+
+class SentenceMatchesProbe:
+    @staticmethod
+    def places(text: str) -> list[object]:
+        from workers.extract.sentence import SentenceAnalysis, SentenceMatches
+        from workers.extract.text import Sentence
+
+        tokens = tokenize(text)
+        found = SentenceMatches([], [], place_index().find(tokens), [])
+        return SentenceAnalysis(Sentence(0, len(text), text), tokens, None, found).places

@@ -701,6 +701,8 @@ def _unknown_places(tokens: Any, spans: list[tuple[int, int]]) -> list[tuple[int
             continue
         if place_index().find(tokens[s:e]) or actor_index().find(tokens[s:e]):
             continue  # the gazetteer knows it (the extractor already weighed it), or it is a party
+        if _strip_article(tokens.words[s]) in FACILITY_WORDS:
+            continue  # «في المنزل»: a building, not a place name
         out.append((s, e))
     return out
 
@@ -727,6 +729,10 @@ _COMPOUND_STARTS = frozenset(
         "سيدي",
     ]
 )
+
+
+def _strip_article(word: str) -> str:
+    return word[2:] if word.startswith("ال") else word
 
 
 def _after_settlement_words(words: list[str]) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from workers.extract import lexicon
 from workers.extract.dates import DateMention, find_dates
-from workers.extract.gazetteer import LOCATIVE_CUES, Place, capital_place, country_place
+from workers.extract.gazetteer import ARAB_WORLD, LOCATIVE_CUES, Place, capital_place, country_place
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
 from workers.extract.numbers import Count, find_counts
 from workers.extract.text import Sentence, Tokens, clitic_variants, fold
@@ -177,7 +177,7 @@ class SentenceAnalysis:
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
         self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
-        self.actors: list[Match[Actor]] = found.actors
+        self.actors: list[Match[Actor]] = _named_armed_men(found.actors)
         self.casualty_cues: list[Match[CasualtyCue]] = found.casualty_cues
         # Not places: a name inside an actor's name («قوات سوريا الديمقراطية»), or a person's name in
         # the speaker slot («قال عدنان عفرين»), or a small town's name with no locative cue before it.
@@ -188,6 +188,10 @@ class SentenceAnalysis:
         for m in found.places:
             if taken.intersection(range(m.start_token, m.end_token)) and not _located_in_name(m, tokens):
                 continue
+            if m.had_article and all(
+                p.precision == "place" and p.country_code not in ARAB_WORLD for p in m.entry
+            ):
+                continue  # «بين الفينة والأخرى» is not Vinh: the news writes no article before a foreign town
             if is_nisba(m) and word_before(m, tokens) == _CAPITAL_WORD:
                 capital = capital_place(m.entry[0].country_code or "")
                 if capital is not None:  # «ضواحي العاصمة السورية»: Damascus
@@ -257,6 +261,25 @@ class SentenceAnalysis:
         return _clause_ids(self.sentence, self.tokens)
 
 
+NAMED_AFTER_WINDOW = 6  # tokens after «مسلحين» in which the group they belong to may be named
+
+
+def _named_armed_men(actors: list[Match[Actor]]) -> list[Match[Actor]]:
+    """«مسلحين حوثيين», «مسلحين ينتمون لحركة حسم», «مسلحين يشتبه في كونهم قادة للقاعدة»: armed men
+    the sentence names the group of right after are that group, not an unidentified armed group."""
+    if not any(m.entry.context == "UAG" for m in actors):
+        return actors
+    named = [m.start_token for m in actors if m.entry.kind == "nonstate" and m.entry.context is None]
+    return [
+        m
+        for m in actors
+        if not (
+            m.entry.context == "UAG"
+            and any(0 <= start - m.end_token <= NAMED_AFTER_WINDOW for start in named)
+        )
+    ]
+
+
 def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: SentenceMatches) -> bool:
     """Does the sentence say it is about violence? An unambiguous trigger, an armed actor, a casualty
     cue or a conflict word («مسلحين», «القوات», «قتلى») makes an ambiguous trigger («معركة») count."""
@@ -322,7 +345,9 @@ def needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
         prev = tokens.words[m.start_token - 2]  # past an adjective: «العاصمة الزيمبابوية هراري»
     if prev[:1] in _CUE_CLITICS and prev[1:] in LOCATIVE_CUES:
         prev = prev[1:]  # «ببلدة جالكعيو», «وريف حلب»
-    return not (m.had_prep or prev in LOCATIVE_CUES or (prev in TARGET_CUES and m.entry[0].capital))
+    # an attached ب is «in»; an attached ل or ك is not a place cue («للمساكن» is for the dwellings)
+    locative_prep = m.had_prep and tokens.words[m.start_token].lstrip("وف")[:1] == "ب"
+    return not (locative_prep or prev in LOCATIVE_CUES or (prev in TARGET_CUES and m.entry[0].capital))
 
 
 def country_as_actor(m: Match[list[Place]], tokens: Tokens) -> bool:
