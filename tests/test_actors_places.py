@@ -402,3 +402,34 @@ class SentenceMatchesProbe:
         tokens = tokenize(text)
         found = SentenceMatches([], [], place_index().find(tokens), [])
         return SentenceAnalysis(Sentence(0, len(text), text), tokens, None, found).places
+
+
+def test_forces_joined_by_a_second_nisba_are_both_countries_forces() -> None:
+    found = actors_of("شنت القوات الأمريكية والبريطانية والفرنسية ضربات على مواقع في سوريا.")
+    assert {
+        "Military Forces of the United States",
+        "Military Forces of the United Kingdom",
+        "Military Forces of France",
+    } <= set(found)
+    found = actors_of("تواصل الطائرات الحربية السورية والروسية قصف ريف إدلب.")
+    assert {"Military Forces of Syria", "Military Forces of Russia"} <= set(found)
+
+
+def test_soldiers_in_the_dual_a_sniper_and_a_unit_are_state_forces() -> None:
+    found = actors_of("قتل جنديان تركيان في هجوم شنه حزب العمال الكردستاني ضد قوة تركية شمالي العراق.")
+    assert "Military Forces of Turkey" in found
+    found = actors_of("قتل شاب برصاص قناص إسرائيلي قرب رام الله.")
+    assert "Military Forces of Israel" in found and "Civilians (Israel)" not in found
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("الحرس الثوري", "Military Forces of Iran"),
+        ("الميليشيات الانقلابية", "Houthi Movement"),
+        ("القوات الكردية", "YPG: People's Protection Units"),
+        ("القوات النظامية", "Military Forces of Syria"),
+    ],
+)
+def test_second_pass_catalogue_aliases(phrase: str, name: str) -> None:
+    assert [m.entry.name for m in actor_index().find(tokenize(phrase))] == [name]

@@ -117,6 +117,11 @@ FORCE_ROLES = (
             "ضباط {pi}",
             "عسكري {mi}",
             "عسكريين {pi}",
+            "جنديان {mi}ان",  # the dual: «قتل جنديان تركيان»
+            "جنديين {pi}",
+            "قناص {mi}",  # «برصاص قناص إسرائيلي»: not a civilian «إسرائيلي»
+            "قوة {fi}",  # «هجوم ضد قوة تركية»
+            "دورية {fi}",
             "العسكريين {p}",
             "قوات {fi}",
             "طائرات {fi}",
@@ -497,6 +502,33 @@ def in_country(
     short = country.names_ar[1] if len(country.names_ar) > 1 else country.names_ar[0]
     name_ar = f"{GENERIC_AR.get(actor.context, actor.name_ar)} ({short})"
     return Actor(f"{actor.context}-{country.code}", name, kind, country.code, name_ar, inter)
+
+
+_ROLE_PREFIXES = ("Military Forces of ", "Police Forces of ", "Government of ")
+
+
+@cache
+def _nisba_countries() -> dict[str, Country]:
+    """Folded nisba form («الروسية», «روسي», «البريطانيين») -> its country."""
+    out: dict[str, Country] = {}
+    for country in countries().values():
+        for masculine in country.nisbas:
+            for form in inflections(masculine).values():
+                out.setdefault(fold(form), country)
+    return out
+
+
+def coordinated_force(actor: Actor, word: str) -> Actor | None:
+    """«الطائرات الحربية السورية والروسية»: the same kind of state force of the country a nisba joined
+    by «و» to the actor's phrase names (Russia's military here), or None."""
+    if not word.startswith("و") or not actor.name.startswith(_ROLE_PREFIXES):
+        return None
+    country = _nisba_countries().get(word[1:])
+    if country is None or country.code == actor.country:
+        return None
+    prefix = next(p for p in _ROLE_PREFIXES if actor.name.startswith(p))
+    spec = _by_name().get(prefix + country.en)
+    return spec.actor() if spec else None
 
 
 def folded_aliases() -> dict[str, list[str]]:

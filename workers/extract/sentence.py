@@ -16,6 +16,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from workers.extract import lexicon
+from workers.extract.actors import coordinated_force
 from workers.extract.dates import DateMention, find_dates
 from workers.extract.gazetteer import ARAB_WORLD, LOCATIVE_CUES, Place, capital_place, country_place
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
@@ -177,7 +178,7 @@ class SentenceAnalysis:
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
         self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
-        self.actors: list[Match[Actor]] = _named_armed_men(found.actors)
+        self.actors: list[Match[Actor]] = _coordinated(_named_armed_men(found.actors), tokens)
         self.casualty_cues: list[Match[CasualtyCue]] = found.casualty_cues
         # Not places: a name inside an actor's name («قوات سوريا الديمقراطية»), or a person's name in
         # the speaker slot («قال عدنان عفرين»), or a small town's name with no locative cue before it.
@@ -259,6 +260,19 @@ class SentenceAnalysis:
     @cached_property
     def clauses(self) -> list[int]:
         return _clause_ids(self.sentence, self.tokens)
+
+
+def _coordinated(actors: list[Match[Actor]], tokens: Tokens) -> list[Match[Actor]]:
+    """Add the forces a nisba joined by «و» names: «الضربات الأمريكية والبريطانية والفرنسية»."""
+    out = actors
+    for m in actors:
+        j, actor = m.end_token, m.entry
+        while j < len(tokens.words) and (other := coordinated_force(actor, tokens.words[j])) is not None:
+            if out is actors:
+                out = list(actors)
+            out.append(Match(other, j, j + 1, tokens.starts[j], tokens.ends[j], False, False))
+            j += 1
+    return out
 
 
 NAMED_AFTER_WINDOW = 6  # tokens after «مسلحين» in which the group they belong to may be named
