@@ -433,3 +433,15 @@ def test_soldiers_in_the_dual_a_sniper_and_a_unit_are_state_forces() -> None:
 )
 def test_second_pass_catalogue_aliases(phrase: str, name: str) -> None:
     assert [m.entry.name for m in actor_index().find(tokenize(phrase))] == [name]
+
+
+def test_countries_joined_to_an_attack_by_with_act_too() -> None:
+    found = actors_of("قال ماكرون إن بلاده هاجمت مواقع النظام السوري مع أمريكا وبريطانيا.")
+    assert {"Military Forces of the United States", "Military Forces of the United Kingdom"} <= set(found)
+    found = actors_of("اعتقلت الشرطة التركية مواطنا ألمانيا بتهمة التعاون مع إيران.")
+    assert set(found) == {"Police Forces of Turkey"}  # neither «مواطنا ألمانيا» nor «مع إيران» acts
+
+
+def test_a_capital_acting_is_its_countrys_forces() -> None:
+    found = actors_of("قصفت أنقرة مواقع للمسلحين في عفرين.")
+    assert found["Military Forces of Turkey"]["role"] == "actor"

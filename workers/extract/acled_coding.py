@@ -398,6 +398,11 @@ LEADER_WORDS = frozenset(fold(w) for w in ["تقوده", "يقوده", "تقود
 # A country named this close to the trigger (in tokens) may be the party acting: «شنت الولايات المتحدة
 # وبريطانيا وفرنسا ضربات», «قصفت إسرائيل» (Arabic puts the subject after the verb, or before it).
 COUNTRY_PARTY_WINDOW = (6, 4)  # tokens before, after
+# «هاجمت مواقع النظام السوري مع أمريكا وبريطانيا»: countries joined to the acting side by «مع», and
+# those listed after them, act too, this far after the trigger
+JOINT_PARTY_WINDOW = 10
+_WITH = fold("مع")
+_JOINT_TYPES = frozenset({"battles", "explosions_remote_violence"})  # not «التعاون مع إيران» in an arrest
 
 
 def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
@@ -419,11 +424,30 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
         if a["id"] in catalogue() and catalogue()[a["id"]].inter == 1
     }
     before, after = COUNTRY_PARTY_WINDOW
+    joint_end = -1  # where the last country joined by «مع» (or listed after one) ends
+    named = _sentence_actors(sentence, offset)
     for m in _sentence_places(sentence, offset):
         place = m.entry[0]
-        if place.precision != "country" or not trig - before <= m.start_token <= trig + after:
-            continue
         word_before = tokens.words[m.start_token - 1] if m.start_token else ""
+        if place.capital and place.country_code and not m.had_prep and word_before not in LOCATIVE_CUES:
+            place = country_place(place.country_code)  # «تشن أنقرة هجوما»: the capital for its country
+        joint = (
+            place.precision == "country"
+            and event["event_type"] in _JOINT_TYPES
+            and trig < m.start_token <= trig + JOINT_PARTY_WINDOW
+            and (
+                word_before == _WITH
+                or (m.start_token == joint_end and tokens.words[m.start_token][:1] == "و")
+            )
+        )
+        if joint:
+            joint_end = m.end_token
+        if place.precision != "country" or not (joint or trig - before <= m.start_token <= trig + after):
+            continue
+        if any(a.start_token <= m.start_token < a.end_token for a in named) or (
+            not joint and word_before.endswith("ا") and tokens.words[m.end_token - 1].endswith("يا")
+        ):
+            continue  # an actor's name, or a nisba after a noun: «مواطنا ألمانيا» is a German, not Germany
         if (
             m.had_prep
             or word_before in LOCATIVE_CUES
