@@ -445,3 +445,16 @@ def test_countries_joined_to_an_attack_by_with_act_too() -> None:
 def test_a_capital_acting_is_its_countrys_forces() -> None:
     found = actors_of("قصفت أنقرة مواقع للمسلحين في عفرين.")
     assert found["Military Forces of Turkey"]["role"] == "actor"
+
+
+def test_where_a_projectile_came_from_is_neither_the_place_nor_a_party() -> None:
+    event = only_event("لقي عامل مصرعه إثر سقوط مقذوفات من الأراضي اليمنية على إحدى المزارع.")
+    assert event["location"] is None  # not Yemen: the shell fell across the border
+    assert "Military Forces of Yemen" not in {a["name"] for a in event["actors"]}
+    event = only_event("سقط مقذوف من داخل الأراضي اليمنية على منزل بمدينة نجران.")
+    assert (event["location"]["name"], event["location"]["country_code"]) == ("Najrān", "SA")
+
+
+def test_a_nisba_right_after_the_event_word_names_who_did_it() -> None:
+    found = actors_of("قتل خمسة أشخاص في الضربة الإسرائيلية على مخيم في غزة.")
+    assert found["Military Forces of Israel"]["role"] == "actor"

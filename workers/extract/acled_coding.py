@@ -9,10 +9,15 @@ the sentence-level extractor stays as it is:
   acting, actor2 the first party acted on (in a battle the second side), assoc_actor_1 / _2 the
   others on each side;
 - the place: a town named relative to another («قرية X جنوب Y») is X, near Y (geo_precision 2),
-  and a base or airport in a city («قاعدة العند الجوية في لحج») is the base, not the city;
+  unless X is a neighbourhood or a building («حي الفرسان شمالي بلدة أوباري», «سجن عوفر غربي رام
+  الله»: Y, near it), and a base or airport in a city («قاعدة العند الجوية في لحج») is the base;
   «قرب / ريف / محيط / أطراف Y» is near Y (2); a province 3; a town 1;
 - the date: time_precision 1 for a day the text gives, 2 for a week or a range, 3 for a month;
   the publication date standing in for a date the text does not give is 2 (within days);
+- the country of an event with no place: its target's, then its state forces' («غارات لطائرات
+  الاحتلال على مواقع لحماس»: Palestine, not Israel), then the one country the article names;
+- a country acting next to the trigger is its forces, as are countries joined to an attack by «مع»
+  and a capital standing for its country («قصفت أنقرة»);
 - a speaker that is a function word («فيه», «الأحد») is dropped, and, where the NER model is
   available, one that it does not see as a person or organisation too; an organisation the model
   finds in the event's sentence that no lexicon knows becomes an actor (name as written,
@@ -35,7 +40,7 @@ from typing import Any
 from camel_tools.utils.charmap import CharMapper
 
 from workers.extract import ner
-from workers.extract.actors import CONTEXT_ROLES, catalogue, countries, in_country
+from workers.extract.actors import CONTEXT_ROLES, catalogue, countries, in_country, nisba_country
 from workers.extract.dates import find_dates
 from workers.extract.events import MAX_EVIDENCE
 from workers.extract.gazetteer import (
@@ -284,12 +289,18 @@ def complete(event: dict[str, Any], text: str, countries_named: set[str], tokens
     _use_text(text, tokens)
     _place(event, text)
     loc = event.get("location")
+    # «سقوط مقذوف من الأراضي اليمنية»: where a projectile came from is not where the event is
+    elsewhere = (
+        countries_named - _launch_countries(event, text)
+        if loc is None or not loc.get("country_code")
+        else countries_named
+    )
     if loc and not loc.get("country_code"):  # a place no gazetteer knows: the country of the event
-        cc = _event_country(event | {"location": None}, countries_named)
+        cc = _event_country(event | {"location": None}, elsewhere)
         if cc:
             loc.update(country_code=cc, country=country_place(cc).name)
     if not event.get("location"):
-        cc = _event_country(event, countries_named)
+        cc = _event_country(event, elsewhere)
         if cc:  # ACLED places every event in a country: the one its forces or the article give
             event["location"] = country_place(cc).as_location()
     _parties_named_otherwise(event, text)
@@ -297,6 +308,27 @@ def complete(event: dict[str, Any], text: str, countries_named: set[str], tokens
     _time_precision(event, text)
     _speakers(event, text)
     _actors(event, countries_named)  # names the NER added take their slots too
+
+
+_LAUNCH_FROM = frozenset(fold(w) for w in ["من", "داخل"])
+_TERRITORY = frozenset(fold(w) for w in ["الأراضي", "الحدود", "أراضي", "الاراضي"])
+
+
+def _launch_countries(event: dict[str, Any], text: str) -> set[str]:
+    """Countries the event's sentence names as where something was fired from: «من (داخل) الأراضي
+    اليمنية», «من الحدود اليمنية»."""
+    ev = _evidence(event, "trigger")
+    if ev is None:
+        return set()
+    offset, sentence = _sentence_of(ev, text)
+    words = _sentence_tokens(sentence, offset).words
+    out = set()
+    for i in range(1, len(words) - 1):
+        if words[i] in _TERRITORY and words[i - 1] in _LAUNCH_FROM:
+            code = nisba_country(words[i + 1])
+            if code:
+                out.add(code)
+    return out
 
 
 def _evidence(event: dict[str, Any], field: str) -> dict[str, Any] | None:
@@ -416,6 +448,7 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
     trig = next((i for i, st in enumerate(tokens.starts) if st >= ev["start"]), 0)
+    trig_end = next((i for i, st in enumerate(tokens.starts) if st >= ev["end"]), len(tokens.words))
     loc_cc = (event.get("location") or {}).get("country_code")
     arrests = event["sub_event_type"] == "arrests"
     have = {a.get("country_code") for a in event["actors"] if a.get("inter") == 1} | {
@@ -451,6 +484,9 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
         if (
             m.had_prep
             or word_before in LOCATIVE_CUES
+            or (
+                place.nisba and m.start_token != trig_end
+            )  # «الضربة الإسرائيلية» acts; «من الأراضي اليمنية» not
             or (m.had_article and not fold(place.name_ar).startswith("ال"))
         ):
             continue  # where something is, or a nisba («الإسرائيلية»)

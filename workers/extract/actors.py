@@ -23,8 +23,11 @@ Named groups (rebels, militias, identity militias, coalitions) are in data/actor
 there with the same name as a generated actor («Military Forces of Syria», id SYR-GOV) gives it its
 id and extra aliases, so ids the dedup stage has already stored stay the same.
 
-Size: 886 actors and 14,548 Arabic phrases (199 countries × military / police / government /
-civilians, 92 catalogued, 8 generic roles); the actor index builds in about 1 s.
+A nisba joined by «و» to a state force's phrase names the same force of that country too
+(`coordinated_force`: «الطائرات الحربية السورية والروسية» is Syria's and Russia's military).
+
+Size: 886 actors and 15,431 Arabic phrases (199 countries × military / police / government /
+civilians, 93 catalogued, 8 generic roles); the actor index builds in about 1 s.
 """
 
 from __future__ import annotations
@@ -516,6 +519,12 @@ def _nisba_countries() -> dict[str, Country]:
             for form in inflections(masculine).values():
                 out.setdefault(fold(form), country)
     return out
+
+
+def nisba_country(word: str) -> str | None:
+    """The country a folded nisba form names («اليمنيه» -> YE), or None."""
+    country = _nisba_countries().get(word)
+    return country.code if country else None
 
 
 def coordinated_force(actor: Actor, word: str) -> Actor | None:
