@@ -458,3 +458,8 @@ def test_where_a_projectile_came_from_is_neither_the_place_nor_a_party() -> None
 def test_a_nisba_right_after_the_event_word_names_who_did_it() -> None:
     found = actors_of("قتل خمسة أشخاص في الضربة الإسرائيلية على مخيم في غزة.")
     assert found["Military Forces of Israel"]["role"] == "actor"
+
+
+def test_a_place_no_gazetteer_knows_beats_the_country_named_after_it() -> None:
+    loc = only_event("قتل شخصان في هجوم مسلح في منطقة اعشار في اليمن.")["location"]
+    assert (loc["name_ar"], loc["country_code"], loc["precision"]) == ("اعشار", "YE", "place")

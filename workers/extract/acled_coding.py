@@ -576,8 +576,8 @@ def _specs_by_name() -> dict[str, Any]:
 def _place(event: dict[str, Any], text: str) -> None:
     loc = event.get("location")
     ev = _evidence(event, "location")
-    if not loc or ev is None:
-        if not loc or loc.get("precision") == "country":
+    if not loc or ev is None or loc.get("precision") == "country":
+        if not loc or loc.get("precision") == "country":  # «في منطقة سالزبيري في بريطانيا»
             _ner_place(event, text)
         return
     offset, sentence = _sentence_of(ev, text)
