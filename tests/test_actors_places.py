@@ -463,3 +463,8 @@ def test_a_nisba_right_after_the_event_word_names_who_did_it() -> None:
 def test_a_place_no_gazetteer_knows_beats_the_country_named_after_it() -> None:
     loc = only_event("قتل شخصان في هجوم مسلح في منطقة اعشار في اليمن.")["location"]
     assert (loc["name_ar"], loc["country_code"], loc["precision"]) == ("اعشار", "YE", "place")
+
+
+def test_pro_government_forces_take_the_events_country() -> None:
+    found = actors_of("سيطرت القوات الموالية للرئيس هادي على مديرية الدريهمي بعد معارك مع الحوثيين.")
+    assert "Military Forces of Yemen" in found

@@ -222,6 +222,8 @@ CONTEXT_ROLES: dict[str, tuple[str, str, int, str, tuple[str, ...]]] = {
             "سلاح الجو",
             "القوات البرية",
             "القوات البحرية",
+            "القوات الموالية",  # «القوات الموالية للرئيس هادي»: 659 times in the corpora (actor_candidates.py)
+            "قوات موالية",
         ),
     ),
     "POL": (
