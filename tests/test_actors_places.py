@@ -468,3 +468,8 @@ def test_a_place_no_gazetteer_knows_beats_the_country_named_after_it() -> None:
 def test_pro_government_forces_take_the_events_country() -> None:
     found = actors_of("سيطرت القوات الموالية للرئيس هادي على مديرية الدريهمي بعد معارك مع الحوثيين.")
     assert "Military Forces of Yemen" in found
+
+
+def test_a_generic_speaker_takes_the_events_country() -> None:
+    event = only_event("وقال التحالف إن غارات جوية استهدفت مواقع للحوثيين في صعدة.")
+    assert [a["speaker_id"] for a in event["attributions"]] == ["SAUDI-COALITION"]

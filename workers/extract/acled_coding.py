@@ -845,7 +845,11 @@ def _time_precision(event: dict[str, Any], text: str) -> None:
 
 def _speakers(event: dict[str, Any], text: str) -> None:
     kept = []
+    cc = (event.get("location") or {}).get("country_code")
     for attr in event["attributions"]:
+        if attr.get("speaker_id") in _context_ids():  # «وأفاد التحالف» in Yemen: the Saudi-led coalition
+            generic = catalogue()[attr["speaker_id"]].actor()
+            attr["speaker_id"] = in_country(generic, cc, frozenset({cc} if cc else ())).id
         first = fold(attr["speaker"]).split()[:1]
         if not first or first[0] in NOT_SPEAKERS or _stem(first[0]) in NOT_SPEAKERS:
             continue
