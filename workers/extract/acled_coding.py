@@ -580,8 +580,10 @@ def _place(event: dict[str, Any], text: str) -> None:
     loc = event.get("location")
     ev = _evidence(event, "location")
     if not loc or ev is None or loc.get("precision") == "country":
-        if not loc or loc.get("precision") == "country":  # «في منطقة سالزبيري في بريطانيا»
-            _ner_place(event, text)
+        if not loc or loc.get("precision") == "country":
+            # «في منطقة سالزبيري في بريطانيا»: a country the sentence names yields to a name after a
+            # settlement word; the model is asked only when the sentence names no place at all
+            _ner_place(event, text, model=ev is None)
         return
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
@@ -723,7 +725,7 @@ def _relative_before(words: list[str], at: int) -> tuple[int, int] | None:
     return None
 
 
-def _ner_place(event: dict[str, Any], text: str) -> None:
+def _ner_place(event: dict[str, Any], text: str, model: bool = True) -> None:
     """No town found: a name after a settlement word («منطقة اعشار», «مديرية موزع») or a location the
     NER model sees after a locative cue, which no gazetteer knows, is the place (in the event's
     country, if any; no coordinates, geo_precision 2)."""
@@ -733,9 +735,12 @@ def _ner_place(event: dict[str, Any], text: str) -> None:
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
     # the cheap rule first; the model only when it finds nothing (the model costs 14% of extraction)
-    for s, e in _unknown_places(tokens, _after_settlement_words(tokens.words)) or _unknown_places(
-        tokens, [(e.start_token, e.end_token) for e in ner.entities(tokens.words) if e.kind == "LOC"]
-    ):
+    found = _unknown_places(tokens, _after_settlement_words(tokens.words))
+    if not found and model:
+        found = _unknown_places(
+            tokens, [(e.start_token, e.end_token) for e in ner.entities(tokens.words) if e.kind == "LOC"]
+        )
+    for s, e in found:
         name_ar = sentence[tokens.starts[s] - offset : tokens.ends[e - 1] - offset]
         old = event.get("location") or {}
         event["location"] = {
