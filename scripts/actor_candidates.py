@@ -61,7 +61,18 @@ HEADS = {
 # Phrases of 2 words only for these: their third word is mostly the verb or place that follows.
 ARTICLE_HEADS = {
     fold(w)
-    for w in ["القوات", "المقاتلين", "المقاتلون", "الوحدات", "الفصائل", "الميليشيات", "المليشيات", "الميليشيا", "المليشيا", "الحرس"]
+    for w in [
+        "القوات",
+        "المقاتلين",
+        "المقاتلون",
+        "الوحدات",
+        "الفصائل",
+        "الميليشيات",
+        "المليشيات",
+        "الميليشيا",
+        "المليشيا",
+        "الحرس",
+    ]
 }
 CORPORA = {
     "ant-multisource-2018.jsonl.gz": "text",

@@ -359,7 +359,12 @@ def test_a_country_a_partys_name_places_it_in_still_places_the_event() -> None:
 
 def test_a_district_or_governorate_the_corpora_place_in_a_province_is_admin2() -> None:
     loc = only_event("قتل خمسة مسلحين في غارات على مديرية باقم بمحافظة صعدة.")["location"]
-    assert (loc["name_ar"], loc["admin2"], loc["admin1"], loc["country_code"]) == ("باقم", "Baqm", "Saada", "YE")
+    assert (loc["name_ar"], loc["admin2"], loc["admin1"], loc["country_code"]) == (
+        "باقم",
+        "Baqm",
+        "Saada",
+        "YE",
+    )
     assert loc["geo_precision"] == 2
     # a bare district name needs a locative cue, like a small town
     assert only_event("أكد العميد الدريهمي مقتل خمسة مسلحين في غارة.")["location"] is None

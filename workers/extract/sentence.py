@@ -337,10 +337,8 @@ def word_before(m: Match[Any], tokens: Tokens) -> str:
     return tokens.words[m.start_token - 1] if m.start_token else ""
 
 
-_CUE_CLITICS = ("ب", "و", "ف", "ل")
+_CUE_CLITICS = ("ب", "و", "ف", "ل")  # attached to a locative cue: «ببلدة», «وريف»
 _CAPITAL_WORD = fold("العاصمة")
-
-
 _IN = fold("في")
 
 
