@@ -85,8 +85,8 @@ def main(data: Path = Path("../shared/data")) -> None:
             continue  # «الدريهمي الواقعة», «لودر الاستراتيجية»: the name and a word after it
         if fold(inner) in areas:
             continue  # itself a first-level area («محافظة عدن»)
-        if place_index().find(tokenize(inner)):
-            continue  # a town or country the gazetteer knows already
+        if any(not p.id.startswith("admin2:") for m in place_index().find(tokenize(inner)) for p in m.entry):
+            continue  # a town or country the gazetteer knows already (not this file's own entries)
         area = by_id[area_id]
         out.append(
             {
