@@ -44,6 +44,34 @@ HEADS = {
         "مجلس",
         "قبائل",
         "الحشد",
+        # generic heads with the article, whose qualifier names the party («القوات الكردية»,
+        # «المقاتلين الأكراد», «الحرس الثوري»): added for issue 13's second pass
+        "القوات",
+        "المقاتلين",
+        "المقاتلون",
+        "الوحدات",
+        "الفصائل",
+        "الميليشيات",
+        "المليشيات",
+        "الميليشيا",
+        "المليشيا",
+        "الحرس",
+    ]
+}
+# Phrases of 2 words only for these: their third word is mostly the verb or place that follows.
+ARTICLE_HEADS = {
+    fold(w)
+    for w in [
+        "القوات",
+        "المقاتلين",
+        "المقاتلون",
+        "الوحدات",
+        "الفصائل",
+        "الميليشيات",
+        "المليشيات",
+        "الميليشيا",
+        "المليشيا",
+        "الحرس",
     ]
 }
 CORPORA = {
@@ -66,7 +94,7 @@ def main() -> None:
                     stem = w[1:] if w[:1] in ("و", "ف", "ب", "ل") and w[1:] in HEADS else w
                     if stem not in HEADS:
                         continue
-                    for n in (2, 3):
+                    for n in (2,) if stem in ARTICLE_HEADS else (2, 3):
                         if i + n <= len(words):
                             counts[" ".join([stem, *words[i + 1 : i + n]])] += 1
     index = actor_index()

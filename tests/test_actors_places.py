@@ -304,3 +304,177 @@ def test_a_bare_gaza_is_the_strip_and_the_city_is_named_as_such() -> None:
 def test_a_place_no_gazetteer_knows_after_a_district_word() -> None:
     loc = only_event("سيطرت قوات الجيش الوطني على مواقع في منطقة اعشار بعد معارك مع الحوثيين.")["location"]
     assert (loc["name_ar"], loc["country_code"], loc["geo_precision"]) == ("اعشار", "YE", 2)
+
+
+def test_a_neighbourhood_or_building_named_relative_to_a_town_is_the_town() -> None:
+    loc = only_event("قتل ثلاثة أشخاص في غارة على حي الزهور شمالي بلدة أوباري.")["location"]
+    assert (loc["name"], loc["geo_precision"]) == ("Ubari", 2)
+    loc = only_event("قتل شاب خلال مواجهات اندلعت قرب سجن عوفر غربي رام الله.")["location"]
+    assert (loc["name"], loc["country_code"], loc["geo_precision"]) == ("Ramallah", "PS", 2)
+
+
+def test_direction_words_ending_in_ya_and_attached_prepositions_are_locative_cues() -> None:
+    # Ramallah and Gaalkacyo are towns the gazetteer matches only after a locative cue
+    assert only_event("قتل شاب برصاص الجيش غربي رام الله.")["location"]["name"] == "Ramallah"
+    loc = only_event("فجر انتحاري نفسه في معسكر ببلدة جالكعيو، مما أسفر عن مقتل 4 عسكريين.")["location"]
+    assert loc["name"] == "Gaalkacyo"
+
+
+def test_a_yemeni_district_named_relative_to_a_city_is_the_district() -> None:
+    loc = only_event("قتل 20 مسلحا في معارك عنيفة شهدتها مديرية نهم، شرق العاصمة صنعاء.")["location"]
+    assert (loc["name_ar"], loc["country_code"], loc["geo_precision"]) == ("نهم", "YE", 2)
+
+
+def test_a_party_by_whose_hand_people_were_killed_is_the_actor() -> None:
+    found = actors_of("قتل عشرون مدنيا على يد تنظيم داعش في مدينة سرت.")
+    assert found["Islamic State"]["role"] == "actor"
+    assert found["Civilians (Libya)"]["role"] == "target"
+
+
+def test_the_capital_named_by_its_country_adjective_is_the_capital() -> None:
+    loc = only_event("قتل أكثر من 40 شخصا في هجوم بغاز سام على ضواحي العاصمة السورية.")["location"]
+    assert (loc["name"], loc["precision"]) == ("Damascus", "place")
+
+
+def test_a_place_that_only_locates_another_is_not_the_events_place() -> None:
+    loc = only_event("قتل خمسة مقاتلين في معارك في الغوطة الشرقية المحاصرة بالقرب من دمشق.")["location"]
+    assert loc["name"] == "Eastern Ghouta"
+    assert only_event("قتل ثلاثة أشخاص في قصف قرب مدينة حلب.")["location"]["name"] == "Aleppo"
+
+
+def test_an_attack_with_no_place_is_where_its_target_is() -> None:
+    event = only_event("شنت طائرات الاحتلال غارات جوية على مواقع لحركة حماس.")
+    assert event["location"]["country_code"] == "PS"  # not Israel, the country of the forces acting
+
+
+def test_countries_named_only_as_parties_do_not_place_the_event() -> None:
+    event = only_event("هاجمت فرنسا مواقع النظام السوري مع أمريكا وبريطانيا.")
+    assert event["location"]["country_code"] == "SY"
+
+
+def test_a_country_a_partys_name_places_it_in_still_places_the_event() -> None:
+    event = only_event("قتل القيادي في غارة لتحالف دعم الشرعية في اليمن بقيادة المملكة العربية السعودية.")
+    assert event["location"]["country_code"] == "YE"
+
+
+def test_a_district_or_governorate_the_corpora_place_in_a_province_is_admin2() -> None:
+    loc = only_event("قتل خمسة مسلحين في غارات على مديرية باقم بمحافظة صعدة.")["location"]
+    assert (loc["name_ar"], loc["admin2"], loc["admin1"], loc["country_code"]) == (
+        "باقم",
+        "Baqm",
+        "Saada",
+        "YE",
+    )
+    assert loc["geo_precision"] == 2
+    # a bare district name needs a locative cue, like a small town
+    assert only_event("أكد العميد الدريهمي مقتل خمسة مسلحين في غارة.")["location"] is None
+    assert only_event("قتل خمسة مسلحين في غارة في الدريهمي.")["location"]["admin1"] == "Hodeidah"
+
+
+def test_second_level_areas_sit_in_known_first_level_ones() -> None:
+    from workers.extract.gazetteer import admin2_areas
+
+    first = {(a.place.country_code, a.place.name) for a in admin1_areas()}
+    districts = admin2_areas()
+    assert len(districts) >= 40
+    for d in districts:
+        assert (d.country_code, d.admin1) in first, d
+        assert is_clean_arabic(d.name_ar) and d.admin2 == d.name
+
+
+def test_armed_men_named_by_their_group_are_that_group() -> None:
+    found = actors_of("قتل 6 مسلحين ينتمون لحركة حسم في تبادل لإطلاق النار مع قوات الأمن في القاهرة.")
+    assert "Hasm Movement" in found and not any(n.startswith("Unidentified") for n in found)
+    found = actors_of("قتل مسلحون مجهولون خمسة جنود في هجوم على حاجز للجيش في مدينة العريش.")
+    assert "Unidentified Armed Group (Egypt)" in found
+
+
+def test_common_words_spelled_like_towns_are_not_places() -> None:
+    # «بين الفينة والأخرى» (now and then) is not Vinh; «للمساكن» (for the dwellings) is not Msaken
+    event = only_event("وقعت اشتباكات بين الفينة والأخرى في محافظة مأرب.")
+    assert event["location"]["name"] == "Marib"
+    assert not [m for m in SentenceMatchesProbe.places("دمرت الغارات مباني المرافق العامة للمساكن.")]
+    event = only_event("قتل حرقا عندما ألقى متطرفون زجاجة حارقة في المنزل.")
+    assert event["location"] is None  # «في المنزل»: a building, not a place name
+
+
+class SentenceMatchesProbe:
+    @staticmethod
+    def places(text: str) -> list[object]:
+        from workers.extract.sentence import SentenceAnalysis, SentenceMatches
+        from workers.extract.text import Sentence
+
+        tokens = tokenize(text)
+        found = SentenceMatches([], [], place_index().find(tokens), [])
+        return SentenceAnalysis(Sentence(0, len(text), text), tokens, None, found).places
+
+
+def test_forces_joined_by_a_second_nisba_are_both_countries_forces() -> None:
+    found = actors_of("شنت القوات الأمريكية والبريطانية والفرنسية ضربات على مواقع في سوريا.")
+    assert {
+        "Military Forces of the United States",
+        "Military Forces of the United Kingdom",
+        "Military Forces of France",
+    } <= set(found)
+    found = actors_of("تواصل الطائرات الحربية السورية والروسية قصف ريف إدلب.")
+    assert {"Military Forces of Syria", "Military Forces of Russia"} <= set(found)
+
+
+def test_soldiers_in_the_dual_a_sniper_and_a_unit_are_state_forces() -> None:
+    found = actors_of("قتل جنديان تركيان في هجوم شنه حزب العمال الكردستاني ضد قوة تركية شمالي العراق.")
+    assert "Military Forces of Turkey" in found
+    found = actors_of("قتل شاب برصاص قناص إسرائيلي قرب رام الله.")
+    assert "Military Forces of Israel" in found and "Civilians (Israel)" not in found
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("الحرس الثوري", "Military Forces of Iran"),
+        ("الميليشيات الانقلابية", "Houthi Movement"),
+        ("القوات الكردية", "YPG: People's Protection Units"),
+        ("القوات النظامية", "Military Forces of Syria"),
+    ],
+)
+def test_second_pass_catalogue_aliases(phrase: str, name: str) -> None:
+    assert [m.entry.name for m in actor_index().find(tokenize(phrase))] == [name]
+
+
+def test_countries_joined_to_an_attack_by_with_act_too() -> None:
+    found = actors_of("قال ماكرون إن بلاده هاجمت مواقع النظام السوري مع أمريكا وبريطانيا.")
+    assert {"Military Forces of the United States", "Military Forces of the United Kingdom"} <= set(found)
+    found = actors_of("اعتقلت الشرطة التركية مواطنا ألمانيا بتهمة التعاون مع إيران.")
+    assert set(found) == {"Police Forces of Turkey"}  # neither «مواطنا ألمانيا» nor «مع إيران» acts
+
+
+def test_a_capital_acting_is_its_countrys_forces() -> None:
+    found = actors_of("قصفت أنقرة مواقع للمسلحين في عفرين.")
+    assert found["Military Forces of Turkey"]["role"] == "actor"
+
+
+def test_where_a_projectile_came_from_is_neither_the_place_nor_a_party() -> None:
+    event = only_event("لقي عامل مصرعه إثر سقوط مقذوفات من الأراضي اليمنية على إحدى المزارع.")
+    assert event["location"] is None  # not Yemen: the shell fell across the border
+    assert "Military Forces of Yemen" not in {a["name"] for a in event["actors"]}
+    event = only_event("سقط مقذوف من داخل الأراضي اليمنية على منزل بمدينة نجران.")
+    assert (event["location"]["name"], event["location"]["country_code"]) == ("Najrān", "SA")
+
+
+def test_a_nisba_right_after_the_event_word_names_who_did_it() -> None:
+    found = actors_of("قتل خمسة أشخاص في الضربة الإسرائيلية على مخيم في غزة.")
+    assert found["Military Forces of Israel"]["role"] == "actor"
+
+
+def test_a_place_no_gazetteer_knows_beats_the_country_named_after_it() -> None:
+    loc = only_event("قتل شخصان في هجوم مسلح في منطقة اعشار في اليمن.")["location"]
+    assert (loc["name_ar"], loc["country_code"], loc["precision"]) == ("اعشار", "YE", "place")
+
+
+def test_pro_government_forces_take_the_events_country() -> None:
+    found = actors_of("سيطرت القوات الموالية للرئيس هادي على مديرية الدريهمي بعد معارك مع الحوثيين.")
+    assert "Military Forces of Yemen" in found
+
+
+def test_a_generic_speaker_takes_the_events_country() -> None:
+    event = only_event("وقال التحالف إن غارات جوية استهدفت مواقع للحوثيين في صعدة.")
+    assert [a["speaker_id"] for a in event["attributions"]] == ["SAUDI-COALITION"]

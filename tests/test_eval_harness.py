@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.extract.evaluate import evaluate, load_gold, report
+from workers.extract.evaluate import evaluate, legacy_2018_id, load_gold, report
 
 
 def test_scores_per_field(tmp_path: Path) -> None:
@@ -122,6 +122,20 @@ def test_acled_actors_by_name_coverage_and_non_events(tmp_path: Path) -> None:
     text = report(tally, 3, 1)
     assert "1/2 sentences with no gold event yield one" in text
     assert "2/2 gold actor mentions get an actor record" in text
+
+
+def test_catalogue_ids_are_scored_as_the_2018_catalogue_named_them(tmp_path: Path) -> None:
+    assert legacy_2018_id("POL-IQ") == "POLICE" and legacy_2018_id("PRO-PS") == "PROTESTERS"
+    assert legacy_2018_id("GOV-SY") == "SYR-GOV" and legacy_2018_id("ISR-MIL") == "ISR-MIL"
+    assert legacy_2018_id("MIL-ZW") is None and legacy_2018_id("UAG-EG") is None  # no id for them then
+    gold = tmp_path / "gold.jsonl"
+    line = _line(
+        "اعتقلت الشرطة العراقية ثلاثة مسلحين في بغداد.", [_event("strategic_developments", ["POLICE"])]
+    )
+    gold.write_text(json.dumps(line, ensure_ascii=False))
+    tally = evaluate(load_gold(gold, None))
+    # Police Forces of Iraq is the old POLICE; the unidentified armed group is not counted at all
+    assert (tally.tp["actors"], tally.fp["actors"], tally.fn["actors"]) == (1, 0, 0)
 
 
 def test_refs_into_both_corpora_and_tables_per_corpus(tmp_path: Path) -> None:

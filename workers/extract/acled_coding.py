@@ -9,10 +9,15 @@ the sentence-level extractor stays as it is:
   acting, actor2 the first party acted on (in a battle the second side), assoc_actor_1 / _2 the
   others on each side;
 - the place: a town named relative to another («قرية X جنوب Y») is X, near Y (geo_precision 2),
-  and a base or airport in a city («قاعدة العند الجوية في لحج») is the base, not the city;
+  unless X is a neighbourhood or a building («حي الفرسان شمالي بلدة أوباري», «سجن عوفر غربي رام
+  الله»: Y, near it), and a base or airport in a city («قاعدة العند الجوية في لحج») is the base;
   «قرب / ريف / محيط / أطراف Y» is near Y (2); a province 3; a town 1;
 - the date: time_precision 1 for a day the text gives, 2 for a week or a range, 3 for a month;
   the publication date standing in for a date the text does not give is 2 (within days);
+- the country of an event with no place: its target's, then its state forces' («غارات لطائرات
+  الاحتلال على مواقع لحماس»: Palestine, not Israel), then the one country the article names;
+- a country acting next to the trigger is its forces, as are countries joined to an attack by «مع»
+  and a capital standing for its country («قصفت أنقرة»);
 - a speaker that is a function word («فيه», «الأحد») is dropped, and, where the NER model is
   available, one that it does not see as a person or organisation too; an organisation the model
   finds in the event's sentence that no lexicon knows becomes an actor (name as written,
@@ -22,6 +27,9 @@ the sentence-level extractor stays as it is:
 Measured: 15% of extraction time in a profile of 600 corpus articles (it reads the article's tokens
 from extract() and memoizes a sentence's matches across its events); dev set actors F1 0.08 -> 0.59,
 place 0.29 -> 0.53 with the generated actors and places (README: "Actors, places and names").
+Second round (from main at d04f557, with sentence.py's and candidates.py's place rules): dev actors
+0.68 -> 0.71, country 0.58 -> 0.67, place 0.61 -> 0.65; 2018 set country 0.76 -> 0.79, place 0.67 ->
+0.78.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from typing import Any
 from camel_tools.utils.charmap import CharMapper
 
 from workers.extract import ner
-from workers.extract.actors import CONTEXT_ROLES, catalogue, countries, in_country
+from workers.extract.actors import CONTEXT_ROLES, catalogue, countries, in_country, nisba_country
 from workers.extract.dates import find_dates
 from workers.extract.events import MAX_EVIDENCE
 from workers.extract.gazetteer import (
@@ -73,12 +81,33 @@ NEAR_WORDS = frozenset(
 )
 COMPASS = frozenset(fold(w) for w in ["شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"])
 SETTLEMENT_WORDS = frozenset(
-    fold(w) for w in ["بلدة", "قرية", "مدينة", "منطقة", "حي", "مخيم", "ناحية", "قضاء", "العاصمة"]
+    fold(w) for w in ["بلدة", "قرية", "مدينة", "منطقة", "حي", "مخيم", "ناحية", "قضاء", "العاصمة", "مديرية"]
 ) | frozenset(fold(w) for w in AREA_WORDS)
 SITE_WORDS = {
     fold(w): en for w, en in (("مطار", "Airport"), ("قاعدة", "Base"), ("ميناء", "Port"), ("معسكر", "Camp"))
 }
 SITE_ADJECTIVES = frozenset(fold(w) for w in ["الجوية", "العسكرية", "الدولي", "البحرية", "الجوي", "العسكري"])
+# «حي X شمالي Y»: X is a neighbourhood of the town Y
+PARTS_OF_TOWN = frozenset(fold(w) for w in ["حي", "أحياء", "ضاحية", "شارع"])
+# «سجن عوفر غربي رام الله»: a building or checkpoint near the town Y, not a place of its own
+FACILITY_WORDS = frozenset(
+    fold(w)
+    for w in [
+        "سجن",
+        "حاجز",
+        "معبر",
+        "مستشفى",
+        "مدرسة",
+        "مسجد",
+        "سوق",
+        "منزل",
+        "مبنى",
+        "مقر",
+        "جسر",
+        "محطة",
+        "مصنع",
+    ]
+)
 LOCATIVE_PREPS = frozenset(fold(w) for w in ["في", "قرب", "داخل"])
 # A speaker is a person or an organisation: these are never one («قال فيه», «أعلن الأحد»).
 NOT_SPEAKERS = frozenset(
@@ -263,12 +292,18 @@ def complete(event: dict[str, Any], text: str, countries_named: set[str], tokens
     _use_text(text, tokens)
     _place(event, text)
     loc = event.get("location")
+    # «سقوط مقذوف من الأراضي اليمنية»: where a projectile came from is not where the event is
+    elsewhere = (
+        countries_named - _launch_countries(event, text)
+        if loc is None or not loc.get("country_code")
+        else countries_named
+    )
     if loc and not loc.get("country_code"):  # a place no gazetteer knows: the country of the event
-        cc = _event_country(event | {"location": None}, countries_named)
+        cc = _event_country(event | {"location": None}, elsewhere)
         if cc:
             loc.update(country_code=cc, country=country_place(cc).name)
     if not event.get("location"):
-        cc = _event_country(event, countries_named)
+        cc = _event_country(event, elsewhere)
         if cc:  # ACLED places every event in a country: the one its forces or the article give
             event["location"] = country_place(cc).as_location()
     _parties_named_otherwise(event, text)
@@ -276,6 +311,27 @@ def complete(event: dict[str, Any], text: str, countries_named: set[str], tokens
     _time_precision(event, text)
     _speakers(event, text)
     _actors(event, countries_named)  # names the NER added take their slots too
+
+
+_LAUNCH_FROM = frozenset(fold(w) for w in ["من", "داخل"])
+_TERRITORY = frozenset(fold(w) for w in ["الأراضي", "الحدود", "أراضي", "الاراضي"])
+
+
+def _launch_countries(event: dict[str, Any], text: str) -> set[str]:
+    """Countries the event's sentence names as where something was fired from: «من (داخل) الأراضي
+    اليمنية», «من الحدود اليمنية»."""
+    ev = _evidence(event, "trigger")
+    if ev is None:
+        return set()
+    offset, sentence = _sentence_of(ev, text)
+    words = _sentence_tokens(sentence, offset).words
+    out = set()
+    for i in range(1, len(words) - 1):
+        if words[i] in _TERRITORY and words[i - 1] in _LAUNCH_FROM:
+            code = nisba_country(words[i + 1])
+            if code:
+                out.add(code)
+    return out
 
 
 def _evidence(event: dict[str, Any], field: str) -> dict[str, Any] | None:
@@ -300,12 +356,20 @@ def _context_ids() -> frozenset[str]:
 
 
 def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | None:
-    """Where the event happened; without a place, the country of its country-specific actors
+    """Where the event happened; without a place, the country of the party it was done to («غارات
+    إسرائيلية على مواقع للمقاومة الفلسطينية»: Palestine), else of its country-specific state actors
     («الشرطة المصرية» and «متظاهرين»: Egypt), else the one country the article names."""
     loc = event.get("location") or {}
     if loc.get("country_code"):
         return str(loc["country_code"])
     specs = catalogue()
+    targets = {
+        a.get("country_code") or (specs[a["id"]].country if a["id"] in specs else None)
+        for a in event["actors"]
+        if a["role"] == "target"
+    } - {None}
+    if len(targets) == 1:
+        return str(targets.pop())
     own = {
         specs[a["id"]].country
         for a in event["actors"]
@@ -369,6 +433,11 @@ LEADER_WORDS = frozenset(fold(w) for w in ["تقوده", "يقوده", "تقود
 # A country named this close to the trigger (in tokens) may be the party acting: «شنت الولايات المتحدة
 # وبريطانيا وفرنسا ضربات», «قصفت إسرائيل» (Arabic puts the subject after the verb, or before it).
 COUNTRY_PARTY_WINDOW = (6, 4)  # tokens before, after
+# «هاجمت مواقع النظام السوري مع أمريكا وبريطانيا»: countries joined to the acting side by «مع», and
+# those listed after them, act too, this far after the trigger
+JOINT_PARTY_WINDOW = 10
+_WITH = fold("مع")
+_JOINT_TYPES = frozenset({"battles", "explosions_remote_violence"})  # not «التعاون مع إيران» in an arrest
 
 
 def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
@@ -382,6 +451,7 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
     trig = next((i for i, st in enumerate(tokens.starts) if st >= ev["start"]), 0)
+    trig_end = next((i for i, st in enumerate(tokens.starts) if st >= ev["end"]), len(tokens.words))
     loc_cc = (event.get("location") or {}).get("country_code")
     arrests = event["sub_event_type"] == "arrests"
     have = {a.get("country_code") for a in event["actors"] if a.get("inter") == 1} | {
@@ -390,14 +460,36 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
         if a["id"] in catalogue() and catalogue()[a["id"]].inter == 1
     }
     before, after = COUNTRY_PARTY_WINDOW
+    joint_end = -1  # where the last country joined by «مع» (or listed after one) ends
+    named = _sentence_actors(sentence, offset)
     for m in _sentence_places(sentence, offset):
         place = m.entry[0]
-        if place.precision != "country" or not trig - before <= m.start_token <= trig + after:
-            continue
         word_before = tokens.words[m.start_token - 1] if m.start_token else ""
+        if place.capital and place.country_code and not m.had_prep and word_before not in LOCATIVE_CUES:
+            place = country_place(place.country_code)  # «تشن أنقرة هجوما»: the capital for its country
+        joint = (
+            place.precision == "country"
+            and event["event_type"] in _JOINT_TYPES
+            and trig < m.start_token <= trig + JOINT_PARTY_WINDOW
+            and (
+                word_before == _WITH
+                or (m.start_token == joint_end and tokens.words[m.start_token][:1] == "و")
+            )
+        )
+        if joint:
+            joint_end = m.end_token
+        if place.precision != "country" or not (joint or trig - before <= m.start_token <= trig + after):
+            continue
+        if any(a.start_token <= m.start_token < a.end_token for a in named) or (
+            not joint and word_before.endswith("ا") and tokens.words[m.end_token - 1].endswith("يا")
+        ):
+            continue  # an actor's name, or a nisba after a noun: «مواطنا ألمانيا» is a German, not Germany
         if (
             m.had_prep
             or word_before in LOCATIVE_CUES
+            or (
+                place.nisba and m.start_token != trig_end
+            )  # «الضربة الإسرائيلية» acts; «من الأراضي اليمنية» not
             or (m.had_article and not fold(place.name_ar).startswith("ال"))
         ):
             continue  # where something is, or a nisba («الإسرائيلية»)
@@ -487,9 +579,11 @@ def _specs_by_name() -> dict[str, Any]:
 def _place(event: dict[str, Any], text: str) -> None:
     loc = event.get("location")
     ev = _evidence(event, "location")
-    if not loc or ev is None:
+    if not loc or ev is None or loc.get("precision") == "country":
         if not loc or loc.get("precision") == "country":
-            _ner_place(event, text)
+            # «في منطقة سالزبيري في بريطانيا»: a country the sentence names yields to a name after a
+            # settlement word; the model is asked only when the sentence names no place at all
+            _ner_place(event, text, model=ev is None)
         return
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
@@ -527,6 +621,13 @@ def _place(event: dict[str, Any], text: str) -> None:
         return
     # «قرية X جنوب (مدينة) Y»: X, near Y
     relative = _relative_before(words, at)
+    if relative is not None and (
+        words[relative[0] - 1] in PARTS_OF_TOWN or words[relative[0]] in FACILITY_WORDS
+    ):
+        # «حي الفرسان شمالي بلدة أوباري», «سجن عوفر غربي رام الله»: a part of the town or a building
+        # near it is coded as the town (ACLED names no neighbourhoods or buildings), near it
+        loc["geo_precision"] = 2
+        return
     if relative is not None:
         s, e = relative
         name_ar = sentence[tokens.starts[s] - offset : tokens.ends[e - 1] - offset]
@@ -624,7 +725,7 @@ def _relative_before(words: list[str], at: int) -> tuple[int, int] | None:
     return None
 
 
-def _ner_place(event: dict[str, Any], text: str) -> None:
+def _ner_place(event: dict[str, Any], text: str, model: bool = True) -> None:
     """No town found: a name after a settlement word («منطقة اعشار», «مديرية موزع») or a location the
     NER model sees after a locative cue, which no gazetteer knows, is the place (in the event's
     country, if any; no coordinates, geo_precision 2)."""
@@ -634,9 +735,12 @@ def _ner_place(event: dict[str, Any], text: str) -> None:
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
     # the cheap rule first; the model only when it finds nothing (the model costs 14% of extraction)
-    for s, e in _unknown_places(tokens, _after_settlement_words(tokens.words)) or _unknown_places(
-        tokens, [(e.start_token, e.end_token) for e in ner.entities(tokens.words) if e.kind == "LOC"]
-    ):
+    found = _unknown_places(tokens, _after_settlement_words(tokens.words))
+    if not found and model:
+        found = _unknown_places(
+            tokens, [(e.start_token, e.end_token) for e in ner.entities(tokens.words) if e.kind == "LOC"]
+        )
+    for s, e in found:
         name_ar = sentence[tokens.starts[s] - offset : tokens.ends[e - 1] - offset]
         old = event.get("location") or {}
         event["location"] = {
@@ -665,6 +769,8 @@ def _unknown_places(tokens: Any, spans: list[tuple[int, int]]) -> list[tuple[int
             continue
         if place_index().find(tokens[s:e]) or actor_index().find(tokens[s:e]):
             continue  # the gazetteer knows it (the extractor already weighed it), or it is a party
+        if _strip_article(tokens.words[s]) in FACILITY_WORDS:
+            continue  # «في المنزل»: a building, not a place name
         out.append((s, e))
     return out
 
@@ -691,6 +797,10 @@ _COMPOUND_STARTS = frozenset(
         "سيدي",
     ]
 )
+
+
+def _strip_article(word: str) -> str:
+    return word[2:] if word.startswith("ال") else word
 
 
 def _after_settlement_words(words: list[str]) -> list[tuple[int, int]]:
@@ -740,7 +850,11 @@ def _time_precision(event: dict[str, Any], text: str) -> None:
 
 def _speakers(event: dict[str, Any], text: str) -> None:
     kept = []
+    cc = (event.get("location") or {}).get("country_code")
     for attr in event["attributions"]:
+        if attr.get("speaker_id") in _context_ids():  # «وأفاد التحالف» in Yemen: the Saudi-led coalition
+            generic = catalogue()[attr["speaker_id"]].actor()
+            attr["speaker_id"] = in_country(generic, cc, frozenset({cc} if cc else ())).id
         first = fold(attr["speaker"]).split()[:1]
         if not first or first[0] in NOT_SPEAKERS or _stem(first[0]) in NOT_SPEAKERS:
             continue

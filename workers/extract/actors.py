@@ -23,8 +23,11 @@ Named groups (rebels, militias, identity militias, coalitions) are in data/actor
 there with the same name as a generated actor («Military Forces of Syria», id SYR-GOV) gives it its
 id and extra aliases, so ids the dedup stage has already stored stay the same.
 
-Size: 886 actors and 14,548 Arabic phrases (199 countries × military / police / government /
-civilians, 92 catalogued, 8 generic roles); the actor index builds in about 1 s.
+A nisba joined by «و» to a state force's phrase names the same force of that country too
+(`coordinated_force`: «الطائرات الحربية السورية والروسية» is Syria's and Russia's military).
+
+Size: 886 actors and 15,431 Arabic phrases (199 countries × military / police / government /
+civilians, 93 catalogued, 8 generic roles); the actor index builds in about 1 s.
 """
 
 from __future__ import annotations
@@ -117,6 +120,11 @@ FORCE_ROLES = (
             "ضباط {pi}",
             "عسكري {mi}",
             "عسكريين {pi}",
+            "جنديان {mi}ان",  # the dual: «قتل جنديان تركيان»
+            "جنديين {pi}",
+            "قناص {mi}",  # «برصاص قناص إسرائيلي»: not a civilian «إسرائيلي»
+            "قوة {fi}",  # «هجوم ضد قوة تركية»
+            "دورية {fi}",
             "العسكريين {p}",
             "قوات {fi}",
             "طائرات {fi}",
@@ -214,6 +222,8 @@ CONTEXT_ROLES: dict[str, tuple[str, str, int, str, tuple[str, ...]]] = {
             "سلاح الجو",
             "القوات البرية",
             "القوات البحرية",
+            "القوات الموالية",  # «القوات الموالية للرئيس هادي»: 659 times in the corpora (actor_candidates.py)
+            "قوات موالية",
         ),
     ),
     "POL": (
@@ -497,6 +507,39 @@ def in_country(
     short = country.names_ar[1] if len(country.names_ar) > 1 else country.names_ar[0]
     name_ar = f"{GENERIC_AR.get(actor.context, actor.name_ar)} ({short})"
     return Actor(f"{actor.context}-{country.code}", name, kind, country.code, name_ar, inter)
+
+
+_ROLE_PREFIXES = ("Military Forces of ", "Police Forces of ", "Government of ")
+
+
+@cache
+def _nisba_countries() -> dict[str, Country]:
+    """Folded nisba form («الروسية», «روسي», «البريطانيين») -> its country."""
+    out: dict[str, Country] = {}
+    for country in countries().values():
+        for masculine in country.nisbas:
+            for form in inflections(masculine).values():
+                out.setdefault(fold(form), country)
+    return out
+
+
+def nisba_country(word: str) -> str | None:
+    """The country a folded nisba form names («اليمنيه» -> YE), or None."""
+    country = _nisba_countries().get(word)
+    return country.code if country else None
+
+
+def coordinated_force(actor: Actor, word: str) -> Actor | None:
+    """«الطائرات الحربية السورية والروسية»: the same kind of state force of the country a nisba joined
+    by «و» to the actor's phrase names (Russia's military here), or None."""
+    if not word.startswith("و") or not actor.name.startswith(_ROLE_PREFIXES):
+        return None
+    country = _nisba_countries().get(word[1:])
+    if country is None or country.code == actor.country:
+        return None
+    prefix = next(p for p in _ROLE_PREFIXES if actor.name.startswith(p))
+    spec = _by_name().get(prefix + country.en)
+    return spec.actor() if spec else None
 
 
 def folded_aliases() -> dict[str, list[str]]:

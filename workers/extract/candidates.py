@@ -23,8 +23,9 @@ from workers.extract.sentence import (
     country_as_actor,
     is_nisba,
     launch_site,
+    reference_point,
 )
-from workers.extract.text import Sentence
+from workers.extract.text import Sentence, fold
 
 ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted («حاول»)
 CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
@@ -37,6 +38,8 @@ _AGAINST = frozenset({"بحق", "ضد", "علي"})  # folded: «على» is «ع
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no event word is a toll
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
+# «قتلوا على يد تنظيم داعش»: by the hand of, the party acting (not «على» of a target)
+_BY_THE_HAND_OF = frozenset(fold(w) for w in ["يد", "أيدي", "ايدي", "يدي"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +114,10 @@ def _role(actor: Actor, m: Match[Actor], trig: Match[Trigger], a: SentenceAnalys
         return "target"
     if trig.entry.event_type == "battles":
         return "actor"
-    before = set(a.tokens.words[max(0, m.start_token - 2) : m.start_token])
-    if before & TARGET_CUES:
+    words = a.tokens.words[max(0, m.start_token - 2) : m.start_token]
+    if words[-1:] and words[-1] in _BY_THE_HAND_OF:
+        return "actor"
+    if set(words) & TARGET_CUES:
         return "target"
     if (
         trig.entry.sub_event_type in ("arrests", "abduction_forced_disappearance")
@@ -126,6 +131,12 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
     specific = [m for m in a.places if not is_nisba(m)]
     if not specific:
         return ctx.main_place
+    parties = {m.entry[0].id for m in specific if country_as_actor(m, a.tokens)}
+    if len(parties) == len({m.entry[0].id for m in specific}):
+        # only countries named as parties («هاجمت مواقع النظام السوري مع أمريكا وبريطانيا»): where it
+        # happened is the article's place, or else the party it was done to (acled_coding)
+        main = ctx.main_place
+        return main if main is not None and main.place.id not in parties else None
     remote = trig.entry.event_type == "explosions_remote_violence"
     best = max(
         specific,
@@ -134,6 +145,8 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
             not (remote and launch_site(m, a.tokens)),
             # a country named as a party («اتفاق رعته روسيا») yields to a place named
             not country_as_actor(m, a.tokens),
+            # «الغوطة الشرقية بالقرب من دمشق»: the Ghouta, not the city that locates it
+            not reference_point(m, specific, a.tokens),
             PRECISION_RANK[resolve(m.entry, ctx.countries).precision],
             -abs(m.start_token - trig.start_token),
         ),

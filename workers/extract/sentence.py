@@ -17,8 +17,9 @@ from itertools import repeat
 from typing import Any
 
 from workers.extract import lexicon
+from workers.extract.actors import coordinated_force
 from workers.extract.dates import MONTH_WORDS, DateMention, find_dates
-from workers.extract.gazetteer import LOCATIVE_CUES, Place, country_place
+from workers.extract.gazetteer import ARAB_WORLD, LOCATIVE_CUES, Place, capital_place, country_place
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
 from workers.extract.numbers import Count, find_counts
 from workers.extract.text import Sentence, Tokens, clitic_variants, fold
@@ -193,7 +194,7 @@ class SentenceAnalysis:
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
         self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
-        self.actors: list[Match[Actor]] = found.actors
+        self.actors: list[Match[Actor]] = _coordinated(_named_armed_men(found.actors), tokens)
         self.casualty_cues: list[Match[CasualtyCue]] = found.casualty_cues
         # Not places: a name inside an actor's name («قوات سوريا الديمقراطية»), or a person's name in
         # the speaker slot («قال عدنان عفرين»), or a small town's name with no locative cue before it.
@@ -202,8 +203,16 @@ class SentenceAnalysis:
             taken.update(range(self.speaker.start, self.name_end(self.speaker)))
         self.places: list[Match[list[Place]]] = []
         for m in found.places:
-            if taken.intersection(range(m.start_token, m.end_token)):
+            if taken.intersection(range(m.start_token, m.end_token)) and not _located_in_name(m, tokens):
                 continue
+            if m.had_article and all(
+                p.precision == "place" and p.country_code not in ARAB_WORLD for p in m.entry
+            ):
+                continue  # «بين الفينة والأخرى» is not Vinh: the news writes no article before a foreign town
+            if is_nisba(m) and word_before(m, tokens) == _CAPITAL_WORD:
+                capital = capital_place(m.entry[0].country_code or "")
+                if capital is not None:  # «ضواحي العاصمة السورية»: Damascus
+                    m = replace(m, entry=[capital])
             if needs_cue_missing(m, tokens):
                 if not m.entry[0].capital or not m.entry[0].country_code:
                     continue
@@ -299,6 +308,38 @@ class SentenceAnalysis:
         return _clause_ids(self.sentence, self.tokens, _UNQUOTED_RE)
 
 
+def _coordinated(actors: list[Match[Actor]], tokens: Tokens) -> list[Match[Actor]]:
+    """Add the forces a nisba joined by «و» names: «الضربات الأمريكية والبريطانية والفرنسية»."""
+    out = actors
+    for m in actors:
+        j, actor = m.end_token, m.entry
+        while j < len(tokens.words) and (other := coordinated_force(actor, tokens.words[j])) is not None:
+            if out is actors:
+                out = list(actors)
+            out.append(Match(other, j, j + 1, tokens.starts[j], tokens.ends[j], False, False))
+            j += 1
+    return out
+
+
+NAMED_AFTER_WINDOW = 6  # tokens after «مسلحين» in which the group they belong to may be named
+
+
+def _named_armed_men(actors: list[Match[Actor]]) -> list[Match[Actor]]:
+    """«مسلحين حوثيين», «مسلحين ينتمون لحركة حسم», «مسلحين يشتبه في كونهم قادة للقاعدة»: armed men
+    the sentence names the group of right after are that group, not an unidentified armed group."""
+    if not any(m.entry.context == "UAG" for m in actors):
+        return actors
+    named = [m.start_token for m in actors if m.entry.kind == "nonstate" and m.entry.context is None]
+    return [
+        m
+        for m in actors
+        if not (
+            m.entry.context == "UAG"
+            and any(0 <= start - m.end_token <= NAMED_AFTER_WINDOW for start in named)
+        )
+    ]
+
+
 def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: SentenceMatches) -> bool:
     """Does the sentence say it is about violence? An unambiguous trigger, an armed actor, a casualty
     cue or a conflict word («مسلحين», «القوات», «قتلى») makes an ambiguous trigger («معركة») count."""
@@ -357,6 +398,17 @@ def word_before(m: Match[Any], tokens: Tokens) -> str:
     return tokens.words[m.start_token - 1] if m.start_token else ""
 
 
+_CUE_CLITICS = ("ب", "و", "ف", "ل")  # attached to a locative cue: «ببلدة», «وريف»
+_CAPITAL_WORD = fold("العاصمة")
+_IN = fold("في")
+
+
+def _located_in_name(m: Match[list[Place]], tokens: Tokens) -> bool:
+    """«تحالف دعم الشرعية في اليمن»: a name that says where its party is (after «في») still places the
+    event; «قوات سوريا الديمقراطية» does not."""
+    return word_before(m, tokens) == _IN and m.entry[0].precision == "country"
+
+
 def needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
     """A small town's name, or a capital's (metonymy: «دعت أنقرة»), with no locative cue before it."""
     if not any(p.needs_cue for p in m.entry) and not m.entry[0].capital:
@@ -364,7 +416,11 @@ def needs_cue_missing(m: Match[list[Place]], tokens: Tokens) -> bool:
     prev = word_before(m, tokens)
     if m.start_token >= 2 and prev.startswith("ال") and prev.endswith(("يه", "ي")):
         prev = tokens.words[m.start_token - 2]  # past an adjective: «العاصمة الزيمبابوية هراري»
-    return not (m.had_prep or prev in LOCATIVE_CUES or (prev in TARGET_CUES and m.entry[0].capital))
+    if prev[:1] in _CUE_CLITICS and prev[1:] in LOCATIVE_CUES:
+        prev = prev[1:]  # «ببلدة جالكعيو», «وريف حلب»
+    # an attached ب is «in»; an attached ل or ك is not a place cue («للمساكن» is for the dwellings)
+    locative_prep = m.had_prep and tokens.words[m.start_token].lstrip("وف")[:1] == "ب"
+    return not (locative_prep or prev in LOCATIVE_CUES or (prev in TARGET_CUES and m.entry[0].capital))
 
 
 def country_as_actor(m: Match[list[Place]], tokens: Tokens) -> bool:
@@ -373,6 +429,30 @@ def country_as_actor(m: Match[list[Place]], tokens: Tokens) -> bool:
         return False
     prev = word_before(m, tokens)
     return prev not in LOCATIVE_CUES and prev not in TARGET_CUES
+
+
+# «X بالقرب من Y», «X جنوب Y»: Y only says where X is
+_RELATIVE_WORDS = frozenset(
+    fold(w)
+    for w in ["قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "أطراف"]
+)
+_SETTLEMENT_NOUNS = frozenset(fold(w) for w in ["مدينة", "بلدة", "قرية", "العاصمة", "محافظة", "منطقة"])
+RELATIVE_GAP = 3  # words allowed between X and the relative word («الغوطة الشرقية المحاصرة بالقرب من دمشق»)
+
+
+def reference_point(m: Match[list[Place]], places: list[Match[list[Place]]], tokens: Tokens) -> bool:
+    """Is the place the Y of «X قرب / جنوب Y», with X a place named just before?"""
+    words, i = tokens.words, m.start_token - 1
+    if i >= 0 and words[i] == "من":
+        i -= 1
+    if i >= 0 and words[i] in _SETTLEMENT_NOUNS:
+        i -= 1
+    if i < 0 or words[i] not in _RELATIVE_WORDS:
+        return False
+    return any(
+        o.end_token <= i and i - o.end_token <= RELATIVE_GAP and o.entry[0].precision != "country"
+        for o in places
+    )
 
 
 def launch_site(m: Match[list[Place]], tokens: Tokens) -> bool:
