@@ -124,16 +124,17 @@ def test_a_wire_copy_joins_its_original_whatever_its_headline_placed() -> None:
 
 
 def test_each_event_of_a_copy_joins_its_own_counterpart_in_the_original() -> None:
-    # the original article gives a suicide bombing in Douma and an IED at a checkpoint there
+    # the original article gives a suicide bombing in Douma and an IED at a checkpoint in Daraa
     bomb = report("a", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
-    ied = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff", lead=False)
+    ied = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff", lead=False,
+                 place=OTHER_TOWN)
     # the IED's id sorts first: a tie between the two would go to it
     bomb["event_id"] = bomb["sources"][0]["report_id"] = "ev-ffffffffffffffff"
     ied["event_id"] = ied["sources"][0]["report_id"] = "ev-0000000000000000"
     # its copy
     copy_bomb = report("z", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
     copy_ied = report("z", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff",
-                      lead=False)
+                      lead=False, place=OTHER_TOWN)
     state = DedupState(DedupConfig())
     for r in (bomb, ied):
         state.apply(r)
@@ -158,6 +159,49 @@ def test_sub_types_of_one_family_merge_on_a_strong_story_only() -> None:
     ied_other_story = report("c", sub="remote_explosive_landmine_ied", story=CHECKPOINT)
     assert clusters([bomb, ied_same_story]) == {frozenset({"a", "b"})}
     assert clusters([bomb, ied_other_story]) == {frozenset({"a"}), frozenset({"c"})}
+
+
+def test_one_article_s_suicide_bombing_and_ied_of_one_place_and_day_are_one_event() -> None:
+    # Extraction types one bombing once per trigger word: each article gives a suicide bombing and
+    # an IED for it, and the two outlets' headlines lead with different ones, told in other words.
+    a_bomb = report("a", sub="suicide_bomb", story=MARKET)
+    a_ied = report("a", sub="remote_explosive_landmine_ied", story=MARKET, lead=False)
+    b_ied = report("b", sub="remote_explosive_landmine_ied", story=CHECKPOINT)
+    b_bomb = report("b", sub="suicide_bomb", story=CHECKPOINT, lead=False)
+    reports = [a_bomb, a_ied, b_ied, b_bomb]
+    assert clusters(reports) == {frozenset({"a", "b"})}
+    assert len(clusters(reports, DedupConfig(siblings_join=False))) == 2  # each lead in its own event
+    state = DedupState(DedupConfig())
+    for r in reports:
+        event = state.apply(r).event
+    assert len(state) == 1
+    # the merged event remembers what each report called it, so either sub-type finds it
+    assert {s.get("sub_event_type", event["sub_event_type"]) for s in event["sources"]} == {
+        "suicide_bomb", "remote_explosive_landmine_ied"
+    }
+    assert validation_errors(EVENT, event) == []
+
+
+def open_events(reports: list[dict[str, Any]]) -> int:
+    state = DedupState(DedupConfig())
+    for r in reports:
+        state.apply(r)
+    return len(state)
+
+
+def test_an_article_s_two_bombings_in_two_towns_days_or_tolls_stay_two_events() -> None:
+    here = report("a", sub="suicide_bomb", story=MARKET)
+    assert open_events([here, report("a", sub="remote_explosive_landmine_ied", story=MARKET, lead=False)]) == 1
+    there = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, place=OTHER_TOWN, lead=False)
+    assert open_events([here, there]) == 2
+    next_day = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, lead=False, day="2019-03-12")
+    assert open_events([here, next_day]) == 2
+    other_toll = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, lead=False)
+    here["casualties"] = {**here["casualties"], "killed": {"min": 20, "max": 20}}
+    other_toll["casualties"] = {**other_toll["casualties"], "killed": {"min": 2, "max": 2}}
+    assert open_events([here, other_toll]) == 2
+    other_family = report("a", sub="armed_clash", story=CHECKPOINT, lead=False)
+    assert open_events([here, other_family]) == 2
 
 
 def test_protest_and_riot_of_one_story_merge() -> None:
@@ -218,7 +262,9 @@ def test_a_report_that_shows_two_open_events_are_one_merges_them_with_a_tombston
 
 def test_no_bridge_when_the_two_events_come_from_one_article() -> None:
     first, second, bridge = bridge_scenario()
-    second["sources"][0]["item_id"] = "a"  # one article told the two apart
+    second["sources"][0]["item_id"] = "a"  # one article told the two apart, with their own tolls
+    first["casualties"] = {**first["casualties"], "killed": {"min": 20, "max": 20}}
+    second["casualties"] = {**second["casualties"], "wounded": {"min": 3, "max": 3}, "killed": {"min": 1, "max": 1}}
     assert len(clusters([first, second, bridge])) == 2
 
 

@@ -83,6 +83,9 @@ class DedupConfig:
     # bits and 95% within 12; of 5,441 random same-day pairs, one unrelated pair is within 12. So 7-12
     # bits count as full story evidence, not as a match by themselves (the hard "no"s still hold).
     near_copy_bits: int = 12
+    # Events of one article of one sub-type family, same day and place, figures agreeing, are one
+    # event (workers.dedup.core._siblings): extraction types one bombing once per trigger word.
+    siblings_join: bool = True
     bridging: bool = True  # a report matching two open events merges them (tombstone for one)
     vague_scan: int = 200  # open events of other blocks a report without a country is compared with
 

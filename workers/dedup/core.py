@@ -54,6 +54,7 @@ MAX_EVIDENCE = 200
 UNKNOWN = "unknown"  # the block of events placed nowhere
 EMPTY_PRINT = "0" * 16  # the SimHash of an empty text
 CHEMICAL = "chemical_weapon"
+SIBLING_SCORE = 0.995  # an article's own event of the family: above any other match but a copy's
 COPY_COUNTERPART_STEP = 0.01  # ranks the original's events a copy's event may join (all above threshold)
 
 
@@ -165,10 +166,52 @@ def _countries(event: dict[str, Any]) -> str | None:
     return (event.get("location") or {}).get("country_code")
 
 
+def sub_types(event: dict[str, Any]) -> frozenset[str]:
+    """The sub-event types an event's reports gave it: the event's own (its first report's) and
+    those of reports of other sub-types of the family merged in (`sub_event_type` on a source).
+    Kept on slim records; read from the whole event otherwise, so a restored state has the same."""
+    kept = event.get("sub_types")
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    return frozenset([event["sub_event_type"], *(t for s in event["sources"] if (t := s.get("sub_event_type")))])
+
+
+def _siblings(event: dict[str, Any], cand: dict[str, Any], d1: date | None, d2: date | None, cfg: DedupConfig) -> bool:
+    """Two events of one article, of one sub-type family, are one event told twice when nothing
+    tells them apart: same day, same country, places that agree, figures that agree. Extraction
+    types one bombing from each trigger word («انتحاري», «ناسفة», «هجوم»), so one article gives a
+    suicide bombing and an IED for it, and outlets' headlines lead with either."""
+    if d1 and d2 and d1 != d2:
+        return False
+    c1, c2 = _countries(event), _countries(cand)
+    if c1 and c2 and c1 != c2:
+        return False
+    return (
+        place_agreement(event.get("location"), cand.get("location"), cfg) is not None
+        and _casualties_agree(event, cand) >= 0.5
+    )
+
+
 def match_score(
     event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, text_sim: Similarity | None = None
 ) -> float:
-    """0 when the two cannot be the same event; else the evidence that they are, in [0, 1].
+    """0 when the two cannot be the same event; else the evidence that they are, in [0, 1]
+    (`verdict` says why)."""
+    return verdict(event, cand, cfg, text_sim).score
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A match score and the rule that decided it (`bench/dedup_eval.py --errors` counts them)."""
+
+    score: float
+    reason: str
+
+
+def verdict(
+    event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, text_sim: Similarity | None = None
+) -> Verdict:
+    """The evidence that `event` and `cand` are one event, in [0, 1], and why.
 
     Story evidence first: a syndicated copy of a report already in the event joins it (same sub-type
     family, any place or headline). Otherwise same type, place and day only make two reports
@@ -177,61 +220,63 @@ def match_score(
     stories must match strongly; a report placed only by country needs story evidence to join.
     """
     text_sim = text_sim or cfg.text_sim
-    sub_e, sub_c = event["sub_event_type"], cand["sub_event_type"]
-    same_sub = sub_e == sub_c
-    if not same_sub and CHEMICAL in (sub_e, sub_c):
-        return 0.0  # a gas attack is its own event, even beside that day's shelling of the same town
-    family = cfg.same_family(sub_e, sub_c)
+    subs_e, subs_c = sub_types(event), sub_types(cand)
+    same_sub = not subs_e.isdisjoint(subs_c)
+    if not same_sub and CHEMICAL in subs_e | subs_c:
+        return Verdict(0.0, "chemical")  # a gas attack is its own event, even beside that day's shelling of the same town
+    family = same_sub or any(cfg.same_family(a, b) for a in subs_e for b in subs_c)
     both_lead = bool(event.get("lead")) and bool(cand.get("lead"))
     if not family and not both_lead:
-        return 0.0  # background an article cites may be typed anything: only headline stories cross types
-    if {s["item_id"] for s in event["sources"]} & {s["item_id"] for s in cand["sources"]}:
-        return 0.0  # the article itself told these apart (e.g. an airstrike and a suicide attack)
+        return Verdict(0.0, "type family")  # background an article cites may be typed anything: only headline stories cross types
     d1, d2 = _day(event), _day(cand)
+    if {s["item_id"] for s in event["sources"]} & {s["item_id"] for s in cand["sources"]}:
+        if cfg.siblings_join and family and _siblings(event, cand, d1, d2, cfg):
+            return Verdict(SIBLING_SCORE, "sibling")
+        return Verdict(0.0, "same article")  # the article itself told these apart (e.g. an airstrike and a suicide attack)
     if d1 and d2 and abs((d1 - d2).days) > cfg.window_days:
-        return 0.0
+        return Verdict(0.0, "date")
     copy_bits = copy_distance(event, cand) if family else 65
     if cfg.copies_join and copy_bits <= SYNDICATION_MAX_DISTANCE:
         # The same wire copy, whatever its headline made of the place. An article gives several
         # events, all held by its copy's original: each joins its own counterpart, the one of the
         # same sub-type (then the same place) before another of the family.
         same_place = (event.get("location") or {}).get("id") == (cand.get("location") or {}).get("id")
-        return 1.0 - COPY_COUNTERPART_STEP * (2 * (not same_sub) + (not same_place))
+        return Verdict(1.0 - COPY_COUNTERPART_STEP * (2 * (not same_sub) + (not same_place)), "copy")
     ea = {a["id"] for a in event["actors"]}
     ca = {a["id"] for a in cand["actors"]}
     if _attackers(event) and _attackers(cand) and not ea & ca:
         # different attackers: a different attack in the same place. (One report may name only the
         # attacker and another only the side attacked: that is no contradiction.)
-        return 0.0
+        return Verdict(0.0, "attackers")
     if _casualties_agree(event, cand) < 0.5:
-        return 0.0
+        return Verdict(0.0, "casualties")
     c1, c2 = _countries(event), _countries(cand)
     if c1 and c2 and c1 != c2:
-        return 0.0
+        return Verdict(0.0, "country")
     place = place_agreement(event.get("location"), cand.get("location"), cfg)
     if place is None:
-        return 0.0  # same country, different towns
+        return Verdict(0.0, "place")  # same country, different towns
     # A lightly edited copy (an outlet's rewrite of the same wire text) is the same story.
     text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(text_sim(event, cand))
     if not same_sub and text < (cfg.story_strong if family else cfg.story_cross_type):
-        return 0.0  # e.g. an IED and a suicide bombing of one day, told in different words
+        return Verdict(0.0, "sub-type story")  # e.g. an IED and a suicide bombing of one day, told in different words
     if (_vague(event.get("location")) or _vague(cand.get("location"))) and text < cfg.story_vague:
-        return 0.0  # "an attack in Syria" and another of the same day: nothing says they are one
+        return Verdict(0.0, "vague story")  # "an attack in Syria" and another of the same day: nothing says they are one
     w = cfg.weights
     date_score = 1.0 if not (d1 and d2) else 1.0 - abs((d1 - d2).days) / (cfg.window_days + 1)
     actor_score = len(ea & ca) / len(ea | ca) if ea and ca else 0.0
     fa, fc = _figures(event), _figures(cand)
     same_figures = any(fa[k] == fc[k] for k in fa.keys() & fc.keys())
-    return min(
-        1.0,
+    score = (
         w.same_sub * same_sub
         + w.date * date_score
         + w.place * place
         + w.text * text
         + w.actors * actor_score
         + w.figures * same_figures
-        + w.both_lead * both_lead,
+        + w.both_lead * both_lead
     )
+    return Verdict(min(1.0, score), "evidence" if score >= cfg.threshold else "below threshold")
 
 
 def _merge_count(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -275,6 +320,9 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
     sources = list(event["sources"])
     for added in cand["sources"]:  # one report; several when a bridge merges two events
         source = dict(added)
+        if "sub_event_type" not in source and cand["sub_event_type"] != event["sub_event_type"]:
+            # what this report called the event (a bombing's IED report in a suicide-bombing event)
+            source["sub_event_type"] = cand["sub_event_type"]
         if not source.get("copy_of"):
             for existing in sources:
                 # a copy is a copy whoever publishes it (an outlet reposting its own story under a
@@ -363,6 +411,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "event_id": event["event_id"],
         "event_type": event["event_type"],
         "sub_event_type": event["sub_event_type"],
+        "sub_types": sub_types(event),
         "date": event.get("date"),
         "first_reported_at": event.get("first_reported_at"),
         "last_reported_at": event.get("last_reported_at"),
@@ -375,7 +424,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "summary": event.get("summary", "")[:SLIM_SUMMARY],
         "sketches": [list(sketch(story)) for story in report_stories(event)],
         "sources": [
-            {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title", "revision") if k in s}
+            {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title", "revision", "sub_event_type") if k in s}
             for s in event["sources"]
         ],
     }
@@ -436,13 +485,13 @@ def match(open_events: list[dict[str, Any]], cand: dict[str, Any], cfg: DedupCon
     revision of it (a re-fetched article, figures replace), else `merged` into the best
     match at or above the threshold, else `new`. Ties go to the event with the smaller id, so the
     choice does not depend on the order the events were opened in."""
-    sub, lead = cand["sub_event_type"], bool(cand.get("lead"))
+    subs, lead = sub_types(cand), bool(cand.get("lead"))
     # Only events of the same sub-type family (or, for an article's own story, another article's own
     # story) can match, or hold this very report: the rest of a country's block is skipped here.
     near = [
         i
         for i, e in enumerate(open_events)
-        if cfg.same_family(e["sub_event_type"], sub) or (lead and e.get("lead"))
+        if any(cfg.same_family(a, b) for a in sub_types(e) for b in subs) or (lead and e.get("lead"))
     ]
     for i in near:
         # Redelivery (at-least-once) or the same report seen twice: nothing changes, nothing is emitted.
