@@ -223,6 +223,18 @@ def test_two_country_level_reports_of_one_day_stay_apart_without_story_evidence(
     assert clusters([one, two]) == {frozenset({"a"}), frozenset({"b"})}
 
 
+def test_two_country_level_reports_a_day_apart_stay_apart_unless_copies() -> None:
+    today = report("a", story=MARKET, place=COUNTRY)
+    yesterday = report("b", story=MARKET_2, place=COUNTRY, day="2019-03-10")
+    assert len(clusters([today, yesterday])) == 2
+    assert len(clusters([today, yesterday], DedupConfig(vague_same_day=False))) == 1  # the story alone merged them
+    in_town = report("c", story=MARKET_2, day="2019-03-10")  # one of them placed in a town: the story decides
+    assert clusters([today, in_town]) == {frozenset({"a", "c"})}
+    copy = report("d", story=MARKET_2, place=COUNTRY, day="2019-03-10", fingerprint="00ff00ff00ff0000")
+    today["sources"][0]["fingerprint"] = "00ff00ff00ff0003"  # 2 bits apart: the same wire text
+    assert clusters([today, copy]) == {frozenset({"a", "d"})}
+
+
 def test_different_towns_stay_apart_even_with_similar_words() -> None:
     here = report("a", sub="armed_clash", story=CLASH)
     there = report("b", sub="armed_clash", story=CLASH, place=OTHER_TOWN)

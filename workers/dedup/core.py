@@ -260,8 +260,18 @@ def verdict(
     text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(text_sim(event, cand))
     if not same_sub and text < (cfg.story_strong if family else cfg.story_cross_type):
         return Verdict(0.0, "sub-type story")  # e.g. an IED and a suicide bombing of one day, told in different words
-    if (_vague(event.get("location")) or _vague(cand.get("location"))) and text < cfg.story_vague:
+    vague = _vague(event.get("location")) or _vague(cand.get("location"))
+    if vague and text < cfg.story_vague:
         return Verdict(0.0, "vague story")  # "an attack in Syria" and another of the same day: nothing says they are one
+    if (
+        cfg.vague_same_day
+        and d1 != d2
+        and _vague(event.get("location"))
+        and _vague(cand.get("location"))
+        and copy_bits > cfg.near_copy_bits
+    ):
+        # "a bombing in Afghanistan" today and another yesterday: nothing but the country and the words
+        return Verdict(0.0, "vague other day")
     w = cfg.weights
     date_score = 1.0 if not (d1 and d2) else 1.0 - abs((d1 - d2).days) / (cfg.window_days + 1)
     actor_score = len(ea & ca) / len(ea | ca) if ea and ca else 0.0
