@@ -147,8 +147,9 @@ def test_an_edited_wire_copy_is_story_evidence_but_not_a_match_by_itself() -> No
     # an outlet's rewrite of the same wire text: 10 bits apart, told in other words, typed an IED
     edited = report("b", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="0000000000003ff0")
     assert clusters([original, edited]) == {frozenset({"a", "b"})}
-    elsewhere = {**edited, "location": {**OTHER_TOWN, "country_code": "SY", "country": "Syria"}}
-    assert len(clusters([original, elsewhere])) == 2  # distant towns are still two events
+    elsewhere = {**edited, "location": {**OTHER_TOWN, "country_code": "SY", "country": "Syria", "name_ar": "درعا"}}
+    elsewhere["sources"] = [{**edited["sources"][0], "title": "انفجار في درعا"}]
+    assert len(clusters([original, elsewhere])) == 2  # distant towns its headline names are still two events
     unrelated = {**edited, "sources": [{**edited["sources"][0], "fingerprint": "00000ffffffff0ff"}]}
     assert len(clusters([original, unrelated])) == 2
 
@@ -238,7 +239,25 @@ def test_two_country_level_reports_a_day_apart_stay_apart_unless_copies() -> Non
 def test_different_towns_stay_apart_even_with_similar_words() -> None:
     here = report("a", sub="armed_clash", story=CLASH)
     there = report("b", sub="armed_clash", story=CLASH, place=OTHER_TOWN)
+    here["location"]["name_ar"], there["location"]["name_ar"] = "دوما", "درعا"
+    here["sources"][0]["title"] = "اشتباكات في دوما"  # the headlines name the towns: two events
+    there["sources"][0]["title"] = "اشتباكات في درعا"
     assert clusters([here, there]) == {frozenset({"a"}), frozenset({"b"})}
+    assert len(clusters([here, {**there, "date": "2019-03-12"}], DedupConfig(vague_same_day=False))) == 2
+
+
+def test_towns_read_from_the_body_do_not_part_one_story() -> None:
+    # Neither headline names a town: one outlet's town is where the ministry spoke, the other's
+    # the province's capital. The same story of the same day is one event.
+    here = report("a", sub="armed_clash", story=CLASH)
+    there = report("b", sub="armed_clash", story=CLASH, place=OTHER_TOWN)
+    here["location"]["name_ar"], there["location"]["name_ar"] = "دوما", "درعا"
+    assert clusters([here, there]) == {frozenset({"a", "b"})}
+    assert len(clusters([here, there], DedupConfig(unnamed_places_yield=False))) == 2
+    other_story = report("c", sub="armed_clash", story=ARRESTS, place=OTHER_TOWN)
+    assert len(clusters([here, other_story])) == 2
+    next_day = report("d", sub="armed_clash", story=CLASH, place=OTHER_TOWN, day="2019-03-12")
+    assert len(clusters([here, next_day])) == 2
 
 
 # -- late bridging ----------------------------------------------------------------------------

@@ -90,6 +90,7 @@ class DedupConfig:
     # copies: held_out_3's ceasefire-celebration bombing (16 June) and the Jalalabad one (17 June),
     # both "a bombing in Afghanistan", merged (held_out_3 pairwise F1 0.21 -> 0.32, no set fell).
     vague_same_day: bool = True
+    unnamed_places_yield: bool = True
     bridging: bool = True  # a report matching two open events merges them (tombstone for one)
     vague_scan: int = 200  # open events of other blocks a report without a country is compared with
 

@@ -38,6 +38,7 @@ from workers.dedup.similarity import (
     story_text,
 )
 from workers.extract.fingerprint import SYNDICATION_MAX_DISTANCE, is_copy
+from workers.extract.text import fold
 from workers.geo import PRECISION_RANK, distance_km
 
 __all__ = [
@@ -176,6 +177,14 @@ def sub_types(event: dict[str, Any]) -> frozenset[str]:
     return frozenset([event["sub_event_type"], *(t for s in event["sources"] if (t := s.get("sub_event_type")))])
 
 
+def _headline_names_place(event: dict[str, Any]) -> bool:
+    """Does a report's headline name the event's place (its Arabic name)?"""
+    name = fold((event.get("location") or {}).get("name_ar") or "")
+    if not name:
+        return False
+    return any(name in fold(s.get("title") or "") for s in event["sources"][:MAX_STORY_SKETCHES])
+
+
 def _siblings(event: dict[str, Any], cand: dict[str, Any], d1: date | None, d2: date | None, cfg: DedupConfig) -> bool:
     """Two events of one article, of one sub-type family, are one event told twice when nothing
     tells them apart: same day, same country, places that agree, figures that agree. Extraction
@@ -254,10 +263,20 @@ def verdict(
     if c1 and c2 and c1 != c2:
         return Verdict(0.0, "country")
     place = place_agreement(event.get("location"), cand.get("location"), cfg)
-    if place is None:
-        return Verdict(0.0, "place")  # same country, different towns
     # A lightly edited copy (an outlet's rewrite of the same wire text) is the same story.
     text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(text_sim(event, cand))
+    if place is None:
+        if not (
+            cfg.unnamed_places_yield
+            and text >= cfg.story_strong
+            and d1 == d2
+            and not _headline_names_place(event)
+            and not _headline_names_place(cand)
+        ):
+            return Verdict(0.0, "place")  # same country, different towns
+        # Neither headline names its town: each was read from the body (a ministry's city, a
+        # province), and the stories match: the towns are no evidence either way.
+        place = cfg.places.vague
     if not same_sub and text < (cfg.story_strong if family else cfg.story_cross_type):
         return Verdict(0.0, "sub-type story")  # e.g. an IED and a suicide bombing of one day, told in different words
     vague = _vague(event.get("location")) or _vague(cand.get("location"))
@@ -425,7 +444,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "date": event.get("date"),
         "first_reported_at": event.get("first_reported_at"),
         "last_reported_at": event.get("last_reported_at"),
-        "location": {k: loc.get(k) for k in ("id", "lat", "lon", "precision", "country_code")}
+        "location": {k: loc.get(k) for k in ("id", "lat", "lon", "precision", "country_code", "name_ar")}
         if loc
         else None,
         "actors": [{"id": a["id"], "role": a.get("role", "unknown")} for a in event["actors"]],
