@@ -205,6 +205,21 @@ def test_an_article_s_two_bombings_in_two_towns_days_or_tolls_stay_two_events() 
     assert open_events([here, other_family]) == 2
 
 
+def test_a_wounded_count_that_rose_does_not_part_one_story_but_parts_two() -> None:
+    early = report("a", story=MARKET)
+    later = report("b", story=MARKET)  # the same story told again, six times as many wounded
+    other = report("c", story=CHECKPOINT)
+    early["casualties"] = {**early["casualties"], "wounded": {"min": 5, "max": 5}}
+    later["casualties"] = {**later["casualties"], "wounded": {"min": 30, "max": 30}}
+    other["casualties"] = {**other["casualties"], "wounded": {"min": 30, "max": 30}}
+    assert clusters([early, later]) == {frozenset({"a", "b"})}
+    assert len(clusters([early, later], DedupConfig(story_beats_figures=1.01))) == 2
+    assert len(clusters([early, other])) == 2  # another story in the town that day, another count
+    killed = {**later, "casualties": {**later["casualties"], "wounded": None, "killed": {"min": 30, "max": 30}}}
+    early["casualties"] = {**early["casualties"], "killed": {"min": 5, "max": 5}}
+    assert len(clusters([early, killed])) == 2  # 5 and 30 killed: two events, however alike the words
+
+
 def test_protest_and_riot_of_one_story_merge() -> None:
     story = "آلاف المحتجين يتظاهرون في ساحة دوما احتجاجا على انقطاع الكهرباء"
     protest = report("a", sub="peaceful_protest", story=story)
@@ -216,6 +231,18 @@ def test_a_country_level_report_joins_the_town_event_of_its_story() -> None:
     town = report("a", story=MARKET)
     country = report("b", story=MARKET_2, place=COUNTRY)
     assert clusters([town, country]) == {frozenset({"a", "b"})}
+
+
+def test_a_report_placed_nowhere_joins_the_town_event_of_its_story_in_either_order() -> None:
+    town = report("a", story=MARKET)
+    nowhere = report("b", story=MARKET_2, place=None)
+    other_story = report("c", sub="remote_explosive_landmine_ied", story=CHECKPOINT, place=None)
+    for order in ([town, nowhere, other_story], [nowhere, other_story, town], [other_story, town, nowhere]):
+        assert clusters(order) == {frozenset({"a", "b"}), frozenset({"c"})}
+    state = DedupState(DedupConfig())
+    for r in (nowhere, town):
+        event = state.apply(r).event
+    assert event["location"]["id"] == TOWN["id"]  # the merged event is placed by the report that placed it
 
 
 def test_two_country_level_reports_of_one_day_stay_apart_without_story_evidence() -> None:

@@ -123,10 +123,10 @@ def _figures(event: dict[str, Any]) -> dict[str, tuple[int, int | None]]:
     return {k: (v["min"], v["max"]) for k, v in event["casualties"].items() if v and v["min"]}
 
 
-def _casualties_agree(a: dict[str, Any], b: dict[str, Any]) -> float:
+def _casualties_agree(a: dict[str, Any], b: dict[str, Any], kinds: tuple[str, ...] = ("killed", "wounded", "captured")) -> float:
     """1 when figures overlap or are missing, lower the further apart they are."""
     scores = []
-    for kind in ("killed", "wounded", "captured"):
+    for kind in kinds:
         x, y = a["casualties"].get(kind), b["casualties"].get(kind)
         if not x or not y:
             continue
@@ -253,18 +253,23 @@ def verdict(
         return Verdict(1.0 - COPY_COUNTERPART_STEP * (2 * (not same_sub) + (not same_place)), "copy")
     ea = {a["id"] for a in event["actors"]}
     ca = {a["id"] for a in cand["actors"]}
-    if _attackers(event) and _attackers(cand) and not ea & ca:
-        # different attackers: a different attack in the same place. (One report may name only the
-        # attacker and another only the side attacked: that is no contradiction.)
-        return Verdict(0.0, "attackers")
-    if _casualties_agree(event, cand) < 0.5:
-        return Verdict(0.0, "casualties")
     c1, c2 = _countries(event), _countries(cand)
     if c1 and c2 and c1 != c2:
         return Verdict(0.0, "country")
+    # different attackers: a different attack in the same place. (One report may name only the
+    # attacker and another only the side attacked: that is no contradiction.)
+    if _attackers(event) and _attackers(cand) and not ea & ca:
+        return Verdict(0.0, "attackers")
+    if _casualties_agree(event, cand, ("killed",)) < 0.5:
+        return Verdict(0.0, "casualties")  # 1 killed and 40 killed are two events, however told
+    figures_differ = _casualties_agree(event, cand, ("wounded", "captured")) < 0.5
+    if figures_differ and cfg.story_beats_figures > 1:
+        return Verdict(0.0, "casualties")  # no need to read the stories
     place = place_agreement(event.get("location"), cand.get("location"), cfg)
     # A lightly edited copy (an outlet's rewrite of the same wire text) is the same story.
     text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(text_sim(event, cand))
+    if figures_differ and text < cfg.story_beats_figures:
+        return Verdict(0.0, "casualties")  # the wounded told twice: a count that rose, when the stories are one
     if place is None:
         if not (
             cfg.unnamed_places_yield
