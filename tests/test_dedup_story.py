@@ -162,14 +162,19 @@ def test_sub_types_of_one_family_merge_on_a_strong_story_only() -> None:
     assert clusters([bomb, ied_other_story]) == {frozenset({"a"}), frozenset({"c"})}
 
 
+def sibling_scenario() -> list[dict[str, Any]]:
+    """Extraction types one bombing once per trigger word: each article gives a suicide bombing and
+    an IED for it, and the two outlets' headlines lead with different ones, told in other words."""
+    return [
+        report("a", sub="suicide_bomb", story=MARKET),
+        report("a", sub="remote_explosive_landmine_ied", story=MARKET, lead=False),
+        report("b", sub="remote_explosive_landmine_ied", story=CHECKPOINT, reported="2019-03-11T10:30:00Z"),
+        report("b", sub="suicide_bomb", story=CHECKPOINT, lead=False, reported="2019-03-11T10:30:00Z"),
+    ]
+
+
 def test_one_article_s_suicide_bombing_and_ied_of_one_place_and_day_are_one_event() -> None:
-    # Extraction types one bombing once per trigger word: each article gives a suicide bombing and
-    # an IED for it, and the two outlets' headlines lead with different ones, told in other words.
-    a_bomb = report("a", sub="suicide_bomb", story=MARKET)
-    a_ied = report("a", sub="remote_explosive_landmine_ied", story=MARKET, lead=False)
-    b_ied = report("b", sub="remote_explosive_landmine_ied", story=CHECKPOINT)
-    b_bomb = report("b", sub="suicide_bomb", story=CHECKPOINT, lead=False)
-    reports = [a_bomb, a_ied, b_ied, b_bomb]
+    reports = sibling_scenario()
     assert clusters(reports) == {frozenset({"a", "b"})}
     assert len(clusters(reports, DedupConfig(siblings_join=False))) == 2  # each lead in its own event
     state = DedupState(DedupConfig())
@@ -371,6 +376,23 @@ def test_the_same_reports_in_any_order_within_the_day_give_the_same_clusters() -
 
 
 # -- through the real worker ------------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_an_article_s_two_namings_of_one_bombing_are_one_event_through_the_worker(
+    settings: Settings, tmp_path: Path
+) -> None:
+    settings = settings.replace(partitions=1)
+    scenario = sibling_scenario()
+    records, dead = run_worker(settings, tmp_path, scenario, topics_for(settings).candidates.name, expect=4)
+    assert dead == []
+    values = [json.loads(r.value) for r in records]
+    assert {v["event_id"] for v in values} == {scenario[0]["event_id"]}  # one event, four versions
+    assert {s["item_id"] for s in values[-1]["sources"]} == {"a", "b"}
+    pipeline = LocalPipeline()
+    for r in scenario:
+        pipeline.feed_candidate(encode(r))
+    assert values == pipeline.versions  # the worker publishes what the in-memory pipeline does
 
 
 @pytest.mark.integration
