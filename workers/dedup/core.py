@@ -12,6 +12,14 @@ A report without a country takes its article's first country as its Kafka key
 (`routing_key`), so it meets that country's events; copies of one text have the same body, so the
 same first country, whatever their headlines say.
 
+One article's events of one sub-type family, same day, agreeing places and figures, are one event
+(`_siblings`): extraction names a bombing once per trigger word («انتحاري» a suicide bombing,
+«عبوة ناسفة» an IED), and outlets' headlines lead with either. An event keeps the sub-type of each
+report merged into it (`sub_types`, from the sources' `sub_event_type`), so a later report of any of
+them finds it. A town neither headline names (read from the body) does not part two same-day
+reports whose stories match strongly; a town a headline names does. `verdict` gives the rule behind
+each score (`bench/dedup_eval.py --errors` counts them).
+
 Story evidence comes before event types (`match_score`): a syndicated copy joins its original's
 event of the same sub-type family outright; reports whose stories match strongly merge across the
 sub-types of one family; a report placed only by country (or not at all) needs story evidence to
