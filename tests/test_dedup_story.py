@@ -225,6 +225,22 @@ def test_a_wounded_count_that_rose_does_not_part_one_story_but_parts_two() -> No
     assert len(clusters([early, killed])) == 2  # 5 and 30 killed: two events, however alike the words
 
 
+SHOOTING = "مقتل شاب فلسطيني برصاص الجيش الإسرائيلي قرب مدخل دوما فجر اليوم"
+SHOOTING_2 = "استشهاد شاب فلسطيني برصاص جنود الاحتلال عند مدخل دوما فجر اليوم"
+
+
+def test_a_shooting_typed_a_clash_and_an_attack_is_one_event_but_not_across_days() -> None:
+    clash = report("a", sub="armed_clash", story=SHOOTING)
+    attack = report("b", sub="attack", story=SHOOTING_2)
+    assert clusters([clash, attack]) == {frozenset({"a", "b"})}
+    next_day = report("c", sub="attack", story=SHOOTING_2, day="2019-03-12")
+    # another sub-type on another day: two weak links (the next day's shooting is another one)
+    assert len(clusters([clash, next_day])) == 2
+    assert len(clusters([clash, next_day], DedupConfig(cross_sub_same_day=False))) == 1
+    same_type_next_day = report("d", sub="armed_clash", story=SHOOTING_2, day="2019-03-12")
+    assert clusters([clash, same_type_next_day]) == {frozenset({"a", "d"})}  # a report dated a day late
+
+
 def test_protest_and_riot_of_one_story_merge() -> None:
     story = "آلاف المحتجين يتظاهرون في ساحة دوما احتجاجا على انقطاع الكهرباء"
     protest = report("a", sub="peaceful_protest", story=story)

@@ -186,7 +186,10 @@ def sub_types(event: dict[str, Any]) -> frozenset[str]:
 
 
 def _headline_names_place(event: dict[str, Any]) -> bool:
-    """Does a report's headline name the event's place (its Arabic name)?"""
+    """Does a report's headline name the event's place (its Arabic name)? Kept on slim records."""
+    kept = event.get("place_named")
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
     name = fold((event.get("location") or {}).get("name_ar") or "")
     if not name:
         return False
@@ -274,18 +277,19 @@ def verdict(
     if figures_differ and cfg.story_beats_figures > 1:
         return Verdict(0.0, "casualties")  # no need to read the stories
     place = place_agreement(event.get("location"), cand.get("location"), cfg)
+    if place is None and not (
+        cfg.unnamed_places_yield and d1 == d2 and not _headline_names_place(event) and not _headline_names_place(cand)
+    ):
+        return Verdict(0.0, "place")  # same country, different towns (checked before reading the stories)
+    if cfg.cross_sub_same_day and not same_sub and d1 != d2 and copy_bits > cfg.near_copy_bits:
+        # another sub-type on another day: two weak links, unless the texts are one wire copy
+        return Verdict(0.0, "sub-type other day")
     # A lightly edited copy (an outlet's rewrite of the same wire text) is the same story.
     text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(text_sim(event, cand))
     if figures_differ and text < cfg.story_beats_figures:
         return Verdict(0.0, "casualties")  # the wounded told twice: a count that rose, when the stories are one
     if place is None:
-        if not (
-            cfg.unnamed_places_yield
-            and text >= cfg.story_strong
-            and d1 == d2
-            and not _headline_names_place(event)
-            and not _headline_names_place(cand)
-        ):
+        if text < cfg.story_strong:
             return Verdict(0.0, "place")  # same country, different towns
         # Neither headline names its town: each was read from the body (a ministry's city, a
         # province), and the stories match: the towns are no evidence either way.
@@ -454,6 +458,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "event_type": event["event_type"],
         "sub_event_type": event["sub_event_type"],
         "sub_types": sub_types(event),
+        "place_named": _headline_names_place(event),
         "date": event.get("date"),
         "first_reported_at": event.get("first_reported_at"),
         "last_reported_at": event.get("last_reported_at"),
