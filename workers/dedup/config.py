@@ -25,6 +25,7 @@ held_out_3 / held_out_ant_2018 / held_out_snn_2015 / held_out_mixed, from .49 .6
 - `vague_same_day`: held_out_3 .21 -> .32 (precision 1.0), no set fell.
 - `unnamed_places_yield`: held_out_snn_2015 .60 -> .62, no set fell.
 - `story_beats_figures` 1.0: held_out_snn_2015 .62 -> .66, held_out_2 .65 -> .63.
+- the armed clash / attack family with `cross_sub_same_day`: .54 .71 .65 .32 .80 .71 .81.
 The text similarity itself was measured as a separator of same-event from other-event lead pairs
 (same country, a day apart at most, 367 / 281 pairs of all sets): area under the ROC curve 0.74 for
 the bottom-64 sketch used, 0.72 for the exact 4-gram Jaccard, 0.71 for word Jaccard, 0.57 for the
