@@ -302,6 +302,8 @@ def test_towns_read_from_the_body_do_not_part_one_story() -> None:
     here["location"]["name_ar"], there["location"]["name_ar"] = "دوما", "درعا"
     assert clusters([here, there]) == {frozenset({"a", "b"})}
     assert len(clusters([here, there], DedupConfig(unnamed_places_yield=False))) == 2
+    nameless = {**there, "location": {k: v for k, v in there["location"].items() if k != "name_ar"}}
+    assert len(clusters([here, nameless])) == 2  # no name to look for in the headline: the towns stand
     other_story = report("c", sub="armed_clash", story=ARRESTS, place=OTHER_TOWN)
     assert len(clusters([here, other_story])) == 2
     next_day = report("d", sub="armed_clash", story=CLASH, place=OTHER_TOWN, day="2019-03-12")

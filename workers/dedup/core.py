@@ -185,15 +185,16 @@ def sub_types(event: dict[str, Any]) -> frozenset[str]:
     return frozenset([event["sub_event_type"], *(t for s in event["sources"] if (t := s.get("sub_event_type")))])
 
 
-def _headline_names_place(event: dict[str, Any]) -> bool:
-    """Does a report's headline name the event's place (its Arabic name)? Kept on slim records."""
-    kept = event.get("place_named")
+def _place_from_body(event: dict[str, Any]) -> bool:
+    """Was the event's place read from the body: it has an Arabic name that no report's headline
+    contains? (False when there is no name to look for.) Kept on slim records."""
+    kept = event.get("place_from_body")
     if kept is not None:
         return kept  # type: ignore[no-any-return]
     name = fold((event.get("location") or {}).get("name_ar") or "")
     if not name:
         return False
-    return any(name in fold(s.get("title") or "") for s in event["sources"][:MAX_STORY_SKETCHES])
+    return not any(name in fold(s.get("title") or "") for s in event["sources"][:MAX_STORY_SKETCHES])
 
 
 def _siblings(event: dict[str, Any], cand: dict[str, Any], d1: date | None, d2: date | None, cfg: DedupConfig) -> bool:
@@ -278,7 +279,7 @@ def verdict(
         return Verdict(0.0, "casualties")  # no need to read the stories
     place = place_agreement(event.get("location"), cand.get("location"), cfg)
     if place is None and not (
-        cfg.unnamed_places_yield and d1 == d2 and not _headline_names_place(event) and not _headline_names_place(cand)
+        cfg.unnamed_places_yield and d1 == d2 and _place_from_body(event) and _place_from_body(cand)
     ):
         return Verdict(0.0, "place")  # same country, different towns (checked before reading the stories)
     if cfg.cross_sub_same_day and not same_sub and d1 != d2 and copy_bits > cfg.near_copy_bits:
@@ -458,7 +459,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "event_type": event["event_type"],
         "sub_event_type": event["sub_event_type"],
         "sub_types": sub_types(event),
-        "place_named": _headline_names_place(event),
+        "place_from_body": _place_from_body(event),
         "date": event.get("date"),
         "first_reported_at": event.get("first_reported_at"),
         "last_reported_at": event.get("last_reported_at"),
