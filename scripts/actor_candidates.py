@@ -22,7 +22,23 @@ from pathlib import Path
 from workers.extract.lexicon import actor_index
 from workers.extract.text import fold, tokenize
 
-HEADS = {
+# Generic heads with the article, whose qualifier names the party («القوات الكردية», «المقاتلين
+# الأكراد», «الحرس الثوري»): added for issue 13's second pass. Phrases of 2 words only for these:
+# their third word is mostly the verb or place that follows.
+ARTICLE_HEAD_WORDS = [
+    "القوات",
+    "المقاتلين",
+    "المقاتلون",
+    "الوحدات",
+    "الفصائل",
+    "الميليشيات",
+    "المليشيات",
+    "الميليشيا",
+    "المليشيا",
+    "الحرس",
+]
+ARTICLE_HEADS = {fold(w) for w in ARTICLE_HEAD_WORDS}
+HEADS = ARTICLE_HEADS | {
     fold(w)
     for w in [
         "جماعة",
@@ -44,34 +60,6 @@ HEADS = {
         "مجلس",
         "قبائل",
         "الحشد",
-        # generic heads with the article, whose qualifier names the party («القوات الكردية»,
-        # «المقاتلين الأكراد», «الحرس الثوري»): added for issue 13's second pass
-        "القوات",
-        "المقاتلين",
-        "المقاتلون",
-        "الوحدات",
-        "الفصائل",
-        "الميليشيات",
-        "المليشيات",
-        "الميليشيا",
-        "المليشيا",
-        "الحرس",
-    ]
-}
-# Phrases of 2 words only for these: their third word is mostly the verb or place that follows.
-ARTICLE_HEADS = {
-    fold(w)
-    for w in [
-        "القوات",
-        "المقاتلين",
-        "المقاتلون",
-        "الوحدات",
-        "الفصائل",
-        "الميليشيات",
-        "المليشيات",
-        "الميليشيا",
-        "المليشيا",
-        "الحرس",
     ]
 }
 CORPORA = {
