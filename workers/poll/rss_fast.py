@@ -24,9 +24,9 @@ and on the edge cases above.
 
 from __future__ import annotations
 
-import calendar
 import re
 import time
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -187,13 +187,11 @@ def _rfc822(raw: str) -> time.struct_time:
     if not match:
         raise NotPlainRss("date not in plain RFC 822 form")
     day, month, year, hour, minute, second, zone = match.groups()
-    try:
-        seconds = calendar.timegm(
-            (int(year), MONTHS[month], int(day), int(hour), int(minute), int(second or 0), 0, 0, 0)
-        )
-        time.strptime(f"{year} {MONTHS[month]} {day} {hour} {minute} {second or 0}", "%Y %m %d %H %M %S")
+    try:  # datetime checks the fields (no 31 February) and gives the UTC seconds in one step
+        stamp = datetime(int(year), MONTHS[month], int(day), int(hour), int(minute), int(second or 0), tzinfo=UTC)
     except (ValueError, OverflowError) as exc:
         raise NotPlainRss("date out of range") from exc
+    seconds = int(stamp.timestamp())
     if zone[0] in "+-":
         offset = int(zone[1:3]) * 3600 + int(zone[3:5]) * 60
         seconds -= offset if zone[0] == "+" else -offset

@@ -321,15 +321,6 @@ class SeenStore:
             ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def save_validators(self, feed_id: str, etag: str | None, last_modified: str | None) -> None:
-        with self._lock:
-            try:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO validators VALUES (?, ?, ?)", (feed_id, etag, last_modified)
-                )
-            except sqlite3.Error as exc:
-                raise StateWriteError(f"cannot write the poller state {self.path}: {exc}") from None
-
     def close(self) -> None:
         with self._lock:
             self._db.close()
