@@ -1,34 +1,55 @@
-"""Publish items with kafka-python: acks=all, idempotent, keyed by item id; pipelined and retried.
+"""Publish items with aiokafka: acks=all, keyed by item id; pipelined and retried.
+
+Why aiokafka and not kafka-python (the client the design card names, still used here for the
+poller's consumers and topic admin): kafka-python builds record batches in pure Python, CRC32C
+included. On 300 feeds of 20 SaudiNewsNet articles sent to the embedded broker, the same records
+cost 1.98 s of CPU through kafka-python's producer and 0.39 s through aiokafka's (C record builder),
+and py-spy put the pure-Python CRC32C at 17% of the poller process's samples on feeds of real
+articles. The C CRC32C that kafka-python would use (`crc32c`) is LGPL, which this project's
+licence rule excludes. The processor already produces with aiokafka.
+
+Not idempotent, as in the processor: tansu answers aiokafka's InitProducerId with an unknown error.
+aiokafka keeps one batch in flight per partition, so a partition's records are acknowledged in
+offset order; a batch retried after a lost acknowledgement can repeat an item on the topic, which
+the processor absorbs (a report it already holds changes nothing) and the audit counts once.
+
+The producer lives on an event loop of its own, in a thread (`marsad-producer`), as kafka-python's
+did in its sender thread: the poller's loop awaits batches through `publish_batch`, and the blocking
+callers (audit repair, dead letters, start-up checks, tests) call in from any thread.
 
 Pipelining: every feed's batch is sent through one producer without a lock; each batch awaits
-its own records' acknowledgements (kafka-python futures bridged to asyncio) and is marked seen
-as soon as they arrive. The earlier design published, flushed and marked one feed at a time under
-a global lock: on 2,000 local feeds py-spy found 20% of samples holding that lock and 30% waiting
-on it (issue 16); the first pass ran at 0.70x a plain `feedparser.parse(url)` loop.
+its own records' acknowledgements and is marked seen as soon as they arrive. The earlier design
+published, flushed and marked one feed at a time under a global lock: on 2,000 local feeds py-spy
+found 20% of samples holding that lock and 30% waiting on it (issue 16); the first pass ran at
+0.70x a plain `feedparser.parse(url)` loop.
 
 Checkpoints: with batches in flight at once, the recovery checkpoint of a partition may only
 advance to just below the lowest offset that was acknowledged but not yet marked (`Watermark`),
 so the checkpoint never covers an item whose mark could still be lost in a crash.
 
-Errors: every way a send can fail (KafkaTimeoutError from `send()` while metadata is missing, a
-full buffer, a failed future) leaves the item unmarked; the batch is retried with exponential
-backoff, and what is still unacknowledged is retried at the feed's next poll.
+Errors: every way a send can fail (metadata not available within SEND_MAX_BLOCK_MS, a full buffer,
+a failed delivery) leaves the item unmarked; the batch is retried with exponential backoff, and what
+is still unacknowledged is retried at the feed's next poll.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import threading
+import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.errors import KafkaError
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError as AioKafkaError
+from kafka import KafkaConsumer, TopicPartition
 
 from workers import metrics
-from workers.broker.admin import kafka_python_security
+from workers.broker.admin import aiokafka_security, kafka_python_security
 from workers.contracts import encode
 from workers.poll.seen import PublishedItem, StateWriteError
 from workers.settings import Settings
@@ -36,53 +57,52 @@ from workers.topics import topics_for
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 # Tuning (why these values): a broker away for a minute must not turn into a busy reconnect loop
 # (a proxy that accepted and closed connections drew 169,597 log lines in 60 s from kafka-python's
-# 50 ms default backoff); sends must not block a thread for kafka-python's 60 s default when the
-# broker is unknown; a batch is retried a few times within one poll, then at the next poll.
-RECONNECT_BACKOFF_MS = 500
+# 50 ms default backoff; workers/broker/log_limit.py caps what reaches the log); a send must not wait
+# for metadata longer than SEND_MAX_BLOCK_MS when the broker is unknown; a batch is retried a few
+# times within one poll, then at the next poll.
+RECONNECT_BACKOFF_MS = 500  # kafka-python consumers (start-up recovery)
 RECONNECT_BACKOFF_MAX_MS = 30_000
 SEND_MAX_BLOCK_MS = 10_000
-# kafka-python fails a record for good after DELIVERY_TIMEOUT_MS (when its sender gets to check).
+# aiokafka fails a batch it could not deliver within REQUEST_TIMEOUT_MS.
 REQUEST_TIMEOUT_MS = 15_000
-DELIVERY_TIMEOUT_MS = 30_000
+# How long the producer may take to reach the broker at start (the broker may be starting too).
+START_TIMEOUT_S = 30.0
 # How long a batch waits for acks before its feed counts as failed for this poll. Records still in
 # flight then are not sent again: a later attempt joins the same record (Publisher._inflight).
 ACK_TIMEOUT_S = 30.0
 RETRY_BACKOFF_MS = 1000
-# Records per produce request: kafka-python's 16 KB default held one feed's batch per partition, so
-# with 5 requests in flight the poller waited on broker round trips (426 ms per feed on the 600-feed
-# profile, against 107 ms at 1 MB, with the poll pass 16% shorter).
+# Bytes per partition batch: a 16 KB default held one feed's batch per partition, so the poller
+# waited on broker round trips (426 ms per feed on the 600-feed profile, against 107 ms at 1 MB, with
+# the poll pass 16% shorter; measured with kafka-python, whose batching aiokafka shares).
 BATCH_SIZE_BYTES = 1024 * 1024
 # zstd, not gzip: on 20-item feeds of real articles (87 KB of JSON) kafka-python's gzip (level 9,
-# fixed) took 24 ms of CPU per feed, zstd 1.1 ms for a batch 8% larger (25 KB against 23 KB; the
-# CRC32C kafka-python computes over it in pure Python, 4-6 ms, is the larger cost left). Readers
-# need a zstd codec: `zstandard` for kafka-python (the audit), `cramjam` for aiokafka (processor).
+# fixed) took 24 ms of CPU per feed, zstd 1.1 ms for a batch 8% larger. Readers need a zstd codec:
+# `cramjam` for aiokafka, `zstandard` for kafka-python (the audit).
 COMPRESSION = "zstd"
+LINGER_MS = 5
 PUBLISH_ATTEMPTS = 3
 RETRY_BACKOFF_S = 1.0
 RETRY_BACKOFF_MAX_S = 10.0
 
 
 def producer_config(settings: Settings) -> dict[str, Any]:
+    """aiokafka producer options (see the module docstring for acks and idempotence)."""
     return {
         "bootstrap_servers": settings.kafka_bootstrap,
         "acks": "all",
-        "enable_idempotence": True,
+        "enable_idempotence": False,
         "compression_type": COMPRESSION,
-        "linger_ms": 5,
-        "batch_size": BATCH_SIZE_BYTES,
-        "retries": 5,
+        "linger_ms": LINGER_MS,
+        "max_batch_size": BATCH_SIZE_BYTES,
         "max_request_size": 4 * 1024 * 1024,
-        "max_block_ms": SEND_MAX_BLOCK_MS,
         "request_timeout_ms": REQUEST_TIMEOUT_MS,
-        "delivery_timeout_ms": DELIVERY_TIMEOUT_MS,
-        "reconnect_backoff_ms": RECONNECT_BACKOFF_MS,
-        "reconnect_backoff_max_ms": RECONNECT_BACKOFF_MAX_MS,
-        # also paces the sender's loop looking for a broker to ask for a producer id (idempotence)
         "retry_backoff_ms": RETRY_BACKOFF_MS,
         "client_id": "marsad-poller",
-        **kafka_python_security(settings),
+        **aiokafka_security(settings),
     }
 
 
@@ -110,7 +130,7 @@ class Watermark:
 
     The safe checkpoint of a partition is just below its lowest unmarked offset (or its highest
     acknowledged one when none is pending). Records of one partition are acknowledged in offset
-    order (one producer, idempotent), so an item still in flight gets a higher offset than any
+    order (one producer, one batch in flight per partition), so an item still in flight gets a higher offset than any
     already acknowledged.
     """
 
@@ -136,38 +156,6 @@ class Watermark:
             return {p: o for p, o in safe.items() if o >= 0}
 
 
-class _BatchWaiter:
-    """Collects a batch's record outcomes from the producer's thread; wakes the event loop once,
-    when the last record settled (not once per record)."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, size: int):
-        self.loop = loop
-        self.done: asyncio.Future[None] = loop.create_future()
-        self._results: list[Any] = [None] * size
-        self._left = size
-        self._lock = threading.Lock()
-        if size == 0:
-            self.done.set_result(None)
-
-    def settle(self, slot: int, result: Any) -> None:
-        with self._lock:
-            if self._results[slot] is not None:
-                return
-            self._results[slot] = result
-            self._left -= 1
-            last = self._left == 0
-        if last and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self._finish)
-
-    def _finish(self) -> None:
-        if not self.done.done():
-            self.done.set_result(None)
-
-    def outcomes(self) -> list[Any]:
-        with self._lock:
-            return [r if r is not None else TimeoutError("no ack yet") for r in self._results]
-
-
 @dataclass
 class BatchResult:
     published: list[PublishedItem] = field(default_factory=list)
@@ -176,72 +164,94 @@ class BatchResult:
 
 
 class Publisher:
-    def __init__(self, settings: Settings, producer: KafkaProducer | None = None):
+    """One aiokafka producer on its own event loop and thread (see the module docstring)."""
+
+    def __init__(self, settings: Settings):
         self.settings = settings
         self.topics = topics_for(settings)
         self.watermark = Watermark()
         self.lock = threading.Lock()  # kept for callers that publish and mark as one step (tests)
         self.last_offsets: dict[int, int] = {}
-        self.producer = producer or KafkaProducer(**producer_config(settings))
         # Records sent but not yet settled, by item id: a batch that gave up waiting for them
         # leaves them here, and a later attempt awaits the same record instead of sending a second.
-        self._inflight: dict[str, Any] = {}
-        self._inflight_lock = threading.RLock()
+        # Touched only on the producer's loop.
+        self._inflight: dict[str, asyncio.Future[Any]] = {}
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="marsad-producer", daemon=True)
+        self._thread.start()
+        try:
+            self._producer = self._call(self._start(), timeout=START_TIMEOUT_S + 5)
+        except BaseException:
+            self._stop_loop()
+            raise
 
-    def _send_all(self, topic: str, ids: list[str], payloads: dict[str, bytes], waiter: _BatchWaiter) -> None:
-        """Send a batch's records (joining any of them still in flight from an earlier attempt)."""
-        for slot, item_id in enumerate(ids):
-            with self._inflight_lock:
-                future = self._inflight.get(item_id)
-                if future is None:
-                    try:
-                        future = self.producer.send(topic, key=item_id.encode(), value=payloads[item_id])
-                    except (KafkaError, BufferError, AssertionError) as exc:
-                        # KafkaTimeoutError (metadata not available within max_block_ms) is raised
-                        # here, not through the future: it used to escape the publish error handling.
-                        waiter.settle(slot, exc)
-                        continue
-                    self._inflight[item_id] = future
-                    future.add_callback(self._settled, item_id, True)
-                    future.add_errback(self._settled, item_id, False)
-            future.add_callback(waiter.settle, slot)
-            future.add_errback(waiter.settle, slot)
+    # -- the producer's loop -------------------------------------------------------------------
+    def _call(self, coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
+        """Run a coroutine on the producer's loop from another thread and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
-    def _settled(self, item_id: str, acked: bool, result: Any) -> None:
-        if acked:
-            self.watermark.acked(result.partition, result.offset)
-        with self._inflight_lock:
-            self._inflight.pop(item_id, None)
+    async def _start(self) -> AIOKafkaProducer:
+        """Start the producer, retrying while the broker cannot be reached (PublishError after
+        START_TIMEOUT_S)."""
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            producer = AIOKafkaProducer(**producer_config(self.settings))
+            try:
+                await producer.start()
+                return producer
+            except AioKafkaError as exc:
+                await producer.stop()
+                if time.monotonic() >= deadline:
+                    raise PublishError(f"cannot reach the broker {self.settings.kafka_bootstrap}: {exc}", []) from None
+                await asyncio.sleep(RETRY_BACKOFF_MS / 1000)
 
-    async def publish_batch(
-        self, items: list[dict[str, Any]], aliases: dict[str, list[str]] | None = None
-    ) -> BatchResult:
-        """Send a feed's items and await their acknowledgements; retry failures with backoff.
+    async def _send(self, topic: str, item_id: str, payload: bytes) -> asyncio.Future[Any]:
+        """The delivery future of an item's record: one already in flight, else a new send's.
+        A send that fails at once (no metadata within SEND_MAX_BLOCK_MS, a full buffer) gives a
+        future holding that error: the item stays unmarked, like any failed delivery."""
+        future = self._inflight.get(item_id)
+        if future is not None:
+            return future
+        try:
+            future = await asyncio.wait_for(
+                self._producer.send(topic, key=item_id.encode(), value=payload), SEND_MAX_BLOCK_MS / 1000
+            )
+        except (AioKafkaError, TimeoutError) as exc:
+            failed: asyncio.Future[Any] = self._loop.create_future()
+            failed.set_exception(exc)
+            failed.exception()  # retrieved here: asyncio must not log it as never retrieved
+            return failed
+        self._inflight[item_id] = future
+        future.add_done_callback(functools.partial(self._settled, item_id))
+        return future
 
-        Never raises for broker trouble: what was acknowledged is in `published` (to be marked),
-        the rest in `failed` (stays unseen, retried at the next poll)."""
-        loop = asyncio.get_running_loop()
+    def _settled(self, item_id: str, future: asyncio.Future[Any]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            meta = future.result()
+            self.watermark.acked(meta.partition, meta.offset)
+        self._inflight.pop(item_id, None)
+
+    async def _publish(self, items: list[dict[str, Any]], aliases: dict[str, list[str]] | None) -> BatchResult:
         topic = self.topics.items.name
         pending = {item["item_id"]: encode(item) for item in items}
         result = BatchResult()
         for attempt in range(1, PUBLISH_ATTEMPTS + 1):
             ids = list(pending)
-            waiter = _BatchWaiter(loop, len(ids))
-            # send() can block (metadata, full buffer): off the event loop.
-            await asyncio.to_thread(self._send_all, topic, ids, pending, waiter)
+            futures = [await self._send(topic, item_id, pending[item_id]) for item_id in ids]
             # asyncio.wait, not wait_for: records still pending at the timeout stay in flight
-            await asyncio.wait([waiter.done], timeout=ACK_TIMEOUT_S)
-            for item_id, outcome in zip(ids, waiter.outcomes(), strict=True):
-                if isinstance(outcome, BaseException):
-                    result.error = f"{type(outcome).__name__}: {outcome}"
+            await asyncio.wait(futures, timeout=ACK_TIMEOUT_S)
+            for item_id, future in zip(ids, futures, strict=True):
+                if not future.done():
+                    result.error = "TimeoutError: no ack yet"
                     continue
+                if future.exception() is not None:
+                    exc = future.exception()
+                    result.error = f"{type(exc).__name__}: {exc}"
+                    continue
+                meta = future.result()
                 result.published.append(
                     PublishedItem(
-                        item_id,
-                        tuple((aliases or {}).get(item_id, ())),
-                        outcome.partition,
-                        outcome.offset,
-                        pending.pop(item_id),
+                        item_id, tuple((aliases or {}).get(item_id, ())), meta.partition, meta.offset, pending.pop(item_id)
                     )
                 )
             if not pending:
@@ -260,11 +270,45 @@ class Publisher:
         result.failed = list(pending)
         return result
 
-    def publish_items(
-        self, items: list[dict[str, Any]], attempts: int = PUBLISH_ATTEMPTS, timeout_s: float = 30.0
-    ) -> list[str]:
+    async def _send_and_wait(self, topic: str, records: dict[str, bytes]) -> dict[str, tuple[int, int]]:
+        """Send keyed records and wait for every ack: key -> (partition, offset). PublishError if any fails."""
+        futures = {}
+        for key, payload in records.items():
+            try:
+                futures[key] = await asyncio.wait_for(
+                    self._producer.send(topic, key=key.encode(), value=payload), SEND_MAX_BLOCK_MS / 1000
+                )
+            except (AioKafkaError, TimeoutError) as exc:
+                raise PublishError(f"send to {topic} failed: {type(exc).__name__}: {exc}", []) from None
+        if futures:
+            await asyncio.wait(list(futures.values()), timeout=ACK_TIMEOUT_S)
+        placed, errors = {}, []
+        for key, future in futures.items():
+            if not future.done():
+                future.cancel()
+                errors.append("TimeoutError: no ack")
+            elif future.exception() is not None:
+                errors.append(f"{type(future.exception()).__name__}: {future.exception()}")
+            else:
+                placed[key] = (future.result().partition, future.result().offset)
+        if errors:
+            raise PublishError(f"{len(errors)} of {len(futures)} records to {topic} not acknowledged: {errors[0]}", list(placed))
+        return placed
+
+    # -- called from the poller's loop ---------------------------------------------------------
+    async def publish_batch(
+        self, items: list[dict[str, Any]], aliases: dict[str, list[str]] | None = None
+    ) -> BatchResult:
+        """Send a feed's items and await their acknowledgements; retry failures with backoff.
+
+        Never raises for broker trouble: what was acknowledged is in `published` (to be marked),
+        the rest in `failed` (stays unseen, retried at the next poll)."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._publish(items, aliases), self._loop))
+
+    # -- blocking, from any thread but the producer's ------------------------------------------
+    def publish_items(self, items: list[dict[str, Any]]) -> list[str]:
         """Blocking form: send items and return the ids acknowledged. Raises PublishError otherwise."""
-        result = asyncio.run(self.publish_batch(items))
+        result = self._call(self._publish(items, None))
         for item in result.published:
             self.last_offsets[item.partition] = max(self.last_offsets.get(item.partition, -1), item.offset)
         self.watermark.release([(i.partition, i.offset) for i in result.published])
@@ -275,23 +319,11 @@ class Publisher:
 
     def republish(self, payloads: dict[str, bytes]) -> dict[str, tuple[int, int]]:
         """Send stored payloads again (audit repair, post-restart verification): id -> new position."""
-        futures = {
-            item_id: self.producer.send(self.topics.items.name, key=item_id.encode(), value=payload)
-            for item_id, payload in payloads.items()
-        }
-        self.producer.flush(timeout=ACK_TIMEOUT_S)
-        placed = {}
-        for item_id, future in futures.items():
-            meta = future.get(timeout=ACK_TIMEOUT_S)
-            placed[item_id] = (meta.partition, meta.offset)
-        return placed
+        return self._call(self._send_and_wait(self.topics.items.name, payloads))
 
     def dead_letter(self, record: dict[str, Any]) -> None:
-        """Write a dead letter and wait for its ack (raises KafkaError: the entry is retried later)."""
-        future = self.producer.send(
-            self.topics.dead_letter.name, key=(record.get("key") or "").encode(), value=encode(record)
-        )
-        future.get(timeout=ACK_TIMEOUT_S)
+        """Write a dead letter and wait for its ack (raises PublishError: the entry is retried later)."""
+        self._call(self._send_and_wait(self.topics.dead_letter.name, {record.get("key") or "": encode(record)}))
 
     def recover_seen(self, seen: Any, settings: Settings, max_per_partition: int = 200_000) -> int:
         """Mark seen every item on the items topic after the store's checkpoints (crash recovery).
@@ -337,7 +369,15 @@ class Publisher:
             consumer.close()
 
     def close(self) -> None:
-        self.producer.close(timeout=10)
+        with contextlib.suppress(Exception):  # a broker already gone must not stop the shutdown
+            self._call(self._producer.stop(), timeout=10)
+        self._stop_loop()
+
+    def _stop_loop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        if not self._thread.is_alive():
+            self._loop.close()
 
 
 __all__ = ["Publisher", "PublishError", "BatchResult", "Watermark", "producer_config", "consumer_config"]

@@ -34,7 +34,7 @@ from workers.poll.feeds import Feed
 from workers.poll.fetch import FetchResult, Validators, fetch
 from workers.poll.fulltext import ArticleFetcher
 from workers.poll.parse import ParsedFeed, parse_feed
-from workers.poll.publish import BatchResult, Publisher
+from workers.poll.publish import BatchResult, Publisher, PublishError
 from workers.poll.seen import FeedValidators, SeenStore, StateWriteError
 from workers.settings import Settings
 
@@ -286,7 +286,7 @@ class Poller:
                         "poll", reason, error, repr(raw)[:100_000], feed_id=feed.id, key=raw.get("item_id")
                     )
                 )
-            except KafkaError as exc:
+            except PublishError as exc:
                 log.error("feed %s: dead letter not acknowledged (%s); retried next poll", feed.id, exc)
                 continue
             metrics.items_rejected.labels("poll", reason).inc()
