@@ -56,6 +56,9 @@ def outlets(docs: set[str]) -> set[str]:
     return {d.split("-")[0] for d in docs}
 
 
+DOUMA = {"Douma", "Eastern Ghouta"}  # reports place the day's strikes in the town or in its district
+
+
 def event_of(douma: dict[str, Any], sub: str, cluster: str) -> dict[str, Any]:
     """The sink's event of this sub-type in Douma holding the most reports of the cluster."""
     sink, docno_of = douma["pipeline"].sink, douma["docno_of"]
@@ -63,7 +66,7 @@ def event_of(douma: dict[str, Any], sub: str, cluster: str) -> dict[str, Any]:
     found = [
         e
         for e in sink.values()
-        if e["sub_event_type"] == sub and (e["location"] or {}).get("name") == "Douma"
+        if e["sub_event_type"] == sub and (e["location"] or {}).get("name") in DOUMA and not e.get("merged_into")
     ]
     assert found, f"no {sub} event in Douma"
     return max(found, key=lambda e: len(docnos(e, docno_of) & members))
