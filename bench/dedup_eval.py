@@ -35,7 +35,7 @@ from typing import Any
 
 from workers.contracts import encode
 from workers.dedup.config import DedupConfig, config_for
-from workers.dedup.core import UNKNOWN, block_key, verdict
+from workers.dedup.core import UNKNOWN, block_key, join_siblings, verdict
 from workers.dedup.state import DedupState
 from workers.extract.text import fold
 from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
@@ -141,6 +141,7 @@ SAUDI = DATA / "saudinewsnet-2015.jsonl.gz"
 NEW_SETS = ("held_out_ant_2018", "held_out_snn_2015", "held_out_mixed")  # issue 15, refs into both corpora
 OLD_SETS = ("clusters", "held_out", "held_out_2", "held_out_3")
 WIRE_COPY_JACCARD = 0.5  # word-5-gram Jaccard of two bodies at or above which they are one text (a wire copy)
+UNJOINED = DedupConfig(siblings_join=False)  # extraction as it reads an article; run_set joins siblings per config
 
 
 def ref_key(ref: str | dict[str, str]) -> str:
@@ -257,7 +258,8 @@ def load_set(labelled_set: str) -> LabelledSet:
     candidates = {}
     for n, key in enumerate(order):
         item = {**arts[key][1], "item_id": f"{n:020x}"}
-        candidates[key] = [encode(cand) for _key, cand in handle_item(encode(item)).candidates]
+        # unjoined: run_set joins an article's siblings with the config it scores
+        candidates[key] = [encode(cand) for _key, cand in handle_item(encode(item), cfg=UNJOINED).candidates]
     return LabelledSet(gold, order, candidates, wire_copy_pairs(gold, {k: arts[k][2] for k in gold}))
 
 
@@ -288,7 +290,8 @@ def run_set(cfg: DedupConfig, labelled_set: str = "clusters", order_seed: int | 
         lead_event[key] = f"none:{key}"  # no event: a cluster of its own
         lead[key] = None
         events[key] = []
-        for raw in data.candidates[key]:
+        joined = join_siblings([json.loads(raw) for raw in data.candidates[key]], cfg)
+        for raw in map(encode, joined):
             res = handle_candidate(raw, state)
             assert res.applied is not None
             for tomb in res.applied.tombstones:

@@ -63,7 +63,6 @@ MAX_EVIDENCE = 200
 UNKNOWN = "unknown"  # the block of events placed nowhere
 EMPTY_PRINT = "0" * 16  # the SimHash of an empty text
 CHEMICAL = "chemical_weapon"
-SIBLING_SCORE = 0.995  # an article's own event of the family: above any other match but a copy's
 COPY_COUNTERPART_STEP = 0.01  # ranks the original's events a copy's event may join (all above threshold)
 
 
@@ -175,26 +174,34 @@ def _countries(event: dict[str, Any]) -> str | None:
     return (event.get("location") or {}).get("country_code")
 
 
+def report_types(event: dict[str, Any], source: dict[str, Any]) -> frozenset[str]:
+    """The sub-event types one report (a source of `event`) gave it: its `sub_event_types` where
+    they differ from the event's own (a report of another sub-type merged in, or one article naming
+    the event under two: siblings), else the event's own."""
+    kept = source.get("sub_event_types")
+    return frozenset(kept) if kept else frozenset([event["sub_event_type"]])
+
+
 def sub_types(event: dict[str, Any]) -> frozenset[str]:
-    """The sub-event types an event's reports gave it: the event's own (its first report's) and
-    those of reports of other sub-types of the family merged in (`sub_event_type` on a source).
+    """The sub-event types an event's reports gave it, so a later report of any of them finds it.
     Kept on slim records; read from the whole event otherwise, so a restored state has the same."""
     kept = event.get("sub_types")
     if kept is not None:
         return kept  # type: ignore[no-any-return]
-    return frozenset([event["sub_event_type"], *(t for s in event["sources"] if (t := s.get("sub_event_type")))])
+    return frozenset([event["sub_event_type"]]).union(*(report_types(event, s) for s in event["sources"]))
 
 
 def _place_from_body(event: dict[str, Any]) -> bool:
     """Was the event's place read from the body: it has an Arabic name that no report's headline
-    contains? (False when there is no name to look for.) Kept on slim records."""
+    contains? (False when there is no name to look for.) Every report's headline is read, not the
+    first ones', so the answer does not depend on which reports arrived first. Kept on slim records."""
     kept = event.get("place_from_body")
     if kept is not None:
         return kept  # type: ignore[no-any-return]
     name = fold((event.get("location") or {}).get("name_ar") or "")
     if not name:
         return False
-    return not any(name in fold(s.get("title") or "") for s in event["sources"][:MAX_STORY_SKETCHES])
+    return not any(name in fold(s.get("title") or "") for s in event["sources"])
 
 
 def _siblings(event: dict[str, Any], cand: dict[str, Any], d1: date | None, d2: date | None, cfg: DedupConfig) -> bool:
@@ -211,6 +218,60 @@ def _siblings(event: dict[str, Any], cand: dict[str, Any], d1: date | None, d2: 
         place_agreement(event.get("location"), cand.get("location"), cfg) is not None
         and _casualties_agree(event, cand) >= 0.5
     )
+
+
+def _sibling_of(event: dict[str, Any], other: dict[str, Any], cfg: DedupConfig) -> bool:
+    subs_e, subs_o = sub_types(event), sub_types(other)
+    if subs_e.isdisjoint(subs_o) and CHEMICAL in subs_e | subs_o:
+        return False  # a gas attack is its own event
+    family = any(cfg.same_family(a, b) for a in subs_e for b in subs_o)
+    return family and _siblings(event, other, _day(event), _day(other), cfg)
+
+
+def _join(event: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """`event` (one report) with its article's other naming `other` folded in: still one report
+    (one source), of both sub-types."""
+    types = report_types(event, event["sources"][0]) | report_types(other, other["sources"][0])
+    actors = {a["id"]: a for a in event["actors"]}
+    for a in other["actors"]:
+        actors.setdefault(a["id"], a)
+    return {
+        **event,
+        "actors": list(actors.values()),
+        "casualties": {k: _merge_count(v, other["casualties"].get(k)) for k, v in event["casualties"].items()},
+        "location": _finer_place(event.get("location"), other.get("location")),
+        "date": event.get("date") or other.get("date"),  # the same day when both have one (_siblings)
+        "attributions": event["attributions"] + [a for a in other["attributions"] if a not in event["attributions"]],
+        "evidence": (event["evidence"] + other["evidence"])[:MAX_EVIDENCE],
+        "confidence": max(event["confidence"], other["confidence"]),
+        "lead": bool(event.get("lead")) or bool(other.get("lead")),
+        "attempted": bool(event.get("attempted")) and bool(other.get("attempted")),
+        "sources": _retype(event["sources"][:1], [types], event["sub_event_type"]),
+    }
+
+
+def join_siblings(events: list[dict[str, Any]], cfg: DedupConfig | None = None) -> list[dict[str, Any]]:
+    """One article's events, with its namings of one event joined (`_siblings`): extraction types a
+    bombing once per trigger word, so one article gives a suicide bombing and an IED for it.
+
+    Done here, on the article's own events before dedup, not by dedup as reports arrive: joined
+    there, the result depended on which other outlets' reports came between the two namings (the
+    worker and LocalPipeline read a block's reports in different orders). The headline's event
+    (`lead`), else the first, is the one the others fold into; it keeps its id and sub-type and
+    its single source lists every sub-type (`sub_event_types`)."""
+    cfg = cfg or DedupConfig()
+    if not cfg.siblings_join or len(events) < 2:
+        return events
+    joined: list[tuple[int, dict[str, Any]]] = []  # (article position, event)
+    for i in sorted(range(len(events)), key=lambda i: (not events[i].get("lead"), i)):
+        event = events[i]
+        for k, (at, group) in enumerate(joined):
+            if _sibling_of(group, event, cfg):
+                joined[k] = (at, _join(group, event))
+                break
+        else:
+            joined.append((i, event))
+    return [event for _at, event in sorted(joined, key=lambda ae: ae[0])]
 
 
 def match_score(
@@ -251,8 +312,7 @@ def verdict(
         return Verdict(0.0, "type family")  # background an article cites may be typed anything: only headline stories cross types
     d1, d2 = _day(event), _day(cand)
     if {s["item_id"] for s in event["sources"]} & {s["item_id"] for s in cand["sources"]}:
-        if cfg.siblings_join and family and _siblings(event, cand, d1, d2, cfg):
-            return Verdict(SIBLING_SCORE, "sibling")
+        # (one article's namings of one event were joined before dedup: `join_siblings`)
         return Verdict(0.0, "same article")  # the article itself told these apart (e.g. an airstrike and a suicide attack)
     if d1 and d2 and abs((d1 - d2).days) > cfg.window_days:
         return Verdict(0.0, "date")
@@ -360,16 +420,37 @@ def _finer_place(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str
     return a if a["id"] <= b["id"] else b
 
 
+def report_order(source: dict[str, Any]) -> tuple[str, str, str]:
+    """Sort key of an event's reports: earliest published first, then a stable id. The first report
+    in this order gives the event its sub-type, type, day and summary (`merge_into`), so what later
+    reports are compared against does not depend on which report arrived first."""
+    return (source.get("published_at") or "", source["item_id"], source.get("report_id") or "")
+
+
+def _retype(sources: list[dict[str, Any]], types: list[frozenset[str]], own: str) -> list[dict[str, Any]]:
+    """`sources` with `sub_event_types` set where a report's types (`types`, aligned) are not just
+    the event's own sub-type `own`, and dropped where they are."""
+    out = []
+    for source, kinds in zip(sources, types, strict=True):
+        source = {k: v for k, v in source.items() if k != "sub_event_types"}
+        if kinds != {own}:
+            source["sub_event_types"] = sorted(kinds)
+        out.append(source)
+    return out
+
+
 def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
-    """A new version of `event` that includes the report in `cand` (same id, version + 1)."""
+    """A new version of `event` that includes the report in `cand` (same id, version + 1).
+
+    The sources stay in `report_order`; the earliest report's sub-type, type, day and summary are
+    the event's, whichever arrived first (reports of one block come from different input
+    partitions, and a worker restored after a crash or a second worker reads them in another order)."""
     merged = {**event, "version": event["version"] + 1}
     changes: list[str] = []
     sources = list(event["sources"])
+    types = [report_types(event, s) for s in sources]
     for added in cand["sources"]:  # one report; several when a bridge merges two events
         source = dict(added)
-        if "sub_event_type" not in source and cand["sub_event_type"] != event["sub_event_type"]:
-            # what this report called the event (a bombing's IED report in a suicide-bombing event)
-            source["sub_event_type"] = cand["sub_event_type"]
         if not source.get("copy_of"):
             for existing in sources:
                 # a copy is a copy whoever publishes it (an outlet reposting its own story under a
@@ -378,10 +459,21 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
                     source["copy_of"] = existing["item_id"]
                     break
         sources.append(source)
+        types.append(report_types(cand, added))
         changes.append(
             f"source added: {source['source']}" + (" (syndicated copy)" if source.get("copy_of") else "")
         )
-    merged["sources"] = sources[:MAX_SOURCES]
+    first = min(event["sources"], key=report_order)
+    primary = cand if report_order(min(cand["sources"], key=report_order)) < report_order(first) else event
+    if primary is cand:  # an earlier report than any the event held: it types and dates the event
+        for key in ("event_type", "sub_event_type", "date", "summary"):
+            merged[key] = cand.get(key)
+        if cand["sub_event_type"] != event["sub_event_type"]:
+            changes.append(f"sub-type: {event['sub_event_type']} -> {cand['sub_event_type']}")
+        if cand.get("date") != event.get("date"):
+            changes.append(f"date: {event.get('date') or '-'} -> {cand.get('date') or '-'}")
+    ordered = sorted(zip(sources, types, strict=True), key=lambda st: report_order(st[0]))[:MAX_SOURCES]
+    merged["sources"] = _retype([s for s, _ in ordered], [t for _, t in ordered], merged["sub_event_type"])
     actors = {a["id"]: a for a in event["actors"]}
     for a in cand["actors"]:
         if a["id"] not in actors:
@@ -397,15 +489,11 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
         ).get("max"):
             changes.append(f"{kind}: {_fmt_count(before)} -> {_fmt_count(after)}")
     merged["casualties"] = casualties
-    # Reports of one block can arrive in either order (they come from different input partitions):
-    # the finer place wins whichever came first. (The summary and sub-type stay the first report's.)
+    # The finer place wins whichever came first.
     place = _finer_place(event.get("location"), cand.get("location"))
     if place is not event.get("location"):
         merged["location"] = place
         changes.append(f"location: {(event.get('location') or {}).get('name', '-')} -> {place['name']}")
-    if not event.get("date") and cand.get("date"):
-        merged["date"] = cand["date"]
-        changes.append("date set")
     merged["attributions"] = event["attributions"] + [
         a for a in cand["attributions"] if a not in event["attributions"]
     ]
@@ -435,9 +523,9 @@ SLIM_SUMMARY = 1000  # characters of the reporting sentence kept for text simila
 
 
 def report_stories(event: dict[str, Any]) -> list[str]:
-    """The stories of an event's first reports: each report's headline and the sentence its trigger
-    was found in (the event's summary for the first). Read from the whole event, so a state rebuilt
-    from the sink compares the same stories as the one that published it."""
+    """The stories of an event's first reports (`report_order`): each report's headline and the
+    sentence its trigger was found in (the event's summary for the first). Read from the whole
+    event, so a state rebuilt from the sink compares the same stories as the one that published it."""
     sentence_of: dict[str, str] = {}
     for ev in event.get("evidence", ()):
         if ev.get("field") == "trigger":
@@ -472,7 +560,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "summary": event.get("summary", "")[:SLIM_SUMMARY],
         "sketches": [list(sketch(story)) for story in report_stories(event)],
         "sources": [
-            {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title", "revision", "sub_event_type") if k in s}
+            {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title", "revision", "sub_event_types") if k in s}
             for s in event["sources"]
         ],
     }
