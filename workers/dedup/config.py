@@ -107,7 +107,8 @@ class DedupConfig:
     # bits count as full story evidence, not as a match by themselves (the hard "no"s still hold).
     near_copy_bits: int = 12
     # Events of one article of one sub-type family, same day and place, figures agreeing, are one
-    # event (workers.dedup.core._siblings): extraction types one bombing once per trigger word.
+    # event (workers.dedup.core.join_siblings, in the extraction stage): extraction types one
+    # bombing once per trigger word.
     siblings_join: bool = True
     # Two reports both placed only by country, a day apart, are two events unless their texts are
     # copies: held_out_3's ceasefire-celebration bombing (16 June) and the Jalalabad one (17 June),

@@ -13,10 +13,12 @@ A report without a country takes its article's first country as its Kafka key
 same first country, whatever their headlines say.
 
 One article's events of one sub-type family, same day, agreeing places and figures, are one event
-(`_siblings`): extraction names a bombing once per trigger word («انتحاري» a suicide bombing,
-«عبوة ناسفة» an IED), and outlets' headlines lead with either. An event keeps the sub-type of each
-report merged into it (`sub_types`, from the sources' `sub_event_type`), so a later report of any of
-them finds it. A town neither headline names (read from the body) does not part two same-day
+(`join_siblings`, run by the extraction stage before dedup, so no other report can come between
+them): extraction names a bombing once per trigger word («انتحاري» a suicide bombing, «عبوة ناسفة»
+an IED), and outlets' headlines lead with either. An event keeps the sub-types of each report
+(`sub_types`, from the sources' `sub_event_types`), so a later report of any of them finds it, and
+takes its own sub-type, day and summary from its earliest-published report (`merge_into`), so
+the order reports arrive in does not change what later reports are compared against. A town neither headline names (read from the body) does not part two same-day
 reports whose stories match strongly; a town a headline names does. `verdict` gives the rule behind
 each score (`bench/dedup_eval.py --errors` counts them).
 
