@@ -452,19 +452,8 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
     sources = list(event["sources"])
     types = [report_types(event, s) for s in sources]
     for added in cand["sources"]:  # one report; several when a bridge merges two events
-        source = dict(added)
-        if not source.get("copy_of"):
-            for existing in sources:
-                # a copy is a copy whoever publishes it (an outlet reposting its own story under a
-                # second URL too)
-                if is_copy(existing.get("fingerprint"), source.get("fingerprint")):
-                    source["copy_of"] = existing["item_id"]
-                    break
-        sources.append(source)
+        sources.append(dict(added))
         types.append(report_types(cand, added))
-        changes.append(
-            f"source added: {source['source']}" + (" (syndicated copy)" if source.get("copy_of") else "")
-        )
     first = min(event["sources"], key=report_order)
     primary = cand if report_order(min(cand["sources"], key=report_order)) < report_order(first) else event
     if primary is cand:  # an earlier report than any the event held: it types and dates the event
@@ -476,6 +465,24 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
             changes.append(f"date: {event.get('date') or '-'} -> {cand.get('date') or '-'}")
     ordered = sorted(zip(sources, types, strict=True), key=lambda st: report_order(st[0]))[:MAX_SOURCES]
     merged["sources"] = _retype([s for s, _ in ordered], [t for _, t in ordered], merged["sub_event_type"])
+    added_ids = {s.get("report_id") or s["item_id"] for s in cand["sources"]}
+    first_added = next(
+        (i for i, s in enumerate(merged["sources"]) if (s.get("report_id") or s["item_id"]) in added_ids),
+        len(merged["sources"]),
+    )
+    # A copy is a copy of the earliest-published report of its text, whoever publishes it (an
+    # outlet reposting its own story under a second URL too), whichever arrived first: from the
+    # first report added on (in report order; usually just the new one) the links are redone.
+    for i in range(first_added, len(merged["sources"])):
+        source = merged["sources"][i]
+        source["copy_of"] = next(
+            (e["item_id"] for e in merged["sources"][:i] if is_copy(e.get("fingerprint"), source.get("fingerprint"))),
+            None,
+        )
+        if (source.get("report_id") or source["item_id"]) in added_ids:
+            changes.append(
+                f"source added: {source['source']}" + (" (syndicated copy)" if source["copy_of"] else "")
+            )
     actors = {a["id"]: a for a in event["actors"]}
     for a in cand["actors"]:
         if a["id"] not in actors:
