@@ -14,6 +14,7 @@ are one text, word-5-gram Jaccard >= 0.5, that end in one event; tombstones are 
     .venv/bin/python bench/dedup_eval.py                  # every labelled set, the default config
     .venv/bin/python bench/dedup_eval.py --sets held_out  # some sets; --window 1 3, --similarity semantic
     .venv/bin/python bench/dedup_eval.py --sweep          # DedupConfig grid (SWEEP) on the development sets
+    .venv/bin/python bench/dedup_eval.py --errors --sets clusters  # missed pairs / wrong merges by cause
     .venv/bin/python bench/dedup_eval.py --pairs          # also the SemEval pairs
 """
 
@@ -25,6 +26,7 @@ import itertools
 import json
 import random
 import sys
+from collections import Counter
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from functools import cache
@@ -33,6 +35,7 @@ from typing import Any
 
 from workers.contracts import encode
 from workers.dedup.config import DedupConfig, config_for
+from workers.dedup.core import UNKNOWN, block_key, join_siblings, verdict
 from workers.dedup.state import DedupState
 from workers.extract.text import fold
 from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
@@ -138,6 +141,7 @@ SAUDI = DATA / "saudinewsnet-2015.jsonl.gz"
 NEW_SETS = ("held_out_ant_2018", "held_out_snn_2015", "held_out_mixed")  # issue 15, refs into both corpora
 OLD_SETS = ("clusters", "held_out", "held_out_2", "held_out_3")
 WIRE_COPY_JACCARD = 0.5  # word-5-gram Jaccard of two bodies at or above which they are one text (a wire copy)
+UNJOINED = DedupConfig(siblings_join=False)  # extraction as it reads an article; run_set joins siblings per config
 
 
 def ref_key(ref: str | dict[str, str]) -> str:
@@ -254,36 +258,101 @@ def load_set(labelled_set: str) -> LabelledSet:
     candidates = {}
     for n, key in enumerate(order):
         item = {**arts[key][1], "item_id": f"{n:020x}"}
-        candidates[key] = [encode(cand) for _key, cand in handle_item(encode(item)).candidates]
+        # unjoined: run_set joins an article's siblings with the config it scores
+        candidates[key] = [encode(cand) for _key, cand in handle_item(encode(item), cfg=UNJOINED).candidates]
     return LabelledSet(gold, order, candidates, wire_copy_pairs(gold, {k: arts[k][2] for k in gold}))
 
 
-def score_clusters(cfg: DedupConfig, labelled_set: str = "clusters", order_seed: int | None = None) -> ClusterScores:
-    """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json): the event an article leads
-    with (the one its headline names, else its first) is its predicted cluster. `order_seed`: feed
-    the articles shuffled (default: in publication order)."""
+@dataclass(frozen=True)
+class SetRun:
+    """One labelled set fed through a DedupState: what each article became."""
+
+    data: LabelledSet
+    pred: dict[str, str]  # article key -> the final id of the event its lead candidate ended in
+    lead: dict[str, dict[str, Any] | None]  # article key -> its lead candidate (None: no event)
+    reached: dict[str, set[str]]  # article key -> final ids of the events any of its candidates ended in
+
+
+def run_set(cfg: DedupConfig, labelled_set: str = "clusters", order_seed: int | None = None) -> SetRun:
+    """Feed a labelled set's candidates, article by article, in publication order (or shuffled by
+    `order_seed`); the event an article leads with (the one its headline names, else its first) is
+    its predicted cluster."""
     data = load_set(labelled_set)
-    gold, keys = data.gold, list(data.order)
+    keys = list(data.order)
     if order_seed is not None:
         random.Random(order_seed).shuffle(keys)
     state = DedupState(cfg)
     lead_event: dict[str, str] = {}
+    lead: dict[str, dict[str, Any] | None] = {}
+    events: dict[str, list[str]] = {}
     merged_into: dict[str, str] = {}
     for key in keys:
         lead_event[key] = f"none:{key}"  # no event: a cluster of its own
-        for raw in data.candidates[key]:
+        lead[key] = None
+        events[key] = []
+        joined = join_siblings([json.loads(raw) for raw in data.candidates[key]], cfg)
+        for raw in map(encode, joined):
             res = handle_candidate(raw, state)
             assert res.applied is not None
             for tomb in res.applied.tombstones:
                 merged_into[tomb["event_id"]] = tomb["merged_into"]
-            if json.loads(raw).get("lead"):
+            events[key].append(res.applied.event["event_id"])
+            cand = json.loads(raw)
+            if cand.get("lead"):
                 lead_event[key] = res.applied.event["event_id"]
+                lead[key] = cand
     pred = {k: final_id(v, merged_into) for k, v in lead_event.items()}
+    reached = {k: {final_id(e, merged_into) for e in v} for k, v in events.items()}
+    return SetRun(data, pred, lead, reached)
+
+
+def score_clusters(cfg: DedupConfig, labelled_set: str = "clusters", order_seed: int | None = None) -> ClusterScores:
+    """Multi-outlet clusters labelled by hand (eval/dedup_clusters.json), scored on `run_set`."""
+    run = run_set(cfg, labelled_set, order_seed)
+    gold, pred = run.data.gold, run.pred
     p, r, f1 = pair_scores(gold, pred)
     nodes = list(gold)
     b3 = bcubed_f1({d: hash(gold[d]) for d in nodes}, {d: hash(pred[d]) for d in nodes})
-    linked = sum(pred[a] == pred[b] for a, b in data.wire)
-    return ClusterScores(p, r, f1, b3, linked, len(data.wire), len(keys), len(set(gold.values())), len(set(pred.values())))
+    linked = sum(pred[a] == pred[b] for a, b in run.data.wire)
+    return ClusterScores(
+        p, r, f1, b3, linked, len(run.data.wire), len(gold), len(set(gold.values())), len(set(pred.values()))
+    )
+
+
+def error_causes(cfg: DedupConfig, labelled_set: str) -> tuple[Counter[str], Counter[str]]:
+    """Missed pairs (one gold event, two predicted) and wrong merges (two gold events, one
+    predicted), counted by cause. A missed pair's cause is the rule that parts the two articles'
+    lead candidates (`workers.dedup.core.verdict`: type family, sub-type story, place, country,
+    date, attackers, casualties...; "evidence" when they would match alone but went elsewhere),
+    prefixed "no event" when either article gave none, "unknown location" when either lead has no
+    country, and "lead elsewhere" when one article's other events reached the other's event (its
+    headline event is not the one the other outlet led with). A wrong merge counts its two gold
+    events' sub-types and whether they share a day and place."""
+    run = run_set(cfg, labelled_set)
+    gold, pred, lead = run.data.gold, run.pred, run.lead
+    missed: Counter[str] = Counter()
+    wrong: Counter[str] = Counter()
+    docs = run.data.order
+    for i, a in enumerate(docs):
+        for b in docs[i + 1 :]:
+            same_gold, same_pred = gold[a] == gold[b], pred[a] == pred[b]
+            la, lb = lead[a], lead[b]
+            if same_gold and not same_pred:
+                if la is None or lb is None:
+                    missed["no event"] += 1
+                    continue
+                cause = verdict(la, lb, cfg).reason
+                if UNKNOWN in (block_key(la), block_key(lb)):
+                    cause = f"unknown location: {cause}"
+                if pred[a] in run.reached[b] or pred[b] in run.reached[a]:
+                    cause = f"lead elsewhere: {cause}"
+                missed[cause] += 1
+            elif same_pred and not same_gold and la is not None and lb is not None:
+                day = "same day" if la.get("date") == lb.get("date") else "other day"
+                place = "same place" if (la.get("location") or {}).get("id") == (lb.get("location") or {}).get("id") else "other place"
+                kinds = "/".join(sorted({la["sub_event_type"], lb["sub_event_type"]}))
+                wrong[f"{kinds}, {day}, {place}"] += 1
+    return missed, wrong
 
 
 SWEEP: dict[str, tuple[float, ...]] = {  # DedupConfig fields `--sweep` varies (the rest at their defaults)
@@ -291,6 +360,7 @@ SWEEP: dict[str, tuple[float, ...]] = {  # DedupConfig fields `--sweep` varies (
     "story_strong": (0.4, 0.6),
     "story_vague": (0.0, 0.3),
     "story_cross_type": (0.6, 0.8, 1.01),
+    "story_beats_figures": (1.0, 1.01),
 }
 
 
@@ -318,8 +388,18 @@ def main() -> None:
     parser.add_argument("--pairs", action="store_true", help="also score the SemEval pairs")
     parser.add_argument("--window", type=int, nargs="*", default=[1], help="window days (default 1, the setting)")
     parser.add_argument("--similarity", nargs="*", default=["lexical"], help="lexical and/or semantic")
+    parser.add_argument("--errors", action="store_true", help="count missed pairs and wrong merges by cause on --sets")
     parser.add_argument("--sweep", action="store_true", help="sweep DedupConfig (SWEEP) on --sets (default: the development sets)")
     args = parser.parse_args()
+    if args.errors:
+        for labelled_set in args.sets or OLD_SETS + NEW_SETS:
+            missed, wrong = error_causes(DedupConfig(), labelled_set)
+            print(f"{labelled_set}: {sum(missed.values())} missed pairs, {sum(wrong.values())} wrong pairs")
+            for cause, n in missed.most_common():
+                print(f"  missed {n:4}  {cause}")
+            for kinds, n in wrong.most_common():
+                print(f"  wrong  {n:4}  {kinds}")
+        return
     if args.sweep:
         sweep(tuple(args.sets or OLD_SETS))
         return

@@ -18,6 +18,7 @@ import pytest
 from tests.test_processor_state import run_worker
 from workers.contracts import EVENT, encode, validation_errors
 from workers.dedup.config import DedupConfig
+from workers.dedup.core import join_siblings
 from workers.dedup.state import DedupState
 from workers.process.handlers import LocalPipeline
 from workers.settings import Settings
@@ -124,16 +125,17 @@ def test_a_wire_copy_joins_its_original_whatever_its_headline_placed() -> None:
 
 
 def test_each_event_of_a_copy_joins_its_own_counterpart_in_the_original() -> None:
-    # the original article gives a suicide bombing in Douma and an IED at a checkpoint there
+    # the original article gives a suicide bombing in Douma and an IED at a checkpoint in Daraa
     bomb = report("a", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
-    ied = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff", lead=False)
+    ied = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff", lead=False,
+                 place=OTHER_TOWN)
     # the IED's id sorts first: a tie between the two would go to it
     bomb["event_id"] = bomb["sources"][0]["report_id"] = "ev-ffffffffffffffff"
     ied["event_id"] = ied["sources"][0]["report_id"] = "ev-0000000000000000"
     # its copy
     copy_bomb = report("z", sub="suicide_bomb", story=MARKET, fingerprint="00ff00ff00ff00ff")
     copy_ied = report("z", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="00ff00ff00ff00ff",
-                      lead=False)
+                      lead=False, place=OTHER_TOWN)
     state = DedupState(DedupConfig())
     for r in (bomb, ied):
         state.apply(r)
@@ -146,8 +148,9 @@ def test_an_edited_wire_copy_is_story_evidence_but_not_a_match_by_itself() -> No
     # an outlet's rewrite of the same wire text: 10 bits apart, told in other words, typed an IED
     edited = report("b", sub="remote_explosive_landmine_ied", story=CHECKPOINT, fingerprint="0000000000003ff0")
     assert clusters([original, edited]) == {frozenset({"a", "b"})}
-    elsewhere = {**edited, "location": {**OTHER_TOWN, "country_code": "SY", "country": "Syria"}}
-    assert len(clusters([original, elsewhere])) == 2  # distant towns are still two events
+    elsewhere = {**edited, "location": {**OTHER_TOWN, "country_code": "SY", "country": "Syria", "name_ar": "درعا"}}
+    elsewhere["sources"] = [{**edited["sources"][0], "title": "انفجار في درعا"}]
+    assert len(clusters([original, elsewhere])) == 2  # distant towns its headline names are still two events
     unrelated = {**edited, "sources": [{**edited["sources"][0], "fingerprint": "00000ffffffff0ff"}]}
     assert len(clusters([original, unrelated])) == 2
 
@@ -158,6 +161,95 @@ def test_sub_types_of_one_family_merge_on_a_strong_story_only() -> None:
     ied_other_story = report("c", sub="remote_explosive_landmine_ied", story=CHECKPOINT)
     assert clusters([bomb, ied_same_story]) == {frozenset({"a", "b"})}
     assert clusters([bomb, ied_other_story]) == {frozenset({"a"}), frozenset({"c"})}
+
+
+def sibling_scenario() -> list[dict[str, Any]]:
+    """Extraction types one bombing once per trigger word: each article gives a suicide bombing and
+    an IED for it, and the two outlets' headlines lead with different ones, told in other words."""
+    return [
+        report("a", sub="suicide_bomb", story=MARKET),
+        report("a", sub="remote_explosive_landmine_ied", story=MARKET, lead=False),
+        report("b", sub="remote_explosive_landmine_ied", story=CHECKPOINT, reported="2019-03-11T10:30:00Z"),
+        report("b", sub="suicide_bomb", story=CHECKPOINT, lead=False, reported="2019-03-11T10:30:00Z"),
+    ]
+
+
+def joined(reports: list[dict[str, Any]], cfg: DedupConfig | None = None) -> list[dict[str, Any]]:
+    """`reports` as the processor's extraction stage hands them to dedup: each article's events
+    with its siblings joined (join_siblings), articles in the order they first appear."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in reports:
+        by_article.setdefault(r["sources"][0]["item_id"], []).append(r)
+    return [e for events in by_article.values() for e in join_siblings(events, cfg)]
+
+
+def test_one_article_s_suicide_bombing_and_ied_of_one_place_and_day_are_one_event() -> None:
+    reports = joined(sibling_scenario())
+    assert len(reports) == 2  # each article's two namings are one report
+    assert clusters(reports) == {frozenset({"a", "b"})}
+    assert len(clusters(joined(sibling_scenario(), DedupConfig(siblings_join=False)))) == 2
+    state = DedupState(DedupConfig())
+    for r in reports:
+        event = state.apply(r).event
+    assert len(state) == 1
+    # the merged event remembers what each report called it, so either sub-type finds it
+    assert [s.get("sub_event_types") for s in event["sources"]] == [
+        ["remote_explosive_landmine_ied", "suicide_bomb"]
+    ] * 2
+    assert validation_errors(EVENT, event) == []
+
+
+def open_events(reports: list[dict[str, Any]]) -> int:
+    state = DedupState(DedupConfig())
+    for r in joined(reports):
+        state.apply(r)
+    return len(state)
+
+
+def test_an_article_s_two_bombings_in_two_towns_days_or_tolls_stay_two_events() -> None:
+    here = report("a", sub="suicide_bomb", story=MARKET)
+    assert open_events([here, report("a", sub="remote_explosive_landmine_ied", story=MARKET, lead=False)]) == 1
+    there = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, place=OTHER_TOWN, lead=False)
+    assert open_events([here, there]) == 2
+    next_day = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, lead=False, day="2019-03-12")
+    assert open_events([here, next_day]) == 2
+    other_toll = report("a", sub="remote_explosive_landmine_ied", story=CHECKPOINT, lead=False)
+    here["casualties"] = {**here["casualties"], "killed": {"min": 20, "max": 20}}
+    other_toll["casualties"] = {**other_toll["casualties"], "killed": {"min": 2, "max": 2}}
+    assert open_events([here, other_toll]) == 2
+    other_family = report("a", sub="armed_clash", story=CHECKPOINT, lead=False)
+    assert open_events([here, other_family]) == 2
+
+
+def test_a_wounded_count_that_rose_does_not_part_one_story_but_parts_two() -> None:
+    early = report("a", story=MARKET)
+    later = report("b", story=MARKET)  # the same story told again, six times as many wounded
+    other = report("c", story=CHECKPOINT)
+    early["casualties"] = {**early["casualties"], "wounded": {"min": 5, "max": 5}}
+    later["casualties"] = {**later["casualties"], "wounded": {"min": 30, "max": 30}}
+    other["casualties"] = {**other["casualties"], "wounded": {"min": 30, "max": 30}}
+    assert clusters([early, later]) == {frozenset({"a", "b"})}
+    assert len(clusters([early, later], DedupConfig(story_beats_figures=1.01))) == 2
+    assert len(clusters([early, other])) == 2  # another story in the town that day, another count
+    killed = {**later, "casualties": {**later["casualties"], "wounded": None, "killed": {"min": 30, "max": 30}}}
+    early["casualties"] = {**early["casualties"], "killed": {"min": 5, "max": 5}}
+    assert len(clusters([early, killed])) == 2  # 5 and 30 killed: two events, however alike the words
+
+
+SHOOTING = "مقتل شاب فلسطيني برصاص الجيش الإسرائيلي قرب مدخل دوما فجر اليوم"
+SHOOTING_2 = "استشهاد شاب فلسطيني برصاص جنود الاحتلال عند مدخل دوما فجر اليوم"
+
+
+def test_a_shooting_typed_a_clash_and_an_attack_is_one_event_but_not_across_days() -> None:
+    clash = report("a", sub="armed_clash", story=SHOOTING)
+    attack = report("b", sub="attack", story=SHOOTING_2)
+    assert clusters([clash, attack]) == {frozenset({"a", "b"})}
+    next_day = report("c", sub="attack", story=SHOOTING_2, day="2019-03-12")
+    # another sub-type on another day: two weak links (the next day's shooting is another one)
+    assert len(clusters([clash, next_day])) == 2
+    assert len(clusters([clash, next_day], DedupConfig(cross_sub_same_day=False))) == 1
+    same_type_next_day = report("d", sub="armed_clash", story=SHOOTING_2, day="2019-03-12")
+    assert clusters([clash, same_type_next_day]) == {frozenset({"a", "d"})}  # a report dated a day late
 
 
 def test_protest_and_riot_of_one_story_merge() -> None:
@@ -173,16 +265,60 @@ def test_a_country_level_report_joins_the_town_event_of_its_story() -> None:
     assert clusters([town, country]) == {frozenset({"a", "b"})}
 
 
+def test_a_report_placed_nowhere_joins_the_town_event_of_its_story_in_either_order() -> None:
+    town = report("a", story=MARKET)
+    nowhere = report("b", story=MARKET_2, place=None)
+    other_story = report("c", sub="remote_explosive_landmine_ied", story=CHECKPOINT, place=None)
+    for order in ([town, nowhere, other_story], [nowhere, other_story, town], [other_story, town, nowhere]):
+        assert clusters(order) == {frozenset({"a", "b"}), frozenset({"c"})}
+    state = DedupState(DedupConfig())
+    for r in (nowhere, town):
+        event = state.apply(r).event
+    assert event["location"]["id"] == TOWN["id"]  # the merged event is placed by the report that placed it
+
+
 def test_two_country_level_reports_of_one_day_stay_apart_without_story_evidence() -> None:
     one = report("a", sub="arrests", story=ARRESTS, place=COUNTRY)
     two = report("b", sub="arrests", story="الشرطة توقف سائق شاحنة بعد حادث على الطريق الدولي", place=COUNTRY)
     assert clusters([one, two]) == {frozenset({"a"}), frozenset({"b"})}
 
 
+def test_two_country_level_reports_a_day_apart_stay_apart_unless_copies() -> None:
+    today = report("a", story=MARKET, place=COUNTRY)
+    yesterday = report("b", story=MARKET_2, place=COUNTRY, day="2019-03-10")
+    assert len(clusters([today, yesterday])) == 2
+    assert len(clusters([today, yesterday], DedupConfig(vague_same_day=False))) == 1  # the story alone merged them
+    in_town = report("c", story=MARKET_2, day="2019-03-10")  # one of them placed in a town: the story decides
+    assert clusters([today, in_town]) == {frozenset({"a", "c"})}
+    copy = report("d", story=MARKET_2, place=COUNTRY, day="2019-03-10", fingerprint="00ff00ff00ff0000")
+    today["sources"][0]["fingerprint"] = "00ff00ff00ff0003"  # 2 bits apart: the same wire text
+    assert clusters([today, copy]) == {frozenset({"a", "d"})}
+
+
 def test_different_towns_stay_apart_even_with_similar_words() -> None:
     here = report("a", sub="armed_clash", story=CLASH)
     there = report("b", sub="armed_clash", story=CLASH, place=OTHER_TOWN)
+    here["location"]["name_ar"], there["location"]["name_ar"] = "دوما", "درعا"
+    here["sources"][0]["title"] = "اشتباكات في دوما"  # the headlines name the towns: two events
+    there["sources"][0]["title"] = "اشتباكات في درعا"
     assert clusters([here, there]) == {frozenset({"a"}), frozenset({"b"})}
+    assert len(clusters([here, {**there, "date": "2019-03-12"}], DedupConfig(vague_same_day=False))) == 2
+
+
+def test_towns_read_from_the_body_do_not_part_one_story() -> None:
+    # Neither headline names a town: one outlet's town is where the ministry spoke, the other's
+    # the province's capital. The same story of the same day is one event.
+    here = report("a", sub="armed_clash", story=CLASH)
+    there = report("b", sub="armed_clash", story=CLASH, place=OTHER_TOWN)
+    here["location"]["name_ar"], there["location"]["name_ar"] = "دوما", "درعا"
+    assert clusters([here, there]) == {frozenset({"a", "b"})}
+    assert len(clusters([here, there], DedupConfig(unnamed_places_yield=False))) == 2
+    nameless = {**there, "location": {k: v for k, v in there["location"].items() if k != "name_ar"}}
+    assert len(clusters([here, nameless])) == 2  # no name to look for in the headline: the towns stand
+    other_story = report("c", sub="armed_clash", story=ARRESTS, place=OTHER_TOWN)
+    assert len(clusters([here, other_story])) == 2
+    next_day = report("d", sub="armed_clash", story=CLASH, place=OTHER_TOWN, day="2019-03-12")
+    assert len(clusters([here, next_day])) == 2
 
 
 # -- late bridging ----------------------------------------------------------------------------
@@ -218,7 +354,9 @@ def test_a_report_that_shows_two_open_events_are_one_merges_them_with_a_tombston
 
 def test_no_bridge_when_the_two_events_come_from_one_article() -> None:
     first, second, bridge = bridge_scenario()
-    second["sources"][0]["item_id"] = "a"  # one article told the two apart
+    second["sources"][0]["item_id"] = "a"  # one article told the two apart, with their own tolls
+    first["casualties"] = {**first["casualties"], "killed": {"min": 20, "max": 20}}
+    second["casualties"] = {**second["casualties"], "wounded": {"min": 3, "max": 3}, "killed": {"min": 1, "max": 1}}
     assert len(clusters([first, second, bridge])) == 2
 
 
@@ -267,6 +405,23 @@ def test_the_same_reports_in_any_order_within_the_day_give_the_same_clusters() -
 
 
 # -- through the real worker ------------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_an_article_s_two_namings_of_one_bombing_are_one_event_through_the_worker(
+    settings: Settings, tmp_path: Path
+) -> None:
+    settings = settings.replace(partitions=1)
+    scenario = joined(sibling_scenario())  # what the extraction stage hands on
+    records, dead = run_worker(settings, tmp_path, scenario, topics_for(settings).candidates.name, expect=2)
+    assert dead == []
+    values = [json.loads(r.value) for r in records]
+    assert {v["event_id"] for v in values} == {scenario[0]["event_id"]}  # one event, two versions
+    assert {s["item_id"] for s in values[-1]["sources"]} == {"a", "b"}
+    pipeline = LocalPipeline()
+    for r in scenario:
+        pipeline.feed_candidate(encode(r))
+    assert values == pipeline.versions  # the worker publishes what the in-memory pipeline does
 
 
 @pytest.mark.integration

@@ -12,6 +12,16 @@ A report without a country takes its article's first country as its Kafka key
 (`routing_key`), so it meets that country's events; copies of one text have the same body, so the
 same first country, whatever their headlines say.
 
+One article's events of one sub-type family, same day, agreeing places and figures, are one event
+(`join_siblings`, run by the extraction stage before dedup, so no other report can come between
+them): extraction names a bombing once per trigger word («انتحاري» a suicide bombing, «عبوة ناسفة»
+an IED), and outlets' headlines lead with either. An event keeps the sub-types of each report
+(`sub_types`, from the sources' `sub_event_types`), so a later report of any of them finds it, and
+takes its own sub-type, day and summary from its earliest-published report (`merge_into`), so
+the order reports arrive in does not change what later reports are compared against. A town neither headline names (read from the body) does not part two same-day
+reports whose stories match strongly; a town a headline names does. `verdict` gives the rule behind
+each score (`bench/dedup_eval.py --errors` counts them).
+
 Story evidence comes before event types (`match_score`): a syndicated copy joins its original's
 event of the same sub-type family outright; reports whose stories match strongly merge across the
 sub-types of one family; a report placed only by country (or not at all) needs story evidence to
@@ -38,6 +48,7 @@ from workers.dedup.similarity import (
     story_text,
 )
 from workers.extract.fingerprint import SYNDICATION_MAX_DISTANCE, is_copy
+from workers.extract.text import fold
 from workers.geo import PRECISION_RANK, distance_km
 
 __all__ = [
@@ -121,10 +132,10 @@ def _figures(event: dict[str, Any]) -> dict[str, tuple[int, int | None]]:
     return {k: (v["min"], v["max"]) for k, v in event["casualties"].items() if v and v["min"]}
 
 
-def _casualties_agree(a: dict[str, Any], b: dict[str, Any]) -> float:
+def _casualties_agree(a: dict[str, Any], b: dict[str, Any], kinds: tuple[str, ...] = ("killed", "wounded", "captured")) -> float:
     """1 when figures overlap or are missing, lower the further apart they are."""
     scores = []
-    for kind in ("killed", "wounded", "captured"):
+    for kind in kinds:
         x, y = a["casualties"].get(kind), b["casualties"].get(kind)
         if not x or not y:
             continue
@@ -165,10 +176,126 @@ def _countries(event: dict[str, Any]) -> str | None:
     return (event.get("location") or {}).get("country_code")
 
 
+def report_types(event: dict[str, Any], source: dict[str, Any]) -> frozenset[str]:
+    """The sub-event types one report (a source of `event`) gave it: its `sub_event_types` where
+    they differ from the event's own (a report of another sub-type merged in, or one article naming
+    the event under two: siblings), else the event's own."""
+    kept = source.get("sub_event_types")
+    return frozenset(kept) if kept else frozenset([event["sub_event_type"]])
+
+
+def sub_types(event: dict[str, Any]) -> frozenset[str]:
+    """The sub-event types an event's reports gave it, so a later report of any of them finds it.
+    Kept on slim records; read from the whole event otherwise, so a restored state has the same."""
+    kept = event.get("sub_types")
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    return frozenset([event["sub_event_type"]]).union(*(report_types(event, s) for s in event["sources"]))
+
+
+def _place_from_body(event: dict[str, Any]) -> bool:
+    """Was the event's place read from the body: it has an Arabic name that no report's headline
+    contains? (False when there is no name to look for.) Every report's headline is read, not the
+    first ones', so the answer does not depend on which reports arrived first. Kept on slim records."""
+    kept = event.get("place_from_body")
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    name = fold((event.get("location") or {}).get("name_ar") or "")
+    if not name:
+        return False
+    return not any(name in fold(s.get("title") or "") for s in event["sources"])
+
+
+def _siblings(event: dict[str, Any], cand: dict[str, Any], d1: date | None, d2: date | None, cfg: DedupConfig) -> bool:
+    """Two events of one article, of one sub-type family, are one event told twice when nothing
+    tells them apart: same day, same country, places that agree, figures that agree. Extraction
+    types one bombing from each trigger word («انتحاري», «ناسفة», «هجوم»), so one article gives a
+    suicide bombing and an IED for it, and outlets' headlines lead with either."""
+    if d1 and d2 and d1 != d2:
+        return False
+    c1, c2 = _countries(event), _countries(cand)
+    if c1 and c2 and c1 != c2:
+        return False
+    return (
+        place_agreement(event.get("location"), cand.get("location"), cfg) is not None
+        and _casualties_agree(event, cand) >= 0.5
+    )
+
+
+def _sibling_of(event: dict[str, Any], other: dict[str, Any], cfg: DedupConfig) -> bool:
+    subs_e, subs_o = sub_types(event), sub_types(other)
+    if subs_e.isdisjoint(subs_o) and CHEMICAL in subs_e | subs_o:
+        return False  # a gas attack is its own event
+    family = any(cfg.same_family(a, b) for a in subs_e for b in subs_o)
+    return family and _siblings(event, other, _day(event), _day(other), cfg)
+
+
+def _join(event: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """`event` (one report) with its article's other naming `other` folded in: still one report
+    (one source), of both sub-types."""
+    types = report_types(event, event["sources"][0]) | report_types(other, other["sources"][0])
+    actors = {a["id"]: a for a in event["actors"]}
+    for a in other["actors"]:
+        actors.setdefault(a["id"], a)
+    return {
+        **event,
+        "actors": list(actors.values()),
+        "casualties": {k: _merge_count(v, other["casualties"].get(k)) for k, v in event["casualties"].items()},
+        "location": _finer_place(event.get("location"), other.get("location")),
+        "date": event.get("date") or other.get("date"),  # the same day when both have one (_siblings)
+        "attributions": event["attributions"] + [a for a in other["attributions"] if a not in event["attributions"]],
+        "evidence": (event["evidence"] + other["evidence"])[:MAX_EVIDENCE],
+        "confidence": max(event["confidence"], other["confidence"]),
+        "lead": bool(event.get("lead")) or bool(other.get("lead")),
+        "attempted": bool(event.get("attempted")) and bool(other.get("attempted")),
+        "sources": _retype(event["sources"][:1], [types], event["sub_event_type"]),
+    }
+
+
+def join_siblings(events: list[dict[str, Any]], cfg: DedupConfig | None = None) -> list[dict[str, Any]]:
+    """One article's events, with its namings of one event joined (`_siblings`): extraction types a
+    bombing once per trigger word, so one article gives a suicide bombing and an IED for it.
+
+    Done here, on the article's own events before dedup, not by dedup as reports arrive: joined
+    there, the result depended on which other outlets' reports came between the two namings (the
+    worker and LocalPipeline read a block's reports in different orders). The headline's event
+    (`lead`), else the first, is the one the others fold into; it keeps its id and sub-type and
+    its single source lists every sub-type (`sub_event_types`)."""
+    cfg = cfg or DedupConfig()
+    if not cfg.siblings_join or len(events) < 2:
+        return events
+    joined: list[tuple[int, dict[str, Any]]] = []  # (article position, event)
+    for i in sorted(range(len(events)), key=lambda i: (not events[i].get("lead"), i)):
+        event = events[i]
+        for k, (at, group) in enumerate(joined):
+            if _sibling_of(group, event, cfg):
+                joined[k] = (at, _join(group, event))
+                break
+        else:
+            joined.append((i, event))
+    return [event for _at, event in sorted(joined, key=lambda ae: ae[0])]
+
+
 def match_score(
     event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, text_sim: Similarity | None = None
 ) -> float:
-    """0 when the two cannot be the same event; else the evidence that they are, in [0, 1].
+    """0 when the two cannot be the same event; else the evidence that they are, in [0, 1]
+    (`verdict` says why)."""
+    return verdict(event, cand, cfg, text_sim).score
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A match score and the rule that decided it (`bench/dedup_eval.py --errors` counts them)."""
+
+    score: float
+    reason: str
+
+
+def verdict(
+    event: dict[str, Any], cand: dict[str, Any], cfg: DedupConfig, text_sim: Similarity | None = None
+) -> Verdict:
+    """The evidence that `event` and `cand` are one event, in [0, 1], and why.
 
     Story evidence first: a syndicated copy of a report already in the event joins it (same sub-type
     family, any place or headline). Otherwise same type, place and day only make two reports
@@ -177,61 +304,88 @@ def match_score(
     stories must match strongly; a report placed only by country needs story evidence to join.
     """
     text_sim = text_sim or cfg.text_sim
-    sub_e, sub_c = event["sub_event_type"], cand["sub_event_type"]
-    same_sub = sub_e == sub_c
-    if not same_sub and CHEMICAL in (sub_e, sub_c):
-        return 0.0  # a gas attack is its own event, even beside that day's shelling of the same town
-    family = cfg.same_family(sub_e, sub_c)
+    subs_e, subs_c = sub_types(event), sub_types(cand)
+    same_sub = not subs_e.isdisjoint(subs_c)
+    if not same_sub and CHEMICAL in subs_e | subs_c:
+        return Verdict(0.0, "chemical")  # a gas attack is its own event, even beside that day's shelling of the same town
+    family = same_sub or any(cfg.same_family(a, b) for a in subs_e for b in subs_c)
     both_lead = bool(event.get("lead")) and bool(cand.get("lead"))
     if not family and not both_lead:
-        return 0.0  # background an article cites may be typed anything: only headline stories cross types
-    if {s["item_id"] for s in event["sources"]} & {s["item_id"] for s in cand["sources"]}:
-        return 0.0  # the article itself told these apart (e.g. an airstrike and a suicide attack)
+        return Verdict(0.0, "type family")  # background an article cites may be typed anything: only headline stories cross types
     d1, d2 = _day(event), _day(cand)
+    if {s["item_id"] for s in event["sources"]} & {s["item_id"] for s in cand["sources"]}:
+        # (one article's namings of one event were joined before dedup: `join_siblings`)
+        return Verdict(0.0, "same article")  # the article itself told these apart (e.g. an airstrike and a suicide attack)
     if d1 and d2 and abs((d1 - d2).days) > cfg.window_days:
-        return 0.0
+        return Verdict(0.0, "date")
     copy_bits = copy_distance(event, cand) if family else 65
     if cfg.copies_join and copy_bits <= SYNDICATION_MAX_DISTANCE:
         # The same wire copy, whatever its headline made of the place. An article gives several
         # events, all held by its copy's original: each joins its own counterpart, the one of the
         # same sub-type (then the same place) before another of the family.
         same_place = (event.get("location") or {}).get("id") == (cand.get("location") or {}).get("id")
-        return 1.0 - COPY_COUNTERPART_STEP * (2 * (not same_sub) + (not same_place))
+        return Verdict(1.0 - COPY_COUNTERPART_STEP * (2 * (not same_sub) + (not same_place)), "copy")
     ea = {a["id"] for a in event["actors"]}
     ca = {a["id"] for a in cand["actors"]}
-    if _attackers(event) and _attackers(cand) and not ea & ca:
-        # different attackers: a different attack in the same place. (One report may name only the
-        # attacker and another only the side attacked: that is no contradiction.)
-        return 0.0
-    if _casualties_agree(event, cand) < 0.5:
-        return 0.0
     c1, c2 = _countries(event), _countries(cand)
     if c1 and c2 and c1 != c2:
-        return 0.0
+        return Verdict(0.0, "country")
+    # different attackers: a different attack in the same place. (One report may name only the
+    # attacker and another only the side attacked: that is no contradiction.)
+    if _attackers(event) and _attackers(cand) and not ea & ca:
+        return Verdict(0.0, "attackers")
+    if _casualties_agree(event, cand, ("killed",)) < 0.5:
+        return Verdict(0.0, "casualties")  # 1 killed and 40 killed are two events, however told
+    figures_differ = _casualties_agree(event, cand, ("wounded", "captured")) < 0.5
+    if figures_differ and cfg.story_beats_figures > 1:
+        return Verdict(0.0, "casualties")  # no need to read the stories
     place = place_agreement(event.get("location"), cand.get("location"), cfg)
-    if place is None:
-        return 0.0  # same country, different towns
+    if place is None and not (
+        cfg.unnamed_places_yield and d1 == d2 and _place_from_body(event) and _place_from_body(cand)
+    ):
+        return Verdict(0.0, "place")  # same country, different towns (checked before reading the stories)
+    if cfg.cross_sub_same_day and not same_sub and d1 != d2 and copy_bits > cfg.near_copy_bits:
+        # another sub-type on another day: two weak links, unless the texts are one wire copy
+        return Verdict(0.0, "sub-type other day")
     # A lightly edited copy (an outlet's rewrite of the same wire text) is the same story.
     text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(text_sim(event, cand))
+    if figures_differ and text < cfg.story_beats_figures:
+        return Verdict(0.0, "casualties")  # the wounded told twice: a count that rose, when the stories are one
+    if place is None:
+        if text < cfg.story_strong:
+            return Verdict(0.0, "place")  # same country, different towns
+        # Neither headline names its town: each was read from the body (a ministry's city, a
+        # province), and the stories match: the towns are no evidence either way.
+        place = cfg.places.vague
     if not same_sub and text < (cfg.story_strong if family else cfg.story_cross_type):
-        return 0.0  # e.g. an IED and a suicide bombing of one day, told in different words
-    if (_vague(event.get("location")) or _vague(cand.get("location"))) and text < cfg.story_vague:
-        return 0.0  # "an attack in Syria" and another of the same day: nothing says they are one
+        return Verdict(0.0, "sub-type story")  # e.g. an IED and a suicide bombing of one day, told in different words
+    vague = _vague(event.get("location")) or _vague(cand.get("location"))
+    if vague and text < cfg.story_vague:
+        return Verdict(0.0, "vague story")  # "an attack in Syria" and another of the same day: nothing says they are one
+    if (
+        cfg.vague_same_day
+        and d1 != d2
+        and _vague(event.get("location"))
+        and _vague(cand.get("location"))
+        and copy_bits > cfg.near_copy_bits
+    ):
+        # "a bombing in Afghanistan" today and another yesterday: nothing but the country and the words
+        return Verdict(0.0, "vague other day")
     w = cfg.weights
     date_score = 1.0 if not (d1 and d2) else 1.0 - abs((d1 - d2).days) / (cfg.window_days + 1)
     actor_score = len(ea & ca) / len(ea | ca) if ea and ca else 0.0
     fa, fc = _figures(event), _figures(cand)
     same_figures = any(fa[k] == fc[k] for k in fa.keys() & fc.keys())
-    return min(
-        1.0,
+    score = (
         w.same_sub * same_sub
         + w.date * date_score
         + w.place * place
         + w.text * text
         + w.actors * actor_score
         + w.figures * same_figures
-        + w.both_lead * both_lead,
+        + w.both_lead * both_lead
     )
+    return Verdict(min(1.0, score), "evidence" if score >= cfg.threshold else "below threshold")
 
 
 def _merge_count(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -268,25 +422,67 @@ def _finer_place(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str
     return a if a["id"] <= b["id"] else b
 
 
+def report_order(source: dict[str, Any]) -> tuple[str, str, str]:
+    """Sort key of an event's reports: earliest published first, then a stable id. The first report
+    in this order gives the event its sub-type, type, day and summary (`merge_into`), so what later
+    reports are compared against does not depend on which report arrived first."""
+    return (source.get("published_at") or "", source["item_id"], source.get("report_id") or "")
+
+
+def _retype(sources: list[dict[str, Any]], types: list[frozenset[str]], own: str) -> list[dict[str, Any]]:
+    """`sources` with `sub_event_types` set where a report's types (`types`, aligned) are not just
+    the event's own sub-type `own`, and dropped where they are."""
+    out = []
+    for source, kinds in zip(sources, types, strict=True):
+        source = {k: v for k, v in source.items() if k != "sub_event_types"}
+        if kinds != {own}:
+            source["sub_event_types"] = sorted(kinds)
+        out.append(source)
+    return out
+
+
 def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
-    """A new version of `event` that includes the report in `cand` (same id, version + 1)."""
+    """A new version of `event` that includes the report in `cand` (same id, version + 1).
+
+    The sources stay in `report_order`; the earliest report's sub-type, type, day and summary are
+    the event's, whichever arrived first (reports of one block come from different input
+    partitions, and a worker restored after a crash or a second worker reads them in another order)."""
     merged = {**event, "version": event["version"] + 1}
     changes: list[str] = []
     sources = list(event["sources"])
+    types = [report_types(event, s) for s in sources]
     for added in cand["sources"]:  # one report; several when a bridge merges two events
-        source = dict(added)
-        if not source.get("copy_of"):
-            for existing in sources:
-                # a copy is a copy whoever publishes it (an outlet reposting its own story under a
-                # second URL too)
-                if is_copy(existing.get("fingerprint"), source.get("fingerprint")):
-                    source["copy_of"] = existing["item_id"]
-                    break
-        sources.append(source)
-        changes.append(
-            f"source added: {source['source']}" + (" (syndicated copy)" if source.get("copy_of") else "")
+        sources.append(dict(added))
+        types.append(report_types(cand, added))
+    first = min(event["sources"], key=report_order)
+    primary = cand if report_order(min(cand["sources"], key=report_order)) < report_order(first) else event
+    if primary is cand:  # an earlier report than any the event held: it types and dates the event
+        for key in ("event_type", "sub_event_type", "date", "summary"):
+            merged[key] = cand.get(key)
+        if cand["sub_event_type"] != event["sub_event_type"]:
+            changes.append(f"sub-type: {event['sub_event_type']} -> {cand['sub_event_type']}")
+        if cand.get("date") != event.get("date"):
+            changes.append(f"date: {event.get('date') or '-'} -> {cand.get('date') or '-'}")
+    ordered = sorted(zip(sources, types, strict=True), key=lambda st: report_order(st[0]))[:MAX_SOURCES]
+    merged["sources"] = _retype([s for s, _ in ordered], [t for _, t in ordered], merged["sub_event_type"])
+    added_ids = {s.get("report_id") or s["item_id"] for s in cand["sources"]}
+    first_added = next(
+        (i for i, s in enumerate(merged["sources"]) if (s.get("report_id") or s["item_id"]) in added_ids),
+        len(merged["sources"]),
+    )
+    # A copy is a copy of the earliest-published report of its text, whoever publishes it (an
+    # outlet reposting its own story under a second URL too), whichever arrived first: from the
+    # first report added on (in report order; usually just the new one) the links are redone.
+    for i in range(first_added, len(merged["sources"])):
+        source = merged["sources"][i]
+        source["copy_of"] = next(
+            (e["item_id"] for e in merged["sources"][:i] if is_copy(e.get("fingerprint"), source.get("fingerprint"))),
+            None,
         )
-    merged["sources"] = sources[:MAX_SOURCES]
+        if (source.get("report_id") or source["item_id"]) in added_ids:
+            changes.append(
+                f"source added: {source['source']}" + (" (syndicated copy)" if source["copy_of"] else "")
+            )
     actors = {a["id"]: a for a in event["actors"]}
     for a in cand["actors"]:
         if a["id"] not in actors:
@@ -302,15 +498,11 @@ def merge_into(event: dict[str, Any], cand: dict[str, Any]) -> dict[str, Any]:
         ).get("max"):
             changes.append(f"{kind}: {_fmt_count(before)} -> {_fmt_count(after)}")
     merged["casualties"] = casualties
-    # Reports of one block can arrive in either order (they come from different input partitions):
-    # the finer place wins whichever came first. (The summary and sub-type stay the first report's.)
+    # The finer place wins whichever came first.
     place = _finer_place(event.get("location"), cand.get("location"))
     if place is not event.get("location"):
         merged["location"] = place
         changes.append(f"location: {(event.get('location') or {}).get('name', '-')} -> {place['name']}")
-    if not event.get("date") and cand.get("date"):
-        merged["date"] = cand["date"]
-        changes.append("date set")
     merged["attributions"] = event["attributions"] + [
         a for a in cand["attributions"] if a not in event["attributions"]
     ]
@@ -340,9 +532,9 @@ SLIM_SUMMARY = 1000  # characters of the reporting sentence kept for text simila
 
 
 def report_stories(event: dict[str, Any]) -> list[str]:
-    """The stories of an event's first reports: each report's headline and the sentence its trigger
-    was found in (the event's summary for the first). Read from the whole event, so a state rebuilt
-    from the sink compares the same stories as the one that published it."""
+    """The stories of an event's first reports (`report_order`): each report's headline and the
+    sentence its trigger was found in (the event's summary for the first). Read from the whole
+    event, so a state rebuilt from the sink compares the same stories as the one that published it."""
     sentence_of: dict[str, str] = {}
     for ev in event.get("evidence", ()):
         if ev.get("field") == "trigger":
@@ -363,10 +555,12 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "event_id": event["event_id"],
         "event_type": event["event_type"],
         "sub_event_type": event["sub_event_type"],
+        "sub_types": sub_types(event),
+        "place_from_body": _place_from_body(event),
         "date": event.get("date"),
         "first_reported_at": event.get("first_reported_at"),
         "last_reported_at": event.get("last_reported_at"),
-        "location": {k: loc.get(k) for k in ("id", "lat", "lon", "precision", "country_code")}
+        "location": {k: loc.get(k) for k in ("id", "lat", "lon", "precision", "country_code", "name_ar")}
         if loc
         else None,
         "actors": [{"id": a["id"], "role": a.get("role", "unknown")} for a in event["actors"]],
@@ -375,7 +569,7 @@ def slim(event: dict[str, Any]) -> dict[str, Any]:
         "summary": event.get("summary", "")[:SLIM_SUMMARY],
         "sketches": [list(sketch(story)) for story in report_stories(event)],
         "sources": [
-            {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title", "revision") if k in s}
+            {k: s.get(k) for k in ("item_id", "report_id", "fingerprint", "title", "revision", "sub_event_types") if k in s}
             for s in event["sources"]
         ],
     }
@@ -436,13 +630,13 @@ def match(open_events: list[dict[str, Any]], cand: dict[str, Any], cfg: DedupCon
     revision of it (a re-fetched article, figures replace), else `merged` into the best
     match at or above the threshold, else `new`. Ties go to the event with the smaller id, so the
     choice does not depend on the order the events were opened in."""
-    sub, lead = cand["sub_event_type"], bool(cand.get("lead"))
+    subs, lead = sub_types(cand), bool(cand.get("lead"))
     # Only events of the same sub-type family (or, for an article's own story, another article's own
     # story) can match, or hold this very report: the rest of a country's block is skipped here.
     near = [
         i
         for i, e in enumerate(open_events)
-        if cfg.same_family(e["sub_event_type"], sub) or (lead and e.get("lead"))
+        if any(cfg.same_family(a, b) for a in sub_types(e) for b in subs) or (lead and e.get("lead"))
     ]
     for i in near:
         # Redelivery (at-least-once) or the same report seen twice: nothing changes, nothing is emitted.

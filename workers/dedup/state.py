@@ -332,6 +332,8 @@ class DedupState:
         key = block_key(event)
         event_id = event["event_id"]
         last = event.get("last_reported_at") or ""
+        previous = self.store.get(event_id)
+        held = {s.get("report_id") or event_id for s in previous["sources"]} if previous else set()
         old_key = self._block_of.get(event_id)
         if old_key is not None and old_key != key:  # cannot happen for merges; a restore may disagree
             self._forget(event_id)
@@ -356,9 +358,14 @@ class DedupState:
                 if entry not in bands:
                     bands.add(entry)
                     self._bands.setdefault(band, set()).add((event_id, entry[1]))
-        applied_report = event["sources"][-1].get("report_id") or event_id  # the report this version added
-        self._recent[applied_report] = event_id
-        if len(self._recent) > RECENT_REPORTS:
+        # the reports this version added (sources are in publication order, not arrival order: the
+        # new one need not be last); the same from a restore, which puts the same versions in turn
+        for source in event["sources"]:
+            report_id = source.get("report_id") or event_id
+            if report_id not in held:
+                self._recent.pop(report_id, None)
+                self._recent[report_id] = event_id
+        while len(self._recent) > RECENT_REPORTS:
             self._recent.popitem(last=False)
         if last:
             heapq.heappush(self._expiry, (last, event_id))

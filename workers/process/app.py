@@ -240,7 +240,7 @@ class Processor:
 
     async def _extract(self, rec: ConsumerRecord) -> list[Awaitable[Any]]:
         assert self._producer is not None
-        result = handle_item(rec.value, Delivery(rec.topic, rec.partition, rec.offset, rec.key), self.times)
+        result = handle_item(rec.value, Delivery(rec.topic, rec.partition, rec.offset, rec.key), self.times, self.cfg)
         sends = [await self._dead_letter(result.dead_letter)] if result.dead_letter else []
         for key, cand in result.candidates:
             raw_key = key.encode()

@@ -13,7 +13,7 @@ from typing import Any
 
 from workers import metrics
 from workers.contracts import EVENT, NEWS_ITEM, ContractError, dead_letter, decode, encode, validate
-from workers.dedup.core import DedupConfig, routing_key
+from workers.dedup.core import DedupConfig, join_siblings, routing_key
 from workers.dedup.state import DEFAULT_MAX_OPEN_PER_BLOCK, Applied, DedupState
 from workers.extract.core import extract
 from workers.process.report_time import TimePolicy, clamp_report_time
@@ -38,7 +38,10 @@ class ItemResult:
 
 
 def handle_item(
-    raw: bytes | None, where: Delivery | None = None, times: TimePolicy | None = None
+    raw: bytes | None,
+    where: Delivery | None = None,
+    times: TimePolicy | None = None,
+    cfg: DedupConfig | None = None,
 ) -> ItemResult:
     """items topic -> candidate events keyed by block, or a dead-letter record. Never raises.
 
@@ -50,7 +53,9 @@ def handle_item(
     metrics.items_in.labels("extract").inc()
     try:
         item = clamp_report_time(decode(NEWS_ITEM, raw, max_bytes=MAX_ITEM_BYTES), times or TimePolicy())
-        events = extract(item)
+        # one article's namings of one event become one report here, before any other report can
+        # come between them (workers.dedup.core.join_siblings)
+        events = join_siblings(extract(item), cfg)
         claimed = item.get("published_at_claimed")
         if claimed:  # flagged on the report itself, so every version of the event keeps it
             for event in events:
@@ -169,7 +174,7 @@ class LocalPipeline:
         self.emitted = 0
 
     def feed(self, raw: bytes) -> None:
-        result = handle_item(raw, times=self.times)
+        result = handle_item(raw, times=self.times, cfg=self.cfg)
         if result.dead_letter:
             self.dead_letters.append(result.dead_letter)
         for _key, cand in result.candidates:
