@@ -6,9 +6,11 @@ this sampler, independently of the extractor's lexicons) and 19 (~25%) are drawn
 of a news article; one sentence per article, at most MAX_PER_OUTLET per outlet and set, the two sets
 and the older `extract_gold.jsonl` never share an article. The held-out set (`extract_holdout.jsonl`,
 round 3) is drawn the same way with its own seeds (HOLDOUT_SEED) from articles that none of dev, test,
-2018 and the place-resolution set uses, so adding it changes nothing the other sets draw.
+2018 and the place-resolution set uses, so adding it changes nothing the other sets draw. Round 4's
+held-out set (`extract_holdout_r4.jsonl`) is drawn the same way again (HOLDOUT_R4_SEED), from
+articles that none of those sets nor `extract_holdout.jsonl` uses.
 
-    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test,holdout}.jsonl, events null
+    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test,holdout,holdout_r4}.jsonl, events null
     python eval/sample_sentences.py --check        # the committed sets hold exactly these refs
     python eval/sample_sentences.py --places DIR   # sentences for the place-resolution set
 
@@ -37,7 +39,10 @@ SEED = {"ant": 2026, "saudinewsnet": 2027}
 # The held-out set of round 3, drawn after dev/test had been read, from articles none of the other
 # sets (dev, test, 2018, place resolution) uses, with its own seeds and the same design.
 HOLDOUT_SEED = {"ant": 2028, "saudinewsnet": 2029}
-SET_SEED = {"dev": 3026, "test": 3027, "holdout": 3028}  # order of a set's 150 lines
+# Round 4's held-out set: same design, own seeds, no article of dev, test, 2018, place resolution or
+# round 3's holdout.
+HOLDOUT_R4_SEED = {"ant": 2030, "saudinewsnet": 2031}
+SET_SEED = {"dev": 3026, "test": 3027, "holdout": 3028, "holdout_r4": 3030}  # order of a set's 150 lines
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
 MAX_PER_OUTLET = 20
@@ -212,6 +217,11 @@ def sample_holdout(taken: set[str]) -> list[dict[str, object]]:
     return _draw(("holdout",), HOLDOUT_SEED, taken)["holdout"]
 
 
+def sample_holdout_r4(taken: set[str]) -> list[dict[str, object]]:
+    """Round 4's held-out set: same design, own seeds, no article of `taken` (all earlier sets' articles)."""
+    return _draw(("holdout_r4",), HOLDOUT_R4_SEED, taken)["holdout_r4"]
+
+
 def _draw(
     set_names: tuple[str, ...], seeds: dict[str, int], skip: set[str]
 ) -> dict[str, list[dict[str, object]]]:
@@ -310,7 +320,9 @@ def main() -> int:
             "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in sample_places(taken)), encoding="utf-8"
         )
     if args.out or args.check:
-        sets["holdout"] = sample_holdout(taken | _place_set_docs())
+        taken |= _place_set_docs()
+        sets["holdout"] = sample_holdout(taken)
+        sets["holdout_r4"] = sample_holdout_r4(taken | {_key(x["ref"]) for x in sets["holdout"]})
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, lines in sets.items():
@@ -318,15 +330,18 @@ def main() -> int:
                 "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8"
             )
     if args.check:
+        checked = []
         for name, lines in sets.items():
-            committed = [
-                json.loads(x)
-                for x in (EVAL / f"extract_{name}.jsonl").read_text(encoding="utf-8").splitlines()
-            ]
+            path = EVAL / f"extract_{name}.jsonl"
+            if not path.exists():  # drawn but not written yet (a new set before its skeleton is committed)
+                print(f"extract_{name}.jsonl: not found, not checked", file=sys.stderr)
+                continue
+            committed = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
             if [x["ref"] for x in committed] != [x["ref"] for x in lines]:
                 print(f"extract_{name}.jsonl: refs differ from the sampler's", file=sys.stderr)
                 return 1
-        print(f"the {len(sets)} sets ({', '.join(sets)}) hold the sampler's refs, in order")
+            checked.append(name)
+        print(f"the {len(checked)} sets ({', '.join(checked)}) hold the sampler's refs, in order")
     return 0
 
 
