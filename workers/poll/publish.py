@@ -213,9 +213,9 @@ class Publisher:
         if future is not None:
             return future
         try:
-            future = await asyncio.wait_for(
-                self._producer.send(topic, key=item_id.encode(), value=payload), SEND_MAX_BLOCK_MS / 1000
-            )
+            # asyncio.timeout, not wait_for: wait_for wraps every record's send in a task of its own
+            async with asyncio.timeout(SEND_MAX_BLOCK_MS / 1000):
+                future = await self._producer.send(topic, key=item_id.encode(), value=payload)
         except (AioKafkaError, TimeoutError) as exc:
             failed: asyncio.Future[Any] = self._loop.create_future()
             failed.set_exception(exc)
@@ -275,9 +275,8 @@ class Publisher:
         futures = {}
         for key, payload in records.items():
             try:
-                futures[key] = await asyncio.wait_for(
-                    self._producer.send(topic, key=key.encode(), value=payload), SEND_MAX_BLOCK_MS / 1000
-                )
+                async with asyncio.timeout(SEND_MAX_BLOCK_MS / 1000):
+                    futures[key] = await self._producer.send(topic, key=key.encode(), value=payload)
             except (AioKafkaError, TimeoutError) as exc:
                 raise PublishError(f"send to {topic} failed: {type(exc).__name__}: {exc}", []) from None
         if futures:
