@@ -290,14 +290,12 @@ def run_set(cfg: DedupConfig, labelled_set: str = "clusters", order_seed: int | 
         lead_event[key] = f"none:{key}"  # no event: a cluster of its own
         lead[key] = None
         events[key] = []
-        joined = join_siblings([json.loads(raw) for raw in data.candidates[key]], cfg)
-        for raw in map(encode, joined):
-            res = handle_candidate(raw, state)
+        for cand in join_siblings([json.loads(raw) for raw in data.candidates[key]], cfg):
+            res = handle_candidate(encode(cand), state)
             assert res.applied is not None
             for tomb in res.applied.tombstones:
                 merged_into[tomb["event_id"]] = tomb["merged_into"]
             events[key].append(res.applied.event["event_id"])
-            cand = json.loads(raw)
             if cand.get("lead"):
                 lead_event[key] = res.applied.event["event_id"]
                 lead[key] = cand

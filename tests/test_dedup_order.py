@@ -38,22 +38,23 @@ def sink_clusters(events: dict[str, dict[str, Any]] | list[dict[str, Any]]) -> C
     return {frozenset(s["item_id"] for s in e["sources"]) for e in values if not e.get("merged_into")}
 
 
-def in_memory(reports: list[dict[str, Any]]) -> Clusters:
-    """Candidates (single-report events) fed to LocalPipeline's dedup in this order."""
+def _pipeline_clusters(messages: list[dict[str, Any]], *, items: bool) -> Clusters:
     pipeline = LocalPipeline()
-    for r in reports:
-        pipeline.feed_candidate(encode(r))
+    feed = pipeline.feed if items else pipeline.feed_candidate
+    for message in messages:
+        feed(encode(message))
     assert pipeline.dead_letters == []
     return sink_clusters(pipeline.sink)
+
+
+def in_memory(reports: list[dict[str, Any]]) -> Clusters:
+    """Candidates (single-report events) fed to LocalPipeline's dedup in this order."""
+    return _pipeline_clusters(reports, items=False)
 
 
 def items_in_memory(items: list[dict[str, Any]]) -> Clusters:
     """News items fed to LocalPipeline (extraction, sibling joining, dedup) in this order."""
-    pipeline = LocalPipeline()
-    for item in items:
-        pipeline.feed(encode(item))
-    assert pipeline.dead_letters == []
-    return sink_clusters(pipeline.sink)
+    return _pipeline_clusters(items, items=True)
 
 
 def delayed_orders(reports: list[dict[str, Any]], when: str, n: int, seed: int = 15) -> list[list[dict[str, Any]]]:

@@ -205,6 +205,13 @@ class Publisher:
                     raise PublishError(f"cannot reach the broker {self.settings.kafka_bootstrap}: {exc}", []) from None
                 await asyncio.sleep(RETRY_BACKOFF_MS / 1000)
 
+    async def _produce(self, topic: str, key: str, payload: bytes) -> asyncio.Future[Any]:
+        """Hand one record to the producer: its delivery future. TimeoutError when the producer
+        cannot take it (no metadata, a full buffer) within SEND_MAX_BLOCK_MS."""
+        # asyncio.timeout, not wait_for: wait_for wraps every record's send in a task of its own
+        async with asyncio.timeout(SEND_MAX_BLOCK_MS / 1000):
+            return await self._producer.send(topic, key=key.encode(), value=payload)
+
     async def _send(self, topic: str, item_id: str, payload: bytes) -> asyncio.Future[Any]:
         """The delivery future of an item's record: one already in flight, else a new send's.
         A send that fails at once (no metadata within SEND_MAX_BLOCK_MS, a full buffer) gives a
@@ -213,9 +220,7 @@ class Publisher:
         if future is not None:
             return future
         try:
-            # asyncio.timeout, not wait_for: wait_for wraps every record's send in a task of its own
-            async with asyncio.timeout(SEND_MAX_BLOCK_MS / 1000):
-                future = await self._producer.send(topic, key=item_id.encode(), value=payload)
+            future = await self._produce(topic, item_id, payload)
         except (AioKafkaError, TimeoutError) as exc:
             failed: asyncio.Future[Any] = self._loop.create_future()
             failed.set_exception(exc)
@@ -275,8 +280,7 @@ class Publisher:
         futures = {}
         for key, payload in records.items():
             try:
-                async with asyncio.timeout(SEND_MAX_BLOCK_MS / 1000):
-                    futures[key] = await self._producer.send(topic, key=key.encode(), value=payload)
+                futures[key] = await self._produce(topic, key, payload)
             except (AioKafkaError, TimeoutError) as exc:
                 raise PublishError(f"send to {topic} failed: {type(exc).__name__}: {exc}", []) from None
         if futures:
