@@ -47,7 +47,7 @@ def test_a_term_and_its_inflections_share_a_key() -> None:
         ("تعرضت البلدة للقصف من قبل قوات النظام.", "shelling_artillery_missile_attack"),  # «القصف»
         ("أطلق المسلحون صاروخين على المدينة.", "shelling_artillery_missile_attack"),  # dual
         ("نفذت طائرات التحالف غارتين على الميناء.", "air_drone_strike"),
-        ("يعتقل الجنود الشبان عند الحاجز.", "arrests"),  # imperfect, generated from «اعتقل»
+        ("وبدأ الجنود يعتقلون الشبان عند الحاجز.", "arrests"),  # imperfect, generated from «اعتقل»
         ("اشتبكوا مع عناصر الجيش قرب الحدود.", "armed_clash"),
     ],
 )

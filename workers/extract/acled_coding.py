@@ -771,6 +771,8 @@ def _unknown_places(tokens: Any, spans: list[tuple[int, int]]) -> list[tuple[int
             continue  # the gazetteer knows it (the extractor already weighed it), or it is a party
         if _strip_article(tokens.words[s]) in FACILITY_WORDS:
             continue  # «في المنزل»: a building, not a place name
+        if _indefinite_adjective(tokens.words[s]):
+            continue  # «في مناطق متفرقة»: the model's LOC, but no name
         out.append((s, e))
     return out
 
@@ -803,15 +805,54 @@ def _strip_article(word: str) -> str:
     return word[2:] if word.startswith("ال") else word
 
 
+# indefinite adjectives that follow a settlement word or a preposition as often as a name does
+# («منطقة قريبة», «في مناطق متفرقة»); the nisba ones («حدودية») are caught by their ending
+_INDEFINITE_ADJECTIVES = frozenset(
+    fold(w)
+    for w in [
+        "قريبة",
+        "بعيدة",
+        "مجاورة",
+        "أخرى",
+        "واحدة",
+        "جديدة",
+        "مختلفة",
+        "عديدة",
+        "متفرقة",
+        "واسعة",
+        "كبيرة",
+        "صغيرة",
+        "شاسعة",
+        "آمنة",
+        "نائية",
+        "محاذية",
+        "متاخمة",
+        "خالية",
+        "مأهولة",
+        "مفتوحة",
+        "مغلقة",
+        "محددة",
+        "معينة",
+        "مجهولة",
+    ]
+)
+
+
+def _indefinite_adjective(word: str) -> bool:
+    """«حدودية», «قريبة»: a word that describes a place rather than names one."""
+    return word in _INDEFINITE_ADJECTIVES or (word.endswith("يه") and not word.startswith("ال"))
+
+
 def _after_settlement_words(words: list[str]) -> list[tuple[int, int]]:
     """The name after «منطقة / مديرية / بلدة / قرية ...»: one word, two for a compound name; not an
-    indefinite adjective («منطقة حدودية», «منطقة عسكرية»)."""
+    indefinite adjective («منطقة حدودية», «منطقة عسكرية») nor a second settlement word («بلدة
+    قرية»: the name follows that one)."""
     out = []
     for i, w in enumerate(words[:-1]):
         if w not in SETTLEMENT_WORDS or w == fold("العاصمة"):
             continue
         name = words[i + 1]
-        if len(name) < 3 or (name.endswith("يه") and not name.startswith("ال")) or name in NOT_SPEAKERS:
+        if len(name) < 3 or _indefinite_adjective(name) or name in NOT_SPEAKERS or name in SETTLEMENT_WORDS:
             continue
         end = i + 3 if name in _COMPOUND_STARTS and i + 2 < len(words) else i + 2
         out.append((i + 1, end))

@@ -25,7 +25,7 @@ from workers.extract.sentence import (
     launch_site,
     reference_point,
 )
-from workers.extract.text import Sentence, fold
+from workers.extract.text import Sentence, clitic_variants, fold
 
 ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted («حاول»)
 CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
@@ -35,9 +35,12 @@ CIVILIAN_TARGET_WINDOW = 4  # words after a generic attack word that may name it
 PROTESTERS_OBJECT_WINDOW = 6  # words after a violence word where the protesters it targets may stand
 _FORCE_TYPES = frozenset({"riots", "violence_against_civilians"})
 _AGAINST = frozenset({"بحق", "ضد", "علي"})  # folded: «على» is «علي»
+STATEMENT_DATE_GAP = 8  # words after a statement verb («أدانت … الأحد») where a date is the statement's
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no event word is a toll
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
+# a casualty-only report of an accident or illness is not an event (cues.json)
+_NOT_VIOLENT_DEATHS = ("nonviolent_death_words", "accident_words")
 # «قتلوا على يد تنظيم داعش»: by the hand of, the party acting (not «على» of a target)
 _BY_THE_HAND_OF = frozenset(fold(w) for w in ["يد", "أيدي", "ايدي", "يدي"])
 
@@ -154,12 +157,25 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
     return PlaceChoice(resolve(best.entry, ctx.countries), best, a.sentence)
 
 
+def _statement_date(a: SentenceAnalysis, day: DateMention, trig: Match[Trigger]) -> bool:
+    """«أدانت الخارجية الأحد الهجوم»: a date just after a statement verb (cues.json statement_verbs)
+    says when it was said, not when the event happened («أدانت الهجوم الذي وقع الأحد» does)."""
+    verbs = lexicon.word_set("statement_verbs")
+    words = a.tokens.words
+    return any(
+        not (v < trig.start_token < day.start_token)
+        and any(stem in verbs for stem, _, _ in clitic_variants(words[v]))
+        for v in range(max(0, day.start_token - STATEMENT_DATE_GAP), day.start_token)
+    )
+
+
 def _date(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> DateChoice:
-    if a.dates:
-        nearest = min(a.dates, key=lambda d: abs(d.start_token - trig.start_token))
+    dates = [d for d in a.dates if not _statement_date(a, d, trig)]
+    if dates:
+        nearest = min(dates, key=lambda d: abs(d.start_token - trig.start_token))
         return DateChoice(nearest.date, nearest, a.sentence)
-    if ctx.lead_date is not None:
-        return DateChoice(ctx.lead_date.date)
+    if ctx.lead_date is not None and not any(d is ctx.lead_date for d in a.dates):
+        return DateChoice(ctx.lead_date.date)  # (not when it is this sentence's statement date)
     if ctx.published:
         return DateChoice(ctx.published)
     return DateChoice()
@@ -254,7 +270,7 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
     # «قتل نحو أربعة آلاف شخص»: a war's toll, not an event (eval/README.md)
     if any(ci is not None and a.counts[ci].lo >= WAR_TOLL_MIN for _, ci in figures):
         return []
-    if lexicon.phrase_list("nonviolent_death_words").found_in(a.tokens.words):
+    if any(lexicon.phrase_list(name).found_in(a.tokens.words) for name in _NOT_VIOLENT_DEATHS):
         return []
     violent = any(m.entry.kind in _ARMED_KINDS for m in a.actors) or lexicon.phrase_list(
         "violent_death_context"

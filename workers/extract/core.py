@@ -31,7 +31,7 @@ from workers.extract.events import CASUALTY_KINDS, MAX_EVIDENCE, build_events
 from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import Match, PhraseIndex
-from workers.extract.morph import reduce
+from workers.extract.morph import stem_keys
 from workers.extract.sentence import SentenceAnalysis, SentenceMatches
 from workers.extract.text import Sentence, Tokens, clitic_variants, split_sentences, tokenize
 
@@ -92,7 +92,8 @@ class _PhraseStarts(dict[str, int]):
         for stem, _, _ in clitic_variants(token):
             mask |= as_written.get(stem, 0) | by_key.get(stem, 0)
             if stem[:2] in key_starts:
-                mask |= by_key.get(reduce(stem), 0)
+                for key in stem_keys(stem):
+                    mask |= by_key.get(key, 0)
         self[token] = mask
         return mask
 

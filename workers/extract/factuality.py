@@ -6,7 +6,9 @@ before it, a cue word (cues.json, matched by morphological key) makes it negated
 future («سوف», a generated future verb form «سيقصف», «الجمعة المقبلة» after it), conditional («إذا»,
 «في حال»), a call («دعا إلى وقف القصف»), a threat («هدد بقصف»), a plan («تعتزم شن هجوم»), an
 instruction, a hypothesis («خشية هجمات») or a generic statement (a penalty: «حكم بالإعدام», a law);
-or when the word after it makes it a metaphor («اختطاف القرار»). Also no event: a trigger right
+or when the word after it makes it a metaphor («اختطاف القرار»). An imperfect verb («تقصف القوات
+القرى») tells what someone does, a habit, unless a narrative word in its window tells a story
+(«وبدأ الجنود يعتقلون»); so does a trigger followed by «المتكررة», «اليومية». Also no event: a trigger right
 after «أي» («أي هجوم»), one governed by «قد» + an imperfect verb («قد تشن غارات»), a purpose («من
 أجل», «سعيا ل»), and a weapon spoken of rather than used («برنامج الصواريخ»). Quotation marks do
 not end the window («هدد بـ"قصف"»); «قادمة من» is a direction, not a future time. A past event
@@ -31,6 +33,7 @@ NEGATION_WINDOW = 5  # a negation governs the next few words («لم تقدم ا
 WEAPON_WORD_GAP = 2  # words before a weapon trigger where «برنامج», «تجربة» (… إطلاق) may stand
 SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an imperfect verb («تشن»)
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
+HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
 
 ASSERTED, BACKGROUND = "asserted", "background"
 # cue list (cues.json) -> the decision it makes, in the order they are checked
@@ -143,6 +146,7 @@ _CLAUSE_OPENERS = frozenset(
         "فيما",
         "كما",
         "وقد",
+        "مما",
     ]
 )
 
@@ -208,6 +212,12 @@ def judge(
             i + 1 < len(words) and _hit(cue_set("future_after_exceptions"), words, i + 1)
         ):  # «القادمة» is next, «قادمة من» coming from
             return Factuality("future", words[i])
+    if trig.entry.imperfect and not any(_hit(cue_set("narrative_imperfect_words"), words, i) for i in window):
+        return Factuality("habitual", words[trig.start_token])  # «تقصف القوات القرى»: what it does
+    habit = cue_set("habit_after_words")
+    for i in range(trig.end_token, min(len(words), trig.end_token + HABIT_AFTER_GAP)):
+        if _hit(habit, words, i):  # «الاعتقالات اليومية»: a practice, not one event
+            return Factuality("habitual", words[i])
     if trig.end_token < len(words) and _hit(cue_set("metaphor_objects"), words, trig.end_token):
         return Factuality("metaphor", words[trig.end_token])
     if BACKGROUND in hits:

@@ -10,7 +10,7 @@ from importlib import resources
 from itertools import compress
 from typing import Any, Generic, TypeVar
 
-from workers.extract.morph import keys_of, past_forms, reduce, term_key, verb_forms
+from workers.extract.morph import keys_of, past_forms, stem_keys, term_key, verb_forms
 from workers.extract.text import Tokens, clitic_variants, fold
 
 T = TypeVar("T")
@@ -81,7 +81,7 @@ class _FirstWordHits(dict[str, tuple]):
         hits = []
         seen = set()
         for stem, article, prep in clitic_variants(token):
-            for key in (stem, reduce(stem)) if self._morph else (stem,):
+            for key in (stem, *stem_keys(stem)) if self._morph else (stem,):
                 if key in self._by_first and key not in seen:
                     seen.add(key)
                     hits.append((key, article, prep, stem == token, self._by_first[key]))
@@ -205,6 +205,7 @@ class Trigger:
     exact: frozenset[str] = frozenset()  # when set, the only surface forms (after و/ف) that count
     not_forms: frozenset[str] = frozenset()  # surface forms (after و/ف) that are another word
     future: bool = False  # a generated future form («سيقصف»): not (yet) reported
+    imperfect: bool = False  # a generated imperfect form («يقصف»): a habit unless narrated (factuality.py)
     casualty_only: bool = False  # no trigger word: a sentence reporting people killed or wounded
 
 
@@ -269,7 +270,9 @@ def trigger_index() -> PhraseIndex[Trigger]:
             index.add(verb, entry(verb))
             first, *rest = verb.split()
             forms = verb_forms(first)
-            for form in forms[: len(forms) // 2] + past_forms(first):
+            for form in forms[: len(forms) // 2]:
+                index.add(" ".join([form, *rest]), entry(verb, imperfect=True))
+            for form in past_forms(first):
                 index.add(" ".join([form, *rest]), entry(verb))
             for form in forms[len(forms) // 2 :]:
                 index.add(" ".join([form, *rest]), entry(verb, future=True))

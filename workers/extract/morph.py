@@ -60,13 +60,30 @@ def reduce(stem: str) -> str:
     return w
 
 
+# a sound feminine plural before the pronoun «ـه» («غاراته», «هجماته»): «ـه» folds like «ة», so
+# reduce() takes it for the feminine ending and stops at «غارات»; the pronoun reading needs its own key
+_PLURAL_WITH_PRONOUN = "اته"
+
+
+@lru_cache(maxsize=_MEMO)
+def stem_keys(stem: str) -> tuple[str, ...]:
+    """The keys of a clitic-free folded stem: its reduction, and for «غاراته» also «غار»."""
+    key = reduce(stem)
+    if stem.endswith(_PLURAL_WITH_PRONOUN) and len(stem) - len(_PLURAL_WITH_PRONOUN) >= MIN_STEM:
+        other = reduce(stem[:-1])
+        if other != key:
+            return (key, other)
+    return (key,)
+
+
 @lru_cache(maxsize=_MEMO)
 def keys_of(token: str) -> tuple[str, ...]:
     """Every key a folded text token may have: the raw clitic readings and their reductions."""
     out: dict[str, None] = {}
     for stem, _, _ in clitic_variants(token):
         out[stem] = None
-        out[reduce(stem)] = None
+        for key in stem_keys(stem):
+            out[key] = None
     return tuple(out)
 
 

@@ -196,7 +196,9 @@ def find_counts(tokens: Tokens, text: str, base: int = 0) -> list[Count]:
             lo, hi = vague  # type: ignore[misc]
         # qualifiers just before: "نحو 500", "أكثر من 20"
         window = " ".join(words[max(0, start - 3) : start])
-        if value is not None and any(window.endswith(q) for q in _APPROX):
+        qualifier = max((q for q in _APPROX if window.endswith(q)), key=len, default=None)
+        if value is not None and qualifier is not None:
+            start -= len(qualifier.split())  # the figure is «نحو 500», not «500»
             if any(w in window.split() for w in _AT_LEAST):
                 hi = None
             elif any(w in window.split() for w in _AT_MOST):

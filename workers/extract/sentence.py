@@ -97,7 +97,12 @@ SUPERSEDES: dict[str, frozenset[str]] = {
     "non_state_actor_overtakes_territory": frozenset({"armed_clash"}),
 }
 VIOLENT_TYPES = frozenset({"battles", "explosions_remote_violence", "violence_against_civilians"})
-_NOUN_COUNTED = frozenset({"killed", "wounded"})  # cue kinds a noun of people next to them counts
+# words before a person's name («المدعو», «يدعى»): what follows is no place even when a town shares it
+_NAMED_WORDS = frozenset(
+    fold(w)
+    for w in ["يدعى", "ويدعى", "تدعى", "المدعو", "المدعوة", "اسمه", "اسمها", "الملقب", "الملقبة", "يلقب"]
+)
+_NOUN_COUNTED = frozenset({"killed", "wounded", "captured"})  # cue kinds a noun of people next to them counts
 _CRIME_PRONE = frozenset({"arrests"})  # sub-types that ordinary crime words (cues.json) rule out
 
 
@@ -189,7 +194,7 @@ class SentenceAnalysis:
             if len(kept) < len(triggers):
                 self.set_aside = [m for m in triggers if m not in kept]
             triggers = kept
-        triggers = _one_generic_per_type(_superseded(triggers))
+        triggers = _one_generic(_superseded(triggers))
         if any(m.entry.sub_event_type in _CRIME_PRONE for m in triggers) and _criminal(tokens):
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
@@ -203,6 +208,8 @@ class SentenceAnalysis:
             taken.update(range(self.speaker.start, self.name_end(self.speaker)))
         self.places: list[Match[list[Place]]] = []
         for m in found.places:
+            if word_before(m, tokens) in _NAMED_WORDS:
+                continue  # «شاب يدعى حلب»: a person's name
             if taken.intersection(range(m.start_token, m.end_token)) and not _located_in_name(m, tokens):
                 continue
             if m.had_article and all(
@@ -345,6 +352,9 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
     cue or a conflict word («مسلحين», «القوات», «قتلى») makes an ambiguous trigger («معركة») count."""
     if any(not m.entry.needs_context for m in triggers):
         return True
+    armed = any(m.entry.kind in _ARMED_KINDS for m in found.actors)
+    if not armed and lexicon.phrase_list("accident_words").found_in(tokens.words):
+        return False  # «مصرع 3 في حادث سير», «حريق يدمر منازل»: an accident, even with casualties
     trigger_tokens = {i for m in triggers for i in range(m.start_token, m.end_token)}
     if any(
         m.start_token not in trigger_tokens for m in found.casualty_cues
@@ -352,7 +362,7 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
         return True
     if not lexicon.surface_set("sport_words").isdisjoint(tokens.words):
         return False  # «مواجهة القادسية», «معسكر إعدادي»: sport
-    if any(m.entry.kind in _ARMED_KINDS for m in found.actors):
+    if armed:
         return True
     words, prefixes = lexicon.word_or_prefix_set("conflict_context")
     return any(
@@ -366,17 +376,13 @@ def _written_as(m: Match[Trigger], tokens: Tokens, forms: frozenset[str]) -> boo
     return word in forms or (word[:1] in ("و", "ف") and word[1:] in forms)
 
 
-def _one_generic_per_type(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
-    """Two generic words of one event type name one event («الضربة … استهدفت»): the first stays."""
-    seen: set[str] = set()
-    out = []
-    for m in triggers:
-        if m.entry.generic:
-            if m.entry.event_type in seen:
-                continue
-            seen.add(m.entry.event_type)
-        out.append(m)
-    return out
+def _one_generic(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
+    """Two generic words in one sentence name one event, of one type or not («الضربة … استهدفت»,
+    «الهجوم … قصف»): the first stays."""
+    generic = [m for m in triggers if m.entry.generic]
+    if len(generic) < 2:
+        return triggers
+    return [m for m in triggers if not m.entry.generic or m is generic[0]]
 
 
 def _superseded(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:

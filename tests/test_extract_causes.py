@@ -1,0 +1,150 @@
+"""Detection causes found by reading the corpus diff of the lab-to-field round (sentences written for
+these tests): accidents that look like violence, weapons traded rather than used, generic and
+habitual statements, imperfect verbs, two generic words naming one event, plural nouns with a
+pronoun, dates of a statement, approximate and noun-counted figures, person names that are towns."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_extract import item
+from workers.contracts import EVENT, validation_errors
+from workers.extract.core import extract
+from workers.extract.morph import keys_of, term_key
+from workers.extract.numbers import find_counts
+from workers.extract.text import tokenize
+
+
+def events(text: str, published: str = "2019-03-11T09:00:00Z") -> list[dict]:
+    out = extract(item(text, published))
+    for e in out:
+        assert validation_errors(EVENT, e) == []
+    return out
+
+
+def subs(text: str) -> list[str]:
+    return sorted(e["sub_event_type"] for e in events(text))
+
+
+# --- accidents (cues.json accident_words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لقي 4 أشخاص مصرعهم وأصيب 6 آخرون في حادث سير على الطريق الدولي.",  # casualty-only
+        "أدى انقلاب سيارة إلى مقتل شخصين قرب المدينة.",
+        "أتى الحريق على عشرات المنازل ودمر منازل القرية بالكامل.",  # «تدمير منازل» needs context
+    ],
+)
+def test_an_accident_is_no_event(text: str) -> None:
+    assert events(text) == []
+
+
+def test_an_accident_word_does_not_hide_an_armed_attack() -> None:
+    text = "قتل 3 جنود في هجوم شنه مسلحون على حاجز أمني بعد حادث سير قرب المدينة."
+    assert events(text)
+
+
+def test_a_coup_is_not_an_accident() -> None:
+    # «انقلاب» alone no longer rules out a casualty-only report: a coup kills by violence
+    text = "قتل 12 جنديا خلال محاولة الانقلاب في العاصمة."
+    assert events(text)
+
+
+# --- weapons traded, not used; generic and planned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أعلنت الوزارة توريد صواريخ مضادة للدروع إلى الجيش.",
+        "وصلت شحنة صواريخ جديدة إلى الميناء.",
+        "افتتح معرض الصواريخ والطائرات في العاصمة.",
+        "يواجه المتهم تهمة الاختطاف أمام المحكمة.",
+        "تدرس الحكومة شن هجوم على معاقل المسلحين.",
+        "لم تشهد المنطقة مثل هذه الهجمات من قبل.",
+    ],
+)
+def test_a_violence_word_that_reports_no_event(text: str) -> None:
+    assert events(text) == []
+
+
+# --- imperfect verbs and habits
+
+
+def test_an_imperfect_verb_is_a_habit_unless_narrated() -> None:
+    assert events("تعتقل قوات الأمن الناشطين في المدينة.") == []
+    assert subs("وبدأ الجنود يعتقلون الشبان عند الحاجز.") == ["arrests"]
+
+
+def test_a_habit_word_after_the_trigger() -> None:
+    assert events("تشكو العائلات من الاعتقالات اليومية في المدينة.") == []
+
+
+def test_hitting_is_not_a_strike() -> None:
+    # «أضرب» (went on strike) is a term, not a verb: its generated imperfect «يضرب» means «hits»
+    assert "peaceful_protest" not in subs("يضرب المسلحون الجنود في الشارع ويقتلون 3 منهم.")
+
+
+# --- two generic words, specific phrasings
+
+
+def test_two_generic_words_of_different_types_name_one_event() -> None:
+    out = events("قتل 5 جنود في هجوم استهدف قاعدة عسكرية في المدينة.")
+    assert len(out) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("قتل 5 أشخاص في هجوم صاروخي على المدينة.", "shelling_artillery_missile_attack"),
+        ("قتل 5 أشخاص في هجوم جوي على المدينة.", "air_drone_strike"),
+        ("شن التحالف حملة جوية على مواقع المسلحين في المدينة.", "air_drone_strike"),
+        ("خرج آلاف المحتجين إلى الشوارع في العاصمة.", "peaceful_protest"),
+    ],
+)
+def test_specific_phrasings_have_their_sub_type(text: str, sub: str) -> None:
+    assert sub in subs(text)
+
+
+# --- morphology: a sound plural with the pronoun «ـه»
+
+
+def test_a_plural_with_the_pronoun_ha_meets_its_term() -> None:
+    assert term_key("غارة") in keys_of("غاراته")
+    assert subs("وواصل الطيران غاراته على المدينة أمس.") == ["air_drone_strike"]
+
+
+# --- dates of a statement, not of the event
+
+
+def test_a_date_after_a_statement_verb_is_not_the_event_date() -> None:
+    text = "أدانت وزارة الخارجية يوم 20 مارس الهجوم الانتحاري في المدينة."
+    (event,) = events(text, published="2019-03-21T09:00:00Z")
+    assert event["date"] != "2019-03-20"
+    text = "قتل 5 أشخاص في هجوم انتحاري في المدينة يوم 20 مارس."
+    (event,) = events(text, published="2019-03-21T09:00:00Z")
+    assert event["date"] == "2019-03-20"
+
+
+# --- figures
+
+
+def test_an_approximate_figure_starts_at_its_qualifier() -> None:
+    tokens = tokenize("قتل أكثر من 20 شخصا")
+    (count,) = find_counts(tokens, "قتل أكثر من 20 شخصا")
+    assert count.text == "أكثر من 20" and (count.lo, count.hi) == (20, None)
+
+
+def test_one_person_arrested_counts_one() -> None:
+    (event,) = events("ألقت قوات الأمن القبض على قيادي في التنظيم في المدينة.")
+    assert event["casualties"]["captured"]["min"] == 1
+
+
+# --- a person's name is no place
+
+
+def test_a_name_after_yudaa_is_not_a_place() -> None:
+    (event,) = events("اعتقلت الشرطة شابا يدعى حلب في بغداد.")
+    assert event["location"]["name_ar"] != "حلب"
