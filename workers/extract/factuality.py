@@ -212,7 +212,7 @@ def judge(
             i + 1 < len(words) and _hit(cue_set("future_after_exceptions"), words, i + 1)
         ):  # «القادمة» is next, «قادمة من» coming from
             return Factuality("future", words[i])
-    if trig.entry.imperfect and not any(_hit(cue_set("narrative_imperfect_words"), words, i) for i in window):
+    if trig.entry.imperfect and not _one_occasion(a, window):
         return Factuality("habitual", words[trig.start_token])  # «تقصف القوات القرى»: what it does
     habit = cue_set("habit_after_words")
     for i in range(trig.end_token, min(len(words), trig.end_token + HABIT_AFTER_GAP)):
@@ -225,6 +225,19 @@ def judge(
     if event_date and published and event_date < published - timedelta(days=BACKGROUND_DAYS):
         return Factuality(BACKGROUND, None)
     return Factuality(ASSERTED)
+
+
+def _one_occasion(a: SentenceAnalysis, window: range) -> bool:
+    """Does a sentence with an imperfect trigger tell of one occasion? A narrative word in the window
+    («وبدأ الجنود يعتقلون»), a date, or an exact figure («الجيش يقتل 31 مسلحا»: a headline's
+    present) says so; «تعتقل الميليشيات آلاف المدنيين» is what they do."""
+    words = a.tokens.words
+    narrative = cue_set("narrative_imperfect_words")
+    return (
+        any(_hit(narrative, words, i) for i in window)
+        or bool(a.dates)
+        or any(c.lo == c.hi for c in a.counts)
+    )
 
 
 def weapon_found(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
