@@ -8,9 +8,11 @@ and the older `extract_gold.jsonl` never share an article. The held-out set (`ex
 round 3) is drawn the same way with its own seeds (HOLDOUT_SEED) from articles that none of dev, test,
 2018 and the place-resolution set uses, so adding it changes nothing the other sets draw. Round 4's
 held-out set (`extract_holdout_r4.jsonl`) is drawn the same way again (HOLDOUT_R4_SEED), from
-articles that none of those sets nor `extract_holdout.jsonl` uses.
+articles that none of those sets nor `extract_holdout.jsonl` uses. Round 5's held-out set
+(`extract_holdout_r5.jsonl`) is drawn the same way (HOLDOUT_R5_SEED), from articles that none of the
+sets above (round 4's included) uses.
 
-    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test,holdout,holdout_r4}.jsonl, events null
+    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test,holdout,holdout_r4,holdout_r5}.jsonl, events null
     python eval/sample_sentences.py --check        # the committed sets hold exactly these refs
     python eval/sample_sentences.py --places DIR   # sentences for the place-resolution set
 
@@ -42,7 +44,15 @@ HOLDOUT_SEED = {"ant": 2028, "saudinewsnet": 2029}
 # Round 4's held-out set: same design, own seeds, no article of dev, test, 2018, place resolution or
 # round 3's holdout.
 HOLDOUT_R4_SEED = {"ant": 2030, "saudinewsnet": 2031}
-SET_SEED = {"dev": 3026, "test": 3027, "holdout": 3028, "holdout_r4": 3030}  # order of a set's 150 lines
+# Round 5's held-out set: same design, own seeds, no article of any set above (round 4's included).
+HOLDOUT_R5_SEED = {"ant": 2032, "saudinewsnet": 2033}
+SET_SEED = {  # order of a set's 150 lines
+    "dev": 3026,
+    "test": 3027,
+    "holdout": 3028,
+    "holdout_r4": 3030,
+    "holdout_r5": 3032,
+}
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
 MAX_PER_OUTLET = 20
@@ -222,6 +232,11 @@ def sample_holdout_r4(taken: set[str]) -> list[dict[str, object]]:
     return _draw(("holdout_r4",), HOLDOUT_R4_SEED, taken)["holdout_r4"]
 
 
+def sample_holdout_r5(taken: set[str]) -> list[dict[str, object]]:
+    """Round 5's held-out set: same design, own seeds, no article of `taken` (all earlier sets' articles)."""
+    return _draw(("holdout_r5",), HOLDOUT_R5_SEED, taken)["holdout_r5"]
+
+
 def _draw(
     set_names: tuple[str, ...], seeds: dict[str, int], skip: set[str]
 ) -> dict[str, list[dict[str, object]]]:
@@ -322,7 +337,9 @@ def main() -> int:
     if args.out or args.check:
         taken |= _place_set_docs()
         sets["holdout"] = sample_holdout(taken)
-        sets["holdout_r4"] = sample_holdout_r4(taken | {_key(x["ref"]) for x in sets["holdout"]})
+        taken |= {_key(x["ref"]) for x in sets["holdout"]}
+        sets["holdout_r4"] = sample_holdout_r4(taken)
+        sets["holdout_r5"] = sample_holdout_r5(taken | {_key(x["ref"]) for x in sets["holdout_r4"]})
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, lines in sets.items():

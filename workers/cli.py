@@ -741,8 +741,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--gold",
         action="append",
-        help="a gold set: 2018, dev, test, holdout or holdout_r4 (the frozen test sets: only when named), "
-        "or a file (format in eval/README.md); repeatable (default: 2018 and dev)",
+        help="a gold set: 2018, dev, test, holdout, holdout_r4 or holdout_r5 (the frozen test sets: "
+        "only when named), or a file (format in eval/README.md); repeatable (default: 2018 and dev)",
     )
     p.add_argument(
         "--corpus",
