@@ -101,7 +101,7 @@ def test_two_generic_words_of_different_types_name_one_event() -> None:
         ("قتل 5 أشخاص في هجوم صاروخي على المدينة.", "shelling_artillery_missile_attack"),
         ("قتل 5 أشخاص في هجوم جوي على المدينة.", "air_drone_strike"),
         ("شن التحالف حملة جوية على مواقع المسلحين في المدينة.", "air_drone_strike"),
-        ("خرج آلاف المحتجين إلى الشوارع في العاصمة.", "peaceful_protest"),
+        ("نزل آلاف المحتجين إلى الشوارع في العاصمة.", "peaceful_protest"),
     ],
 )
 def test_specific_phrasings_have_their_sub_type(text: str, sub: str) -> None:
@@ -148,3 +148,27 @@ def test_one_person_arrested_counts_one() -> None:
 def test_a_name_after_yudaa_is_not_a_place() -> None:
     (event,) = events("اعتقلت الشرطة شابا يدعى حلب في بغداد.")
     assert event["location"]["name_ar"] != "حلب"
+
+
+# --- suicide is not a suicide bombing; a coup attempt is a clash; a weapon's model
+
+
+def test_suicide_is_not_a_suicide_bombing() -> None:
+    # «انتحاريين» reduces to the key of «انتحار»: the one-word forms of suicide are not_forms
+    assert events("رأت اللجنة أن الانتحار تم داخل السجن.") == []
+    assert subs("قتل 3 انتحاريين في المدينة.") == ["suicide_bomb"]
+
+
+def test_a_coup_attempt_is_an_armed_clash() -> None:
+    assert subs("قتل 250 شخصا خلال محاولة الانقلاب الفاشلة في البلاد.") == ["armed_clash"]
+
+
+def test_a_weapon_model_without_its_use_is_no_event() -> None:
+    assert events('تسلمت مصر أمس أول ثلاث طائرات مقاتلة من طراز "رافال" من فرنسا.') == []
+    launched = "أطلق الحوثيون صاروخا باليستيا من طراز قاهر على نجران."
+    assert subs(launched) == ["shelling_artillery_missile_attack"]
+
+
+def test_an_ongoing_state_does_not_narrate_an_imperfect_verb() -> None:
+    # «لا يزال» says what still goes on: the imperfect «تستهدف» after it is a practice
+    assert events("لا يزال التنظيم نشطا من خلال خلايا نائمة تستهدف قواعد الأمن.") == []

@@ -33,6 +33,7 @@ NEGATION_WINDOW = 5  # a negation governs the next few words («لم تقدم ا
 WEAPON_WORD_GAP = 2  # words before a weapon trigger where «برنامج», «تجربة» (… إطلاق) may stand
 SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an imperfect verb («تشن»)
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
+WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
 
 ASSERTED, BACKGROUND = "asserted", "background"
@@ -85,6 +86,10 @@ def _hit(cues: _CueSet, words: list[str], i: int) -> bool:
         nxt = keys_of(words[i + 1])
         return any((a, b) in cues.bigrams for a in keys for b in nxt)
     return False
+
+
+def _any_hit(cues: _CueSet, words: list[str]) -> bool:
+    return any(_hit(cues, words, i) for i in range(len(words)))
 
 
 @cache
@@ -194,6 +199,12 @@ def judge(
         for i in range(max(0, trig.start_token - WEAPON_WORD_GAP), trig.start_token):
             if _hit(not_used, words, i):  # «برنامج الصواريخ»: the weapon, not its use
                 return Factuality("generic", words[i])
+        if not a.casualty_cues and not _any_hit(cue_set("weapon_use_words"), words):
+            # «تسلمت طائرات مقاتلة من طراز رافال»: a model named, the weapon delivered, not used
+            model = cue_set("weapon_words_after")
+            for i in range(trig.end_token, min(len(words), trig.end_token + WEAPON_MODEL_GAP)):
+                if _hit(model, words, i):
+                    return Factuality("generic", words[i])
     modal = lexicon.word_set("modal_words")
     for i in window:
         if words[i] in modal and i + 1 < len(words) and _imperfect(words[i + 1]):
