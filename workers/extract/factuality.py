@@ -245,9 +245,7 @@ def _one_occasion(a: SentenceAnalysis, window: range) -> bool:
     words = a.tokens.words
     narrative = cue_set("narrative_imperfect_words")
     return (
-        any(_hit(narrative, words, i) for i in window)
-        or bool(a.dates)
-        or any(c.lo == c.hi for c in a.counts)
+        any(_hit(narrative, words, i) for i in window) or bool(a.dates) or any(c.lo == c.hi for c in a.counts)
     )
 
 
