@@ -172,3 +172,25 @@ def test_a_weapon_model_without_its_use_is_no_event() -> None:
 def test_an_ongoing_state_does_not_narrate_an_imperfect_verb() -> None:
     # «لا يزال» says what still goes on: the imperfect «تستهدف» after it is a practice
     assert events("لا يزال التنظيم نشطا من خلال خلايا نائمة تستهدف قواعد الأمن.") == []
+
+
+# --- countries and places
+
+
+def test_a_local_armed_group_places_an_event_without_a_place_in_its_country() -> None:
+    from workers.extract.acled_coding import _event_country
+
+    # no place, no target, the army unnamed as to country: the Houthis fight in Yemen
+    event = {
+        "location": {"country_code": None},
+        "actors": [{"id": "HOUTHI", "role": "actor"}, {"id": "MILITARY", "role": "actor"}],
+    }
+    assert _event_country(event, set()) == "YE"
+
+
+def test_a_nisba_adjective_after_a_settlement_word_is_no_place() -> None:
+    from workers.extract.acled_coding import _after_settlement_words
+    from workers.extract.text import fold
+
+    words = [fold(w) for w in ["وصلت", "الجرافات", "لتدمير", "حي", "عشوائي", "في", "المدينة"]]
+    assert _after_settlement_words(words) == []

@@ -355,6 +355,9 @@ def _context_ids() -> frozenset[str]:
     return frozenset(bare_id for bare_id, *_ in CONTEXT_ROLES.values())
 
 
+_LOCAL_GROUP_CODES = frozenset({2, 3, 4})  # ACLED inter: rebels, political and identity militias
+
+
 def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | None:
     """Where the event happened; without a place, the country of the party it was done to («غارات
     إسرائيلية على مواقع للمقاومة الفلسطينية»: Palestine), else of its country-specific state actors
@@ -377,6 +380,14 @@ def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | No
     }
     if len(own) == 1:
         return own.pop()
+    # a rebel or militia group of one country («مليشيات الحوثي»: Yemen) fights at home
+    local = {
+        specs[a["id"]].country
+        for a in event["actors"]
+        if a["id"] in specs and specs[a["id"]].country and specs[a["id"]].inter in _LOCAL_GROUP_CODES
+    }
+    if len(local) == 1:
+        return local.pop()
     return next(iter(countries_named)) if len(countries_named) == 1 else None
 
 
@@ -838,9 +849,15 @@ _INDEFINITE_ADJECTIVES = frozenset(
 )
 
 
+MIN_NISBA_LETTERS = 5  # «عشوائي», «سكني»: a word this long ending in ي (no article) is a nisba adjective
+
+
 def _indefinite_adjective(word: str) -> bool:
     """«حدودية», «قريبة»: a word that describes a place rather than names one."""
-    return word in _INDEFINITE_ADJECTIVES or (word.endswith("يه") and not word.startswith("ال"))
+    return word in _INDEFINITE_ADJECTIVES or (
+        not word.startswith("ال")
+        and (word.endswith("يه") or (word.endswith("ي") and len(word) >= MIN_NISBA_LETTERS))
+    )
 
 
 def _after_settlement_words(words: list[str]) -> list[tuple[int, int]]:
