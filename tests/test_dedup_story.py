@@ -252,6 +252,24 @@ def test_a_shooting_typed_a_clash_and_an_attack_is_one_event_but_not_across_days
     assert clusters([clash, same_type_next_day]) == {frozenset({"a", "d"})}  # a report dated a day late
 
 
+def test_a_bombing_whose_article_also_names_an_attack_is_not_the_attack_of_the_day_before() -> None:
+    # Mogadishu: an MP shot dead (an «attack») one day, a hotel bombing the next whose articles also
+    # name an «attack» (a sibling joined into the bombing); they share only the catch-all sub-type
+    shot = report("a", sub="attack", story=SHOOTING)
+    bombing = joined(
+        [
+            report("b", sub="remote_explosive_landmine_ied", story=SHOOTING_2, day="2019-03-12"),
+            report("b", sub="attack", story=SHOOTING_2, day="2019-03-12", lead=False),
+        ]
+    )
+    assert len(bombing) == 1
+    assert len(clusters([shot, *bombing])) == 2
+    assert len(clusters([*bombing, shot])) == 2
+    # the same story of one sub-type a day late still joins (a report dated late)
+    late = report("c", sub="attack", story=SHOOTING_2, day="2019-03-12")
+    assert clusters([shot, late]) == {frozenset({"a", "c"})}
+
+
 def test_protest_and_riot_of_one_story_merge() -> None:
     story = "آلاف المحتجين يتظاهرون في ساحة دوما احتجاجا على انقطاع الكهرباء"
     protest = report("a", sub="peaceful_protest", story=story)

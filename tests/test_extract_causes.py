@@ -194,3 +194,9 @@ def test_a_nisba_adjective_after_a_settlement_word_is_no_place() -> None:
 
     words = [fold(w) for w in ["وصلت", "الجرافات", "لتدمير", "حي", "عشوائي", "في", "المدينة"]]
     assert _after_settlement_words(words) == []
+
+
+def test_a_generic_imperfect_verb_is_a_purpose_even_beside_a_figure() -> None:
+    # «تستهدف» (generic «استهدف») in the present: what a campaign is for, not a strike
+    text = "بدأت الشرطة حملة أمنية تستهدف جماعات متشددة في 13 إقليما."
+    assert "shelling_artillery_missile_attack" not in subs(text)

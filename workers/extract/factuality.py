@@ -223,7 +223,8 @@ def judge(
             i + 1 < len(words) and _hit(cue_set("future_after_exceptions"), words, i + 1)
         ):  # «القادمة» is next, «قادمة من» coming from
             return Factuality("future", words[i])
-    if trig.entry.imperfect and not _one_occasion(a, window):
+    if trig.entry.imperfect and (trig.entry.generic or not _one_occasion(a, window)):
+        # a generic imperfect («حملة أمنية تستهدف جماعات»): a purpose, even beside a figure
         return Factuality("habitual", words[trig.start_token])  # «تقصف القوات القرى»: what it does
     habit = cue_set("habit_after_words")
     for i in range(trig.end_token, min(len(words), trig.end_token + HABIT_AFTER_GAP)):
