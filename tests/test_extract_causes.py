@@ -200,3 +200,8 @@ def test_a_generic_imperfect_verb_is_a_purpose_even_beside_a_figure() -> None:
     # «تستهدف» (generic «استهدف») in the present: what a campaign is for, not a strike
     text = "بدأت الشرطة حملة أمنية تستهدف جماعات متشددة في 13 إقليما."
     assert "shelling_artillery_missile_attack" not in subs(text)
+
+
+def test_a_ramming_attack_is_an_attack() -> None:
+    # a vehicle driven into people on purpose (a traffic «حادث دهس» stays ambiguous: no trigger)
+    assert subs("قتل جنديان في عملية دهس عند مفترق الطرق.") == ["attack"]
