@@ -205,3 +205,18 @@ def test_a_generic_imperfect_verb_is_a_purpose_even_beside_a_figure() -> None:
 def test_a_ramming_attack_is_an_attack() -> None:
     # a vehicle driven into people on purpose (a traffic «حادث دهس» stays ambiguous: no trigger)
     assert subs("قتل جنديان في عملية دهس عند مفترق الطرق.") == ["attack"]
+
+
+# --- actors named by a role the catalogue lacked
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("اعتقلت المخابرات العامة الأردنية مشتبها به في عمان.", "Police Forces of Jordan"),
+        ("قتل رجل أمن في هجوم مسلح على نقطة تفتيش في القطيف.", "Police Forces of Saudi Arabia"),
+        ("قتل قيادي حوثي في غارة جوية على صعدة.", "Houthi Movement"),
+    ],
+)
+def test_a_role_names_its_actor(text: str, actor: str) -> None:
+    assert actor in {a["name"] for e in events(text) for a in e["actors"]}
