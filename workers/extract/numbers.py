@@ -1,8 +1,9 @@
 """Counts in Arabic text: digits, Arabic-Indic digits (folded upstream) and number words.
 
 A count is a range (lo, hi): exact when lo == hi, open-ended when hi is None. Vague amounts
-(«عشرات» dozens, «مئات» hundreds) and approximations («نحو 500») stay ranges; nothing is
-made more exact than the text says.
+(«عشرات» dozens, «مئات» hundreds) stay ranges; nothing is made more exact than the text says.
+An approximation («نحو 500») is the figure it gives, as ACLED records it (and the gold sets,
+eval/README.md): its text keeps the qualifier; «أكثر من 20», «ما لا يقل عن 20» are open-ended.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ _APPROX = {
         "اقل من",
     ]
 }
+_QUALIFIER_WORDS = 4  # the longest qualifier: «ما لا يقل عن»
 _AT_LEAST = {fold(w) for w in ["اكثر", "أكثر", "يقل", "يزيد"]}
 _AT_MOST = {fold(w) for w in ["اقل"]}
 _OR = {"او", "الي", "و"}
@@ -195,7 +197,7 @@ def find_counts(tokens: Tokens, text: str, base: int = 0) -> list[Count]:
                 continue
             lo, hi = vague  # type: ignore[misc]
         # qualifiers just before: "نحو 500", "أكثر من 20"
-        window = " ".join(words[max(0, start - 3) : start])
+        window = " ".join(words[max(0, start - _QUALIFIER_WORDS) : start])
         qualifier = max((q for q in _APPROX if window.endswith(q)), key=len, default=None)
         if value is not None and qualifier is not None:
             start -= len(qualifier.split())  # the figure is «نحو 500», not «500»
@@ -203,8 +205,7 @@ def find_counts(tokens: Tokens, text: str, base: int = 0) -> list[Count]:
                 hi = None
             elif any(w in window.split() for w in _AT_MOST):
                 lo, hi = 0, max(lo - 1, 0)
-            elif hi == lo:
-                lo, hi = int(lo * 0.9), int(round(lo * 1.1))
+            # «نحو 500» stays 500 (ACLED records the figure reported); its text keeps the «نحو»
         counts.append(
             Count(lo, hi, start, end, text[tokens.starts[start] - base : tokens.ends[end - 1] - base])
         )
