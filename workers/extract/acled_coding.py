@@ -37,6 +37,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any
 
@@ -248,14 +249,18 @@ def romanize(arabic: str) -> str:
     return " ".join(words)
 
 
-_CURRENT_TEXT: list[Any] = [None, None]  # (item text, its tokens): the article complete() works on
+# (sentence text, its offset) -> (actor matches, place matches) over that sentence's tokens
+SentenceFinds = Mapping[tuple[str, int], tuple[list[Any], list[Any]]]
+_NO_FINDS: SentenceFinds = {}
+# (item text, its tokens, its sentences' finds): the article complete() works on
+_CURRENT_TEXT: list[Any] = [None, None, _NO_FINDS]
 
 
-def _use_text(text: str, tokens: Any) -> None:
+def _use_text(text: str, tokens: Any, finds: SentenceFinds | None = None) -> None:
     """The article's tokens from extract(), sliced per sentence as it cuts them: tokenizing each
-    sentence again cost 0.5 ms a sentence."""
+    sentence again cost 0.5 ms a sentence. Likewise the lexicon matches extract() found per sentence."""
     if _CURRENT_TEXT[0] is not text:
-        _CURRENT_TEXT[:] = [text, tokens if tokens is not None else tokenize(text)]
+        _CURRENT_TEXT[:] = [text, tokens if tokens is not None else tokenize(text), finds or _NO_FINDS]
         _sentence_tokens.cache_clear()
         _sentence_places.cache_clear()
         _sentence_actors.cache_clear()
@@ -264,7 +269,7 @@ def _use_text(text: str, tokens: Any) -> None:
 @lru_cache(maxsize=64)
 def _sentence_tokens(sentence: str, offset: int) -> Any:
     """A trigger sentence's tokens: several steps below read the same one, for each of its events."""
-    text, tokens = _CURRENT_TEXT
+    text, tokens, _ = _CURRENT_TEXT
     if text is None or text[offset : offset + len(sentence)] != sentence:
         return tokenize(sentence, offset)
     lo = bisect.bisect_left(tokens.starts, offset)
@@ -274,22 +279,31 @@ def _sentence_tokens(sentence: str, offset: int) -> Any:
 
 @lru_cache(maxsize=64)
 def _sentence_places(sentence: str, offset: int) -> list[Any]:
-    return place_index().find(_sentence_tokens(sentence, offset))
+    found = _CURRENT_TEXT[2].get((sentence, offset))
+    return found[1] if found is not None else place_index().find(_sentence_tokens(sentence, offset))
 
 
 @lru_cache(maxsize=64)
 def _sentence_actors(sentence: str, offset: int) -> list[Any]:
-    return actor_index().find(_sentence_tokens(sentence, offset))
+    found = _CURRENT_TEXT[2].get((sentence, offset))
+    return found[0] if found is not None else actor_index().find(_sentence_tokens(sentence, offset))
 
 
 def _stable_id(prefix: str, text: str) -> str:
     return f"{prefix}:{hashlib.sha1(fold(text).encode()).hexdigest()[:10]}"
 
 
-def complete(event: dict[str, Any], text: str, countries_named: set[str], tokens: Any = None) -> None:
+def complete(
+    event: dict[str, Any],
+    text: str,
+    countries_named: set[str],
+    tokens: Any = None,
+    finds: SentenceFinds | None = None,
+) -> None:
     """Fill the ACLED fields of one event in place (see the module docstring). `tokens`: the item
-    text's tokens, when the caller has them."""
-    _use_text(text, tokens)
+    text's tokens, when the caller has them; `finds`: the actor and place matches it found in each
+    sentence (token positions relative to the sentence), likewise."""
+    _use_text(text, tokens, finds)
     _place(event, text)
     loc = event.get("location")
     # «سقوط مقذوف من الأراضي اليمنية»: where a projectile came from is not where the event is

@@ -31,7 +31,7 @@ from workers.extract.events import CASUALTY_KINDS, MAX_EVIDENCE, build_events
 from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import Match, PhraseIndex
-from workers.extract.morph import stem_keys
+from workers.extract.morph import MIN_STEM, stem_keys
 from workers.extract.sentence import SentenceAnalysis, SentenceMatches
 from workers.extract.text import Sentence, Tokens, clitic_variants, split_sentences, tokenize
 
@@ -68,15 +68,16 @@ def _indexes() -> tuple[PhraseIndex[Any], ...]:
 def _first_word_bits() -> tuple[dict[str, int], dict[str, int], frozenset[str]]:
     """(word as written, morphological key) -> bit k set when lexicon k (of _indexes()) has a phrase
     starting with it: one pass over a new token's readings serves all four lexicons. Also the first
-    two letters of those keys: a key keeps its stem's first two letters (morph.reduce cuts suffixes
-    and a letter near the end), so a stem that starts otherwise needs no key."""
+    MIN_STEM letters of those keys: a key keeps its stem's first MIN_STEM letters (morph.reduce cuts
+    suffixes only down to MIN_STEM letters, and drops a letter only past them), so a stem that starts
+    otherwise needs no key. Half of new words' readings passed a two-letter test, an eighth pass this."""
     as_written: dict[str, int] = {}
     by_key: dict[str, int] = {}
     for k, index in enumerate(_indexes()):
         bits = by_key if index.morph else as_written
         for word in index.first_words():
             bits[word] = bits.get(word, 0) | 1 << k
-    return as_written, by_key, frozenset(key[:2] for key in by_key)
+    return as_written, by_key, frozenset(key[:MIN_STEM] for key in by_key)
 
 
 class _PhraseStarts(dict[str, int]):
@@ -91,7 +92,7 @@ class _PhraseStarts(dict[str, int]):
         mask = 0
         for stem, _, _ in clitic_variants(token):
             mask |= as_written.get(stem, 0) | by_key.get(stem, 0)
-            if stem[:2] in key_starts:
+            if stem[:MIN_STEM] in key_starts:
                 for key in stem_keys(stem):
                     mask |= by_key.get(key, 0)
         self[token] = mask
@@ -129,14 +130,22 @@ def _sentence_bounds(text: str, tokens: Tokens) -> tuple[list[Sentence], list[tu
     return sentences, spans, bound
 
 
+def _may_start(words: list[str]) -> list[list[int]]:
+    """For each lexicon k (of _indexes()), the positions where one of its phrases may start."""
+    masks = list(map(_PHRASE_STARTS.__getitem__, words))
+    # C-speed loops: the positions that may start any phrase (a quarter of them), then those of lexicon
+    # k among them: compress(positions, mask & bit k)
+    anywhere = list(compress(range(len(masks)), masks))
+    masks = [masks[i] for i in anywhere]
+    return [list(compress(anywhere, map(and_, masks, repeat(1 << k)))) for k in range(4)]
+
+
 def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     """Events reported by one item (each a version-1, single-source event)."""
     text: str = item["text"]
     # Cheap gate first: an article without any trigger word has no event.
     tokens = tokenize(text)
-    masks = list(map(_PHRASE_STARTS.__getitem__, tokens.words))
-    # positions where lexicon k may match, by C-speed loops: compress(positions, mask & bit k)
-    may_start = [list(compress(range(len(masks)), map(and_, masks, repeat(1 << k)))) for k in range(4)]
+    may_start = _may_start(tokens.words)
     indexes = _indexes()
     if not may_start[_TRIGGERS] and not _killed_or_wounded(indexes[_CUES].find(tokens, may_start[_CUES])):
         return []  # no trigger word, and no casualty word that could make a casualty-only event
@@ -149,19 +158,37 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     # Each lexicon runs once over the article; its matches then go to their sentences.
     actors = indexes[_ACTORS].find(tokens, may_start[_ACTORS], bound)
     places = indexes[_PLACES].find(tokens, may_start[_PLACES], bound)
+    sentence_actors = _by_sentence(actors, spans)
+    sentence_places = _by_sentence(places, spans)
+    # acled_coding reads each trigger sentence's actors and places as the lexicons find them, the
+    # dateline's places included: hand them over instead of matching those sentences again
+    found_in_sentence = {
+        (s.text, s.start): pair
+        for s, pair in zip(sentences, zip(sentence_actors, sentence_places, strict=True), strict=True)
+    }
     dateline = _DATELINE.match(text)
     if dateline:  # «دبي، الإمارات (CNN) --»: where the bureau is, not where anything happened
-        places = [m for m in places if m.start >= dateline.end()]
+        after = dateline.end()
+        sentence_places = [[m for m in found if m.start >= after] for found in sentence_places]
     per_sentence = zip(
-        *(_by_sentence(found, spans) for found in (triggers, actors, places, cues)), strict=True
+        _by_sentence(triggers, spans),
+        sentence_actors,
+        sentence_places,
+        _by_sentence(cues, spans),
+        strict=True,
     )
     analysed = [
         SentenceAnalysis(s, tokens[lo:hi], published, SentenceMatches(*found))
         for s, (lo, hi), found in zip(sentences, spans, per_sentence, strict=True)
     ]
     title_tokens = tokenize(item.get("title") or "")
+    title_starts = _may_start(title_tokens.words)  # the memo, not each lexicon's, screens new words
     ctx = article_context(
-        item, published, analysed, place_index().find(title_tokens), indexes[_TRIGGERS].find(title_tokens)
+        item,
+        published,
+        analysed,
+        indexes[_PLACES].find(title_tokens, title_starts[_PLACES]),
+        indexes[_TRIGGERS].find(title_tokens, title_starts[_TRIGGERS]),
     )
     candidates: list[Candidate] = []
     last_attr: Attribution | None = None
@@ -176,5 +203,5 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     events = build_events(candidates, item, ctx, simhash_words(tokens.words))
     for event in events:
         # actor slots, ACLED precisions, names no lexicon knows
-        acled_coding.complete(event, text, ctx.countries, tokens)
+        acled_coding.complete(event, text, ctx.countries, tokens, found_in_sentence)
     return events

@@ -251,11 +251,16 @@ def _tokenize_slow(original: str, base: int) -> Tokens:
 # Proclitics: conjunctions (و ف), prepositions (ب ل ك), the article (ال). "لل" = ل + ال.
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")
+# every proclitic reading needs a token longer than this, starting with one of these letters
+_MIN_CLITIC_TOKEN = 3
+_PROCLITIC_FIRST = frozenset((*_CONJ, *_PREP, "ا"))
 
 
 @lru_cache(maxsize=200_000)
 def clitic_variants(token: str) -> tuple[tuple[str, bool, bool], ...]:
     """(stem, had_article, had_preposition) readings of a folded token, the bare token first."""
+    if len(token) <= _MIN_CLITIC_TOKEN or token[0] not in _PROCLITIC_FIRST:
+        return ((token, False, False),)  # most new words: no reading but the bare one
     seen: dict[str, tuple[str, bool, bool]] = {token: (token, False, False)}
 
     def add(stem: str, article: bool, prep: bool) -> None:
