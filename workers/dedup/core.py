@@ -200,10 +200,12 @@ def sub_types(event: dict[str, Any]) -> frozenset[str]:
 _CATCH_ALL_SUBS = frozenset({"attack"})
 
 
-def _same_sub_beyond_catch_all(event: dict[str, Any], cand: dict[str, Any]) -> bool:
-    """Do the two share a sub-type other than the catch-all «attack», or have one own sub-type?"""
-    shared = sub_types(event) & sub_types(cand)
-    return bool(shared - _CATCH_ALL_SUBS) or event["sub_event_type"] == cand["sub_event_type"]
+def _same_sub_beyond_catch_all(
+    subs_e: frozenset[str], subs_c: frozenset[str], event: dict[str, Any], cand: dict[str, Any]
+) -> bool:
+    """Do the two (with their sub-types `subs_e`, `subs_c`) share a sub-type other than the
+    catch-all «attack», or have one own sub-type?"""
+    return bool((subs_e & subs_c) - _CATCH_ALL_SUBS) or event["sub_event_type"] == cand["sub_event_type"]
 
 
 def _place_from_body(event: dict[str, Any]) -> bool:
@@ -357,7 +359,12 @@ def verdict(
         cfg.unnamed_places_yield and d1 == d2 and _place_from_body(event) and _place_from_body(cand)
     ):
         return Verdict(0.0, "place")  # same country, different towns (checked before reading the stories)
-    if cfg.cross_sub_same_day and d1 != d2 and copy_bits > cfg.near_copy_bits and not _same_sub_beyond_catch_all(event, cand):
+    if (
+        cfg.cross_sub_same_day
+        and d1 != d2
+        and copy_bits > cfg.near_copy_bits
+        and not _same_sub_beyond_catch_all(subs_e, subs_c, event, cand)
+    ):
         # another sub-type on another day: two weak links, unless the texts are one wire copy
         return Verdict(0.0, "sub-type other day")
     # A lightly edited copy (an outlet's rewrite of the same wire text) is the same story.
