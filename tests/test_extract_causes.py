@@ -225,3 +225,20 @@ def test_a_role_names_its_actor(text: str, actor: str) -> None:
 def test_earthquakes_in_the_plural_are_no_violence() -> None:
     # «زلازل» (the plural): a figure now read after «ما لا يقل عن» made it a casualty-only event
     assert events("تتعافى المدينة من زلازل أدت إلى دمار واسع وقتلت ما لا يقل عن 471 شخصا.") == []
+
+
+# --- read in holdout_r4's errors after its final run: purposes, prospects, weather, exercises
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "كانت الولايات المتحدة تسعى لتحرير معتقلين أمريكيين اثنين.",  # a purpose
+        "عين الجيش قائدا للقوة المكلفة التصدي للمتمردين.",  # a mandate
+        "يبدأ ولي العهد زيارته وسط مظاهرات مزمعة احتجاجا على الحرب.",  # planned, after the trigger
+        "أدت العاصفة التي ضربت شمال البلاد إلى إلغاء مئات الرحلات.",  # «ضربت»: a storm struck
+        "ستشهد المناورات تحليقا لطائرات حاملة للصواريخ.",  # exercises, weapons carried
+    ],
+)
+def test_a_purpose_a_prospect_or_a_storm_is_no_event(text: str) -> None:
+    assert events(text) == []
