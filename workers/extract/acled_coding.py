@@ -369,13 +369,17 @@ def _context_ids() -> frozenset[str]:
     return frozenset(bare_id for bare_id, *_ in CONTEXT_ROLES.values())
 
 
-_LOCAL_GROUP_CODES = frozenset({2, 3, 4})  # ACLED inter: rebels, political and identity militias
+# ACLED inter codes whose actors place an event with no place of its own in their country, in this
+# order: state forces («الشرطة المصرية»: Egypt), then a rebel or militia group of one country
+# («مليشيات الحوثي»: Yemen), which fights at home
+_HOME_COUNTRY_CODES = (frozenset({1}), frozenset({2, 3, 4}))
 
 
 def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | None:
     """Where the event happened; without a place, the country of the party it was done to («غارات
     إسرائيلية على مواقع للمقاومة الفلسطينية»: Palestine), else of its country-specific state actors
-    («الشرطة المصرية» and «متظاهرين»: Egypt), else the one country the article names."""
+    («الشرطة المصرية» and «متظاهرين»: Egypt), else of its one-country armed groups, else the one
+    country the article names."""
     loc = event.get("location") or {}
     if loc.get("country_code"):
         return str(loc["country_code"])
@@ -387,21 +391,14 @@ def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | No
     } - {None}
     if len(targets) == 1:
         return str(targets.pop())
-    own = {
-        specs[a["id"]].country
-        for a in event["actors"]
-        if a["id"] in specs and specs[a["id"]].country and specs[a["id"]].inter == 1
-    }
-    if len(own) == 1:
-        return own.pop()
-    # a rebel or militia group of one country («مليشيات الحوثي»: Yemen) fights at home
-    local = {
-        specs[a["id"]].country
-        for a in event["actors"]
-        if a["id"] in specs and specs[a["id"]].country and specs[a["id"]].inter in _LOCAL_GROUP_CODES
-    }
-    if len(local) == 1:
-        return local.pop()
+    for codes in _HOME_COUNTRY_CODES:
+        home = {
+            specs[a["id"]].country
+            for a in event["actors"]
+            if a["id"] in specs and specs[a["id"]].country and specs[a["id"]].inter in codes
+        }
+        if len(home) == 1:
+            return home.pop()
     return next(iter(countries_named)) if len(countries_named) == 1 else None
 
 

@@ -7,8 +7,10 @@ future («سوف», a generated future verb form «سيقصف», «الجمعة 
 «في حال»), a call («دعا إلى وقف القصف»), a threat («هدد بقصف»), a plan («تعتزم شن هجوم»), an
 instruction, a hypothesis («خشية هجمات») or a generic statement (a penalty: «حكم بالإعدام», a law);
 or when the word after it makes it a metaphor («اختطاف القرار»). An imperfect verb («تقصف القوات
-القرى») tells what someone does, a habit, unless a narrative word in its window tells a story
-(«وبدأ الجنود يعتقلون»); so does a trigger followed by «المتكررة», «اليومية». Also no event: a trigger right
+القرى») tells what someone does, a habit, unless the sentence tells of one occasion: a narrative
+word in its window («وبدأ الجنود يعتقلون»), a date, or an exact figure (a headline's present:
+«الجيش يقتل 31 مسلحا»); a generic one («حملة أمنية تستهدف») is a purpose even then. A trigger
+followed by «المتكررة», «اليومية» is a habit too. Also no event: a trigger right
 after «أي» («أي هجوم»), one governed by «قد» + an imperfect verb («قد تشن غارات»), a purpose («من
 أجل», «سعيا ل»), and a weapon spoken of rather than used («برنامج الصواريخ»). Quotation marks do
 not end the window («هدد بـ"قصف"»); «قادمة من» is a direction, not a future time. A past event
