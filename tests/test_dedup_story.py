@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import pytest
 from tests.test_processor_state import run_worker
 from workers.contracts import EVENT, encode, validation_errors
 from workers.dedup.config import DedupConfig
-from workers.dedup.core import join_siblings
+from workers.dedup.core import join_siblings, match_score
 from workers.dedup.state import DedupState
 from workers.process.handlers import LocalPipeline
 from workers.settings import Settings
@@ -376,6 +377,29 @@ def test_no_bridge_when_the_two_events_come_from_one_article() -> None:
     first["casualties"] = {**first["casualties"], "killed": {"min": 20, "max": 20}}
     second["casualties"] = {**second["casualties"], "wounded": {"min": 3, "max": 3}, "killed": {"min": 1, "max": 1}}
     assert len(clusters([first, second, bridge])) == 2
+
+
+def test_a_weak_second_hand_link_bridges_nothing() -> None:
+    """A report that joins today's market bombing and barely matches yesterday's checkpoint attack in
+    a nearby town (through the civilians both name) does not make those two one event: a bridge is
+    second-hand evidence, so the two events must match each other above `bridge_min_score`
+    (held_out_r3_mixed: a truck-bombing report bridged three Kabul events of two days)."""
+    civilians = {"id": "CIV-SY", "name": "Civilians (Syria)", "role": "target"}
+    police = {"id": "POL-SY", "name": "Police Forces of Syria", "role": "target"}
+    nearby = {"id": "gn:harasta", "name": "Harasta", "lat": 33.56, "lon": 36.12, "precision": "place"}
+    yesterday = report(
+        "a", story="هجوم بحزام ناسف على حاجز عسكري شمال المدينة", place=nearby, day="2019-03-10",
+        reported="2019-03-10T09:00:00Z", lead=False,
+    )
+    market = report("c", story=MARKET, reported="2019-03-11T09:30:00Z")
+    bridge = report("b", story=MARKET, reported="2019-03-11T11:00:00Z")
+    yesterday["actors"], market["actors"], bridge["actors"] = [civilians], [police], [civilians, police]
+    cfg = DedupConfig()
+    assert match_score(yesterday, market, cfg) < cfg.threshold  # apart on their own
+    assert cfg.threshold <= match_score(yesterday, bridge, cfg) <= cfg.bridge_min_score  # a weak link
+    assert clusters([yesterday, market, bridge]) == {frozenset({"a"}), frozenset({"b", "c"})}
+    # what any link at all did before: the three in one
+    assert len(clusters([yesterday, market, bridge], replace(cfg, bridge_min_score=0.0))) == 1
 
 
 def test_a_restored_state_drops_the_absorbed_event() -> None:

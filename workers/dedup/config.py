@@ -128,6 +128,13 @@ class DedupConfig:
     # -> 0.83), held_out_2 0.65 -> 0.63 (one wrong merge), the other sets unchanged; 1.01 turns it off.
     story_beats_figures: float = 1.0
     bridging: bool = True  # a report matching two open events merges them (tombstone for one)
+    # A bridge is second-hand evidence (the report matched each event, not the events each other), so
+    # the two events must match each other above this, a margin over `threshold`. At 0 (any score
+    # but a hard "no") a truck-bombing report that matched both bridged it to the previous day's
+    # Pul-e-Alam attack and the same day's police-academy bombing, three Kabul events in one:
+    # held_out_r3_mixed pairwise F1 0.55 -> 0.68 (P 0.60 -> 0.66) at 0.5-0.65, the other twelve
+    # sets unchanged; at 0.7 clusters falls 0.56 -> 0.51 (`bench/dedup_eval.py --sets`, 2026-12-02).
+    bridge_min_score: float = 0.55
     vague_scan: int = 200  # open events of other blocks a report without a country is compared with
 
     def text_evidence(self, similarity: float) -> float:
