@@ -43,7 +43,7 @@ from typing import Any
 
 from camel_tools.utils.charmap import CharMapper
 
-from workers.extract import ner
+from workers.extract import lexicon, ner
 from workers.extract.actors import CONTEXT_ROLES, catalogue, countries, in_country, nisba_country
 from workers.extract.dates import find_dates
 from workers.extract.events import MAX_EVIDENCE
@@ -711,6 +711,9 @@ def _site_stem(word: str) -> str:
     return word[1:] if word[:1] in ("و", "ب", "ل", "ف") and word[1:] in SITE_WORDS else word
 
 
+_FOR_THE = fold("لل")  # «للقوات»: a preposition, which a site's name never opens with
+
+
 def _site_before(words: list[str], at: int) -> tuple[str, list[int]] | None:
     """«مطار X [الدولي] في [مدينة] Y» with Y at `at`: (site kind, X's tokens)."""
     j = at - 1
@@ -725,7 +728,9 @@ def _site_before(words: list[str], at: int) -> tuple[str, list[int]] | None:
     for k in range(j, max(-1, j - 4), -1):
         stem = _site_stem(words[k])
         if stem in SITE_WORDS:
-            return (SITE_WORDS[stem], list(range(k + 1, end))) if k + 1 < end else None
+            if k + 1 >= end or words[k + 1].startswith(_FOR_THE):
+                return None  # «قاعدة للقوات الأجنبية»: whose base, not its name
+            return SITE_WORDS[stem], list(range(k + 1, end))
     return None
 
 
@@ -791,8 +796,8 @@ def _unknown_places(tokens: Any, spans: list[tuple[int, int]]) -> list[tuple[int
             continue
         if place_index().find(tokens[s:e]) or actor_index().find(tokens[s:e]):
             continue  # the gazetteer knows it (the extractor already weighed it), or it is a party
-        if _strip_article(tokens.words[s]) in FACILITY_WORDS:
-            continue  # «في المنزل»: a building, not a place name
+        if _strip_article(tokens.words[s]) in FACILITY_WORDS | SETTLEMENT_WORDS:
+            continue  # «في المنزل», «في المدينة»: a building or the word for a town, not a name
         if _indefinite_adjective(tokens.words[s]):
             continue  # «في مناطق متفرقة»: the model's LOC, but no name
         out.append((s, e))
@@ -827,45 +832,13 @@ def _strip_article(word: str) -> str:
     return word[2:] if word.startswith("ال") else word
 
 
-# indefinite adjectives that follow a settlement word or a preposition as often as a name does
-# («منطقة قريبة», «في مناطق متفرقة»); the nisba ones («حدودية») are caught by their ending
-_INDEFINITE_ADJECTIVES = frozenset(
-    fold(w)
-    for w in [
-        "قريبة",
-        "بعيدة",
-        "مجاورة",
-        "أخرى",
-        "واحدة",
-        "جديدة",
-        "مختلفة",
-        "عديدة",
-        "متفرقة",
-        "واسعة",
-        "كبيرة",
-        "صغيرة",
-        "شاسعة",
-        "آمنة",
-        "نائية",
-        "محاذية",
-        "متاخمة",
-        "خالية",
-        "مأهولة",
-        "مفتوحة",
-        "مغلقة",
-        "محددة",
-        "معينة",
-        "مجهولة",
-    ]
-)
-
-
 MIN_NISBA_LETTERS = 5  # «عشوائي», «سكني»: a word this long ending in ي (no article) is a nisba adjective
 
 
 def _indefinite_adjective(word: str) -> bool:
-    """«حدودية», «قريبة»: a word that describes a place rather than names one."""
-    return word in _INDEFINITE_ADJECTIVES or (
+    """«حدودية», «قريبة», «خفض» (التصعيد): a word that describes an area rather than names one
+    (cues.json `area_kind_words`, and nisba adjectives by their ending)."""
+    return word in lexicon.word_set("area_kind_words") or (
         not word.startswith("ال")
         and (word.endswith("يه") or (word.endswith("ي") and len(word) >= MIN_NISBA_LETTERS))
     )

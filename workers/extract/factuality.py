@@ -26,7 +26,7 @@ from functools import cache
 
 from workers.extract import lexicon
 from workers.extract.lexicon import Match, Trigger
-from workers.extract.morph import keys_of, term_key
+from workers.extract.morph import FUTURE_PREFIXES, keys_of, term_key, verb_forms
 from workers.extract.sentence import SentenceAnalysis
 from workers.extract.text import fold
 
@@ -108,6 +108,11 @@ def _window_cues() -> tuple[
             single[k] = (*single.get(k, ()), value)
         for b in cues.bigrams:
             pairs[b] = (*pairs.get(b, ()), value)
+    # «سنواصل الإضراب», «ستشن القوات هجوما»: a verb carrying the trigger, in a future form
+    for verb in lexicon.cues()["support_verbs"]:
+        for form in verb_forms(verb):
+            if form.startswith(FUTURE_PREFIXES) and "future" not in single.get(term_key(form), ()):
+                single[term_key(form)] = (*single.get(term_key(form), ()), "future")
     return single, pairs, frozenset(a for a, _ in pairs)
 
 

@@ -73,8 +73,9 @@ _SPEAKER_STOPS = CLAUSE_BREAKS | frozenset(
 )
 _PUNCT_BREAKS = ("،", "؛", ":", ",", ";", "(", ")", '"', "«", "»")
 _PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS))
-# Quotation marks end a clause for roles and figures, not for factuality: «هدد بـ"قصف"» is a threat.
-_QUOTES = ('"', "«", "»", "“", "”")
+# Quotation marks and brackets end a clause for roles and figures, not for factuality: «هدد بـ"قصف"»
+# is a threat, «سنواصل (الإضراب)» a future strike.
+_QUOTES = ('"', "«", "»", "“", "”", "(", ")")
 _UNQUOTED_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS if p not in _QUOTES))
 _YEAR_WORDS = frozenset(fold(w) for w in ["عام", "العام", "سنة", "السنة", "لعام", "بعام", "وعام", "منذ"])
 _AGE_WORDS = frozenset(fold(w) for w in ["عاما", "عام", "سنة", "سنوات", "أعوام", "عاماً", "سنه"])

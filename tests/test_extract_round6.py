@@ -1,0 +1,62 @@
+"""Round-6 causes (sentences written for these tests): a future verb that carries a verbal-noun
+trigger, brackets inside a clause, and place names that are no names (the kind of an area after
+«منطقة», the word for a town itself, a base named by whose it is)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_extract_causes import events, subs
+from workers.extract.acled_coding import _after_settlement_words, _site_before
+from workers.extract.text import fold
+
+# --- the future of a support verb (cues.json support_verbs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال رئيس النقابة إننا سنواصل الإضراب في باريس.",
+        "سيواصل العمال إضرابهم في باريس.",
+        "وقال المتحدث إن الجيش سينفذ عملية عسكرية في حلب.",
+        "وقال إن التحالف سيشن غارات على مواقع المسلحين في حلب.",
+    ],
+)
+def test_a_future_support_verb_makes_its_trigger_future(text: str) -> None:
+    assert events(text) == []
+
+
+def test_the_past_of_a_support_verb_still_reports() -> None:
+    assert subs("واصل العمال إضرابهم في باريس.") == ["peaceful_protest"]
+    assert subs("شن التحالف غارات على مواقع المسلحين في حلب.") == ["air_drone_strike"]
+
+
+def test_brackets_do_not_end_the_factuality_window() -> None:
+    assert events('وقال رئيس الاتحاد "سنواصل (الإضراب) في يوليو".') == []
+
+
+# --- no place name
+
+
+@pytest.mark.parametrize("kind", ["خفض", "عازلة", "سيطرة", "مزدحمة", "حظر"])
+def test_the_kind_of_an_area_is_no_place_name(kind: str) -> None:
+    words = [fold(w) for w in ["سقطت", "قذيفة", "في", "منطقة", kind, "التصعيد"]]
+    assert _after_settlement_words(words) == []
+
+
+def test_a_name_after_an_area_word_still_is_one() -> None:
+    words = [fold(w) for w in ["سقطت", "قذيفة", "في", "منطقة", "الدريهمي"]]
+    assert _after_settlement_words(words) == [(4, 5)]
+
+
+def test_the_word_for_a_town_is_no_place_name() -> None:
+    for text in ("انفجرت عبوة ناسفة في المدينة وقتلت 3 أشخاص.", "انفجرت عبوة ناسفة في المنطقة وقتلت 3 أشخاص."):
+        (event,) = events(text)
+        assert (event["location"] or {}).get("name_ar") not in ("المدينة", "المنطقة")
+
+
+def test_a_base_named_by_whose_it_is_has_no_name() -> None:
+    words = [fold(w) for w in ["هجوم", "على", "قاعدة", "للقوات", "الأجنبية", "في", "كابول"]]
+    assert _site_before(words, 6) is None
+    words = [fold(w) for w in ["هجوم", "على", "قاعدة", "العند", "الجوية", "في", "لحج"]]
+    assert _site_before(words, 6) == ("Base", [3])
