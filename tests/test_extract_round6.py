@@ -60,3 +60,19 @@ def test_a_base_named_by_whose_it_is_has_no_name() -> None:
     assert _site_before(words, 6) is None
     words = [fold(w) for w in ["هجوم", "على", "قاعدة", "العند", "الجوية", "في", "لحج"]]
     assert _site_before(words, 6) == ("Base", [3])
+
+
+# --- aliases that name an actor only at home (actors.json ar_at_home)
+
+
+def test_the_resistance_is_yemen_s_popular_resistance_only_in_yemen() -> None:
+    (event,) = events("وتقدمت المقاومة في مديرية دار سعد بعدن وقتلت 5 من الحوثيين.")
+    assert "Popular Resistance" in [a["name"] for a in event["actors"]]
+    (event,) = events("قتل 3 مسلحين في هجوم للمقاومة على دورية إسرائيلية في غزة.")
+    assert "Popular Resistance" not in [a["name"] for a in event["actors"]]
+    assert not any(a["id"].endswith("@home") for a in event["actors"])
+
+
+def test_the_regime_is_syria_s_army_in_syria() -> None:
+    (event,) = events("قتل 3 أشخاص في قصف للنظام على دوما.")
+    assert "Military Forces of Syria" in [a["name"] for a in event["actors"]]

@@ -44,7 +44,7 @@ from typing import Any
 from camel_tools.utils.charmap import CharMapper
 
 from workers.extract import lexicon, ner
-from workers.extract.actors import CONTEXT_ROLES, catalogue, countries, in_country, nisba_country
+from workers.extract.actors import CONTEXT_ROLES, HOME, catalogue, countries, in_country, nisba_country
 from workers.extract.dates import find_dates
 from workers.extract.events import MAX_EVIDENCE
 from workers.extract.gazetteer import (
@@ -408,7 +408,13 @@ def _actors(event: dict[str, Any], countries_named: set[str]) -> None:
     out: dict[str, dict[str, Any]] = {}
     for a in event["actors"]:
         spec = specs.get(a["id"])
-        if spec is not None and a["id"] in _context_ids():
+        if spec is not None and spec.context == HOME:
+            actor = in_country(spec.actor(), cc)
+            if actor.context == HOME:
+                continue  # «المقاومة» outside Yemen: some other resistance, not named
+            a = a | {"id": actor.id, "name": actor.name, "name_ar": a.get("name_ar") or actor.name_ar}
+            a["inter"], a["country_code"] = actor.inter, actor.country
+        elif spec is not None and a["id"] in _context_ids():
             actor = in_country(spec.actor(), cc, frozenset(countries_named))
             a = a | {"id": actor.id, "name": actor.name, "name_ar": actor.name_ar or a.get("name_ar", "")}
             a["inter"], a["country_code"] = actor.inter, actor.country
@@ -894,9 +900,11 @@ def _speakers(event: dict[str, Any], text: str) -> None:
     kept = []
     cc = (event.get("location") or {}).get("country_code")
     for attr in event["attributions"]:
-        if attr.get("speaker_id") in _context_ids():  # «وأفاد التحالف» in Yemen: the Saudi-led coalition
-            generic = catalogue()[attr["speaker_id"]].actor()
-            attr["speaker_id"] = in_country(generic, cc, frozenset({cc} if cc else ())).id
+        spec = catalogue().get(attr.get("speaker_id") or "")
+        if spec is not None and (spec.id in _context_ids() or spec.context == HOME):
+            # «وأفاد التحالف» in Yemen: the Saudi-led coalition; «المقاومة» outside Yemen: no one known
+            resolved = in_country(spec.actor(), cc, frozenset({cc} if cc else ()))
+            attr["speaker_id"] = None if resolved.context == HOME else resolved.id
         first = fold(attr["speaker"]).split()[:1]
         if not first or first[0] in NOT_SPEAKERS or _stem(first[0]) in NOT_SPEAKERS:
             continue

@@ -378,6 +378,8 @@ CONTEXT_ROLES: dict[str, tuple[str, str, int, str, tuple[str, ...]]] = {
     ),
 }
 GENERIC_AR = {"UAG": "مسلحون مجهولون", "CIV": "مدنيون", "PRO": "متظاهرون", "RIO": "مثيرو الشغب"}
+# actors.json `ar_at_home`: aliases that name an actor only in an event in its own country
+HOME, HOME_SUFFIX = "HOME", "@home"
 # Which coalition a bare «التحالف» is: the Saudi-led one in the countries of its war, else the US-led one.
 SAUDI_COALITION_COUNTRIES = frozenset({"YE", "SA"})
 SAUDI_COALITION, US_COALITION = "SAUDI-COALITION", "US-COALITION"
@@ -482,6 +484,20 @@ def catalogue() -> dict[str, ActorSpec]:
                 spec_id, name, kind, inter, country.code, tuple(dict.fromkeys(ar)), (), None, exact
             )
     for spec in named:
+        if spec.get("ar_at_home"):
+            # «المقاومة» is Yemen's Popular Resistance in a Yemeni event only: matched apart, with no
+            # country of its own (it must not place the event), resolved by `in_country`
+            home_id = spec["id"] + HOME_SUFFIX
+            out[home_id] = ActorSpec(
+                home_id,
+                spec["name"],
+                spec["kind"],
+                spec.get("inter", EXTERNAL),
+                None,
+                tuple(spec["ar_at_home"]),
+                (),
+                HOME,
+            )
         if spec["id"] in out:
             continue
         out[spec["id"]] = ActorSpec(
@@ -517,6 +533,9 @@ def in_country(
     generic ones with no country to go by, are returned as they are."""
     if not actor.context:
         return actor
+    if actor.context == HOME:  # an alias of one country's actor: that actor in its country, else nobody
+        home = catalogue()[actor.id.removesuffix(HOME_SUFFIX)]
+        return home.actor() if country_code and country_code == home.country else actor
     if actor.context == "COALITION":
         where = ({country_code} if country_code else set()) | set(countries_named)
         coalition = SAUDI_COALITION if where & SAUDI_COALITION_COUNTRIES else US_COALITION
