@@ -76,3 +76,8 @@ def test_the_resistance_is_yemen_s_popular_resistance_only_in_yemen() -> None:
 def test_the_regime_is_syria_s_army_in_syria() -> None:
     (event,) = events("قتل 3 أشخاص في قصف للنظام على دوما.")
     assert "Military Forces of Syria" in [a["name"] for a in event["actors"]]
+
+
+def test_people_a_figure_counts_are_civilians() -> None:
+    (event,) = events("قتل 20 من المصلين في تفجير انتحاري استهدف مسجدا في كابول.")
+    assert [a["name"] for a in event["actors"]] == ["Civilians (Afghanistan)"]
