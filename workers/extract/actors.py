@@ -353,8 +353,6 @@ CONTEXT_ROLES: dict[str, tuple[str, str, int, str, tuple[str, ...]]] = {
             # «50 ألف شخص», «30 رهينة», «المصلين»); not a lone «طفلة» or «امرأة», often the cause a
             # protest names rather than a party to it
             "شخص",
-            "مواطنا",
-            "مواطنون",
             "رهينة",
             "رهائن",
             "الرهائن",
