@@ -81,3 +81,24 @@ def test_the_regime_is_syria_s_army_in_syria() -> None:
 def test_people_a_figure_counts_are_civilians() -> None:
     (event,) = events("قتل 20 من المصلين في تفجير انتحاري استهدف مسجدا في كابول.")
     assert [a["name"] for a in event["actors"]] == ["Civilians (Afghanistan)"]
+
+
+# --- dates counted back from publication
+
+
+@pytest.mark.parametrize(
+    ("words", "day"),
+    [("قبل يومين", "2019-03-09"), ("قبل ثلاثة أيام", "2019-03-08"), ("قبل 4 أيام", "2019-03-07")],
+)
+def test_so_many_days_ago_dates_the_event(words: str, day: str) -> None:
+    (event,) = events(f"قتل 7 مسلحين في غارة جوية {words} على مواقعهم في حلب.")
+    assert event["date"] == day
+
+
+def test_before_a_verb_is_no_date() -> None:
+    (event,) = events("قتل 7 مسلحين في غارة جوية قبل أن يصلوا إلى حلب.")
+    assert event["date"] == "2019-03-11"  # the publication day
+
+
+def test_crowds_take_to_the_streets() -> None:
+    assert subs("خرج مئات المواطنين إلى الشوارع في عمان.") == ["peaceful_protest"]

@@ -69,7 +69,14 @@ def _weekday_on_or_before(ref: date, weekday: int) -> date:
     return ref - timedelta(days=(ref.weekday() - weekday) % 7)
 
 
-_HINT = re.compile("اليوم|امس|الاسبوع|الشهر|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت|احد|\\d")
+_HINT = re.compile("اليوم|امس|الاسبوع|الشهر|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت|احد|قبل|\\d")
+
+# «قبل يومين», «قبل ثلاثة أيام», «قبل أسبوع»: so long before publication (days, precision)
+_AGO = "قبل"
+_AGO_SPANS = {"يوم": (1, "day"), "يومين": (2, "day"), "اسبوع": (7, "week"), "اسبوعين": (14, "week")}
+_DAY_COUNTS = {"ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7, "ثمانيه": 8, "تسعه": 9, "عشره": 10}
+_DAYS = "ايام"
+MAX_DAYS_AGO = 10  # «قبل 3 أيام»: beyond this a count of days is no longer a way of dating an event
 
 
 def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
@@ -110,6 +117,16 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
         elif w in _WEEKDAYS and (i == 0 or words[i - 1] not in ("اليوم", "امس")):
             # a bare weekday: the most recent such day up to the publication date
             out.append(DateMention(_weekday_on_or_before(published, _WEEKDAYS[w]), "day", i, i + 1, 0.75))
+        elif w == _AGO and (nxt in _AGO_SPANS or (i + 2 < len(words) and words[i + 2] == _DAYS)):
+            if nxt in _AGO_SPANS:
+                days, precision, span = *_AGO_SPANS[nxt], 2
+            else:
+                days = int(nxt) if nxt.isdecimal() else _DAY_COUNTS.get(nxt, 0)
+                precision, span = "day", 3
+            if 1 <= days <= MAX_DAYS_AGO or precision == "week":
+                out.append(DateMention(published - timedelta(days=days), precision, i, i + span, 0.8))
+                i += span
+                continue
         elif w in ("الاسبوع", "الشهر") and nxt in ("الماضي", "المنصرم"):
             days = 7 if w == "الاسبوع" else 30
             out.append(
@@ -154,7 +171,7 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
 
 
 # the words the cases of find_dates start with (after _stem)
-_DATE_WORDS = frozenset(["اليوم", "امس", "اول", "الاسبوع", "الشهر", *_WEEKDAYS])
+_DATE_WORDS = frozenset(["اليوم", "امس", "اول", "الاسبوع", "الشهر", _AGO, *_WEEKDAYS])
 
 
 class _StartsDate(dict[str, bool]):
