@@ -102,3 +102,15 @@ def test_before_a_verb_is_no_date() -> None:
 
 def test_crowds_take_to_the_streets() -> None:
     assert subs("خرج مئات المواطنين إلى الشوارع في عمان.") == ["peaceful_protest"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "هاجم مسلحون ثلاثة فنادق في بلدة سيفاري وقتلوا 5 أشخاص.",  # a broken plural of «فندق»
+        "وفي العراق، هجمات مسلحة تستهدف مرشحين للانتخابات البرلمانية.",
+        "قتل مسلحون 5 أشخاص في هجوم على عشرات المصلين في كابول.",  # people known as civilians
+    ],
+)
+def test_a_generic_attack_on_civilians_is_violence_against_them(text: str) -> None:
+    assert "attack" in subs(text) and "armed_clash" not in subs(text)

@@ -232,10 +232,10 @@ def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     «هجوم على حافلة», «الهجوم الذي استهدف المسجد»."""
     targets = lexicon.key_set("civilian_targets")
     words = a.tokens.words
-    return any(
-        not targets.isdisjoint(keys_of(words[i]))
-        for i in range(trig.end_token, min(len(words), trig.end_token + CIVILIAN_TARGET_WINDOW))
-    )
+    end = min(len(words), trig.end_token + CIVILIAN_TARGET_WINDOW)
+    return any(not targets.isdisjoint(keys_of(words[i])) for i in range(trig.end_token, end)) or any(
+        m.entry.kind == "civilians" and trig.end_token <= m.start_token < end for m in a.actors
+    )  # «هجمات تستهدف مرشحين», «الهجوم على 20 شخصا»: people the actor lexicon knows as civilians
 
 
 def _by_protesters(a: SentenceAnalysis) -> bool:
