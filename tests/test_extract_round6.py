@@ -114,3 +114,17 @@ def test_crowds_take_to_the_streets() -> None:
 )
 def test_a_generic_attack_on_civilians_is_violence_against_them(text: str) -> None:
     assert "attack" in subs(text) and "armed_clash" not in subs(text)
+
+
+# --- force against protesters
+
+
+def test_lethal_dispersal_of_a_sit_in_is_excessive_force() -> None:
+    text = "قتل أكثر من 700 شخص في القاهرة أثناء قيام قوات الأمن بفض اعتصامي مؤيدي مرسي."
+    assert subs(text) == ["excessive_force_against_protesters"]
+    assert subs("فضت الشرطة اعتصام العمال في القاهرة.") == ["protest_with_intervention"]
+
+
+def test_protesters_a_figure_counts_as_the_killed_make_excessive_force() -> None:
+    text = "قتلت القوات الإسرائيلية أكثر من مائة متظاهر فلسطيني قرب السياج في غزة."
+    assert subs(text) == ["excessive_force_against_protesters"]

@@ -224,6 +224,11 @@ def sentence_candidates(
         cands.append(cand)
     if cands:
         assign_casualties(a, cands)
+        for cand in cands:
+            if cand.trigger.sub_event_type == "protest_with_intervention" and "killed" in cand.casualties:
+                # lethal force on a protest is excessive force (ACLED), not an intervention:
+                # «قتل أكثر من 700 شخص أثناء فض اعتصامي رابعة والنهضة»
+                cand.trigger = lexicon.excessive_force_trigger()
     return cands
 
 
@@ -244,13 +249,19 @@ def _by_protesters(a: SentenceAnalysis) -> bool:
 
 
 def _against_protesters(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
-    """Violence whose object, a few words on, is the protesters («بحق/ضد/على المتظاهرين»)."""
+    """Violence whose object, a few words on, is the protesters («بحق/ضد/على المتظاهرين», or the
+    people a figure counts: «قتلت القوات أكثر من مائة متظاهر»)."""
     end = trig.end_token + PROTESTERS_OBJECT_WINDOW
     words = a.tokens.words
+    counted = {c.end_token for c in a.counts}  # «قتلت القوات أكثر من مائة متظاهر»: the figure's noun
     return any(
         m.entry.kind == "protesters"
         and trig.end_token <= m.start_token <= end
-        and (m.had_prep or (m.start_token > 0 and words[m.start_token - 1] in _AGAINST))
+        and (
+            m.had_prep
+            or (m.start_token > 0 and words[m.start_token - 1] in _AGAINST)
+            or m.start_token in counted
+        )
         for m in a.actors
     )
 
