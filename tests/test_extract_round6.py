@@ -128,3 +128,13 @@ def test_lethal_dispersal_of_a_sit_in_is_excessive_force() -> None:
 def test_protesters_a_figure_counts_as_the_killed_make_excessive_force() -> None:
     text = "قتلت القوات الإسرائيلية أكثر من مائة متظاهر فلسطيني قرب السياج في غزة."
     assert subs(text) == ["excessive_force_against_protesters"]
+
+
+def test_security_services_in_the_construct_state_have_their_country() -> None:
+    (event,) = events("أعلنت أجهزة الأمن الروسية أنها قتلت ثمانية مسلحين في داغستان.")
+    assert "Police Forces of Russia" in [a["name"] for a in event["actors"]]
+
+
+def test_saudi_emergency_forces_are_saudi_police_at_home() -> None:
+    (event,) = events("قتل 15 من قوات الطوارئ في تفجير مسجد في أبها.")
+    assert [a["name"] for a in event["actors"]] == ["Police Forces of Saudi Arabia"]
