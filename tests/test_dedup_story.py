@@ -402,6 +402,17 @@ def test_a_weak_second_hand_link_bridges_nothing() -> None:
     assert len(clusters([yesterday, market, bridge], replace(cfg, bridge_min_score=0.0))) == 1
 
 
+def test_an_unidentified_attacker_does_not_contradict_a_named_one() -> None:
+    """One outlet says gunmen, another names the group: the same attack («مسلحون مجهولون» is no one in
+    particular); two named groups still part two attacks."""
+    first, second = report("a"), report("b", story=MARKET_2, reported="2019-03-11T11:00:00Z")
+    first["actors"] = [{"id": "UAG-SY", "name": "Unidentified Armed Group (Syria)", "role": "actor"}]
+    second["actors"] = [{"id": "ISIS", "name": "Islamic State", "role": "actor"}]
+    assert len(clusters([first, second])) == 1
+    first["actors"] = [{"id": "HTS", "name": "HTS: Hayat Tahrir al Sham", "role": "actor"}]
+    assert len(clusters([first, second])) == 2
+
+
 def test_a_restored_state_drops_the_absorbed_event() -> None:
     pipeline = LocalPipeline()
     for r in bridge_scenario():
