@@ -138,3 +138,8 @@ def test_security_services_in_the_construct_state_have_their_country() -> None:
 def test_saudi_emergency_forces_are_saudi_police_at_home() -> None:
     (event,) = events("قتل 15 من قوات الطوارئ في تفجير مسجد في أبها.")
     assert [a["name"] for a in event["actors"]] == ["Police Forces of Saudi Arabia"]
+
+
+def test_a_direction_is_no_place_name() -> None:
+    (event,) = events("اعترضت قوات الدفاع الجوي السعودي صاروخا في شمال شرق العاصمة الرياض مساء الأحد.")
+    assert event["location"]["name"] == "Riyadh"

@@ -751,10 +751,15 @@ def _relative_before(words: list[str], at: int) -> tuple[int, int] | None:
     end = j
     for k in range(end - 1, max(-1, end - 4), -1):
         w = words[k]
-        if w in SETTLEMENT_WORDS or w in LOCATIVE_PREPS:
-            return (k + 1, end) if k + 1 < end else None
-        if w[:1] in ("ب", "و") and w[1:] in SETTLEMENT_WORDS:
-            return (k + 1, end) if k + 1 < end else None
+        opens = (
+            w in SETTLEMENT_WORDS
+            or w in LOCATIVE_PREPS
+            or (w[:1] in ("ب", "و") and w[1:] in SETTLEMENT_WORDS)
+        )
+        if opens:
+            # «في شمال شرق العاصمة الرياض»: a direction, no place of its own
+            named = k + 1 < end and not all(words[t] in COMPASS for t in range(k + 1, end))
+            return (k + 1, end) if named else None
     return None
 
 
@@ -802,8 +807,8 @@ def _unknown_places(tokens: Any, spans: list[tuple[int, int]]) -> list[tuple[int
             continue
         if place_index().find(tokens[s:e]) or actor_index().find(tokens[s:e]):
             continue  # the gazetteer knows it (the extractor already weighed it), or it is a party
-        if _strip_article(tokens.words[s]) in FACILITY_WORDS | SETTLEMENT_WORDS:
-            continue  # «في المنزل», «في المدينة»: a building or the word for a town, not a name
+        if tokens.words[s] in COMPASS or _strip_article(tokens.words[s]) in FACILITY_WORDS | SETTLEMENT_WORDS:
+            continue  # «في المنزل», «في المدينة», «في شمال»: a building, the word for a town, a direction
         if _indefinite_adjective(tokens.words[s]):
             continue  # «في مناطق متفرقة»: the model's LOC, but no name
         out.append((s, e))
