@@ -143,3 +143,11 @@ def test_saudi_emergency_forces_are_saudi_police_at_home() -> None:
 def test_a_direction_is_no_place_name() -> None:
     (event,) = events("اعترضت قوات الدفاع الجوي السعودي صاروخا في شمال شرق العاصمة الرياض مساء الأحد.")
     assert event["location"]["name"] == "Riyadh"
+
+
+def test_a_nisba_after_a_title_is_a_first_name() -> None:
+    text = "قال العقيد الركن تركي المالكي إن قوات الدفاع الجوي اعترضت صاروخا باليستيا فوق الرياض."
+    (event,) = events(text)
+    assert "Civilians (Turkey)" not in [a["name"] for a in event["actors"]]
+    (event,) = events("قتل مواطن تركي في انفجار في إسطنبول.")
+    assert "Civilians (Turkey)" in [a["name"] for a in event["actors"]]

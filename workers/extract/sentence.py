@@ -200,7 +200,9 @@ class SentenceAnalysis:
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
         self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
-        self.actors: list[Match[Actor]] = _coordinated(_named_armed_men(found.actors), tokens)
+        self.actors: list[Match[Actor]] = _coordinated(
+            _named_armed_men([m for m in found.actors if not _titled_name(m, tokens)]), tokens
+        )
         self.casualty_cues: list[Match[CasualtyCue]] = found.casualty_cues
         # Not places: a name inside an actor's name («قوات سوريا الديمقراطية»), or a person's name in
         # the speaker slot («قال عدنان عفرين»), or a small town's name with no locative cue before it.
@@ -314,6 +316,36 @@ class SentenceAnalysis:
         if not any(q in self.sentence.text for q in _QUOTES):
             return self.clauses  # most sentences: the same clauses, computed once
         return _clause_ids(self.sentence, self.tokens, _UNQUOTED_RE)
+
+
+# Titles before a person's name: «العقيد الركن تركي المالكي» is a man named Turki, not a Turk
+_TITLES = frozenset(
+    fold(w)
+    for w in [
+        "العقيد",
+        "الركن",
+        "العميد",
+        "اللواء",
+        "الشيخ",
+        "الأمير",
+        "الدكتور",
+        "د.",
+        "المهندس",
+        "السيد",
+        "الرائد",
+        "النقيب",
+    ]
+)
+
+
+def _titled_name(m: Match[Actor], tokens: Tokens) -> bool:
+    """A one-word civilian nisba («تركي», «مصري») right after a title is a person's first name."""
+    return (
+        m.entry.kind == "civilians"
+        and m.end_token - m.start_token == 1
+        and m.start_token > 0
+        and tokens.words[m.start_token - 1] in _TITLES
+    )
 
 
 def _coordinated(actors: list[Match[Actor]], tokens: Tokens) -> list[Match[Actor]]:
