@@ -151,3 +151,15 @@ def test_a_nisba_after_a_title_is_a_first_name() -> None:
     assert "Civilians (Turkey)" not in [a["name"] for a in event["actors"]]
     (event,) = events("قتل مواطن تركي في انفجار في إسطنبول.")
     assert "Civilians (Turkey)" in [a["name"] for a in event["actors"]]
+
+
+def test_a_place_in_a_later_statement_is_not_the_event_s() -> None:
+    text = (
+        "قال مكتب رئيس الوزراء إن مقاتلات تركية قصفت مواقع لتنظيم داعش وذكرت وسائل اعلام محلية أن "
+        "الشرطة نفذت مداهمات في اسطنبول."
+    )
+    strike = next(e for e in events(text) if e["event_type"] == "explosions_remote_violence")
+    assert strike["location"]["name"] != "Istanbul"
+    # without «و» the verb goes on with the same story: its place stands
+    (event,) = events("ردت الشرطة على هذا الاعتداء مؤكدة كما أكدت أن المصابين نقلوا إلى مستشفيات أبها.")
+    assert event["location"]["name"] == "Abha"

@@ -140,6 +140,15 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
         # happened is the article's place, or else the party it was done to (acled_coding)
         main = ctx.main_place
         return main if main is not None and main.place.id not in parties else None
+    # «قصفت مقاتلات تركية مواقع لداعش وذكرت وسائل إعلام أن الشرطة ... في إسطنبول»: a place in a
+    # later statement of the sentence is that statement's
+    told_apart = _next_statement(a, trig)
+    own = [m for m in specific if m.start_token < told_apart]
+    if not own:
+        main = ctx.main_place
+        later = {m.entry[0].id for m in specific}
+        return main if main is not None and main.place.id not in later else None
+    specific = own
     remote = trig.entry.event_type == "explosions_remote_violence"
     best = max(
         specific,
@@ -155,6 +164,21 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
         ),
     )
     return PlaceChoice(resolve(best.entry, ctx.countries), best, a.sentence)
+
+
+_AND = "و"
+
+
+def _next_statement(a: SentenceAnalysis, trig: Match[Trigger]) -> int:
+    """Where a new statement begins after the trigger: an attribution verb joined by «و» («وذكرت
+    وسائل إعلام», «وقال») after it; the sentence's end when there is none. (Without «و» the verb
+    may go on telling the same story: «ردت على هذا الاعتداء مؤكدة كما أكدت ...».)"""
+    verbs = lexicon.word_set("attribution_verbs")
+    words = a.tokens.words
+    return next(
+        (i for i in range(trig.end_token, len(words)) if words[i][:1] == _AND and words[i][1:] in verbs),
+        len(words),
+    )
 
 
 def _statement_date(a: SentenceAnalysis, day: DateMention, trig: Match[Trigger]) -> bool:
