@@ -163,3 +163,7 @@ def test_a_place_in_a_later_statement_is_not_the_event_s() -> None:
     # without «و» the verb goes on with the same story: its place stands
     (event,) = events("ردت الشرطة على هذا الاعتداء مؤكدة كما أكدت أن المصابين نقلوا إلى مستشفيات أبها.")
     assert event["location"]["name"] == "Abha"
+
+
+def test_food_poisoning_is_no_attack() -> None:
+    assert events("أصيب 30 شخصا بتسمم غذائي في حفل زفاف في الرياض.") == []
