@@ -50,7 +50,10 @@ def test_a_name_after_an_area_word_still_is_one() -> None:
 
 
 def test_the_word_for_a_town_is_no_place_name() -> None:
-    for text in ("انفجرت عبوة ناسفة في المدينة وقتلت 3 أشخاص.", "انفجرت عبوة ناسفة في المنطقة وقتلت 3 أشخاص."):
+    for text in (
+        "انفجرت عبوة ناسفة في المدينة وقتلت 3 أشخاص.",
+        "انفجرت عبوة ناسفة في المنطقة وقتلت 3 أشخاص.",
+    ):
         (event,) = events(text)
         assert (event["location"] or {}).get("name_ar") not in ("المدينة", "المنطقة")
 
@@ -167,3 +170,17 @@ def test_a_place_in_a_later_statement_is_not_the_event_s() -> None:
 
 def test_food_poisoning_is_no_attack() -> None:
     assert events("أصيب 30 شخصا بتسمم غذائي في حفل زفاف في الرياض.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "سيطر الجيش الوطني على منطقة العلم شرق عدن بعد معارك عنيفة مع المليشيات الحوثية.",
+            "government_regains_territory",
+        ),
+        ("حررت المقاومة الشعبية مدينة زنجبار من ميليشيات الحوثي.", "non_state_actor_overtakes_territory"),
+    ],
+)
+def test_who_takes_territory_decides_its_sub_type(text: str, sub: str) -> None:
+    assert subs(text) == [sub]

@@ -325,6 +325,24 @@ def complete(
     _time_precision(event, text)
     _speakers(event, text)
     _actors(event, countries_named)  # names the NER added take their slots too
+    _territory_by_taker(event)
+
+
+# ACLED tells a change of territory by who takes it: government forces (or their allies) regain,
+# a non-state group overtakes, whatever the verb («حرر», «سيطر على»)
+_TERRITORY_SUBS = ("government_regains_territory", "non_state_actor_overtakes_territory")
+_STATE, _NON_STATE = frozenset({1}), frozenset({2, 3, 4})
+
+
+def _territory_by_taker(event: dict[str, Any]) -> None:
+    if event["sub_event_type"] not in _TERRITORY_SUBS:
+        return
+    taker = next((a for a in event["actors"] if a.get("slot") == "actor1"), None)
+    inter = taker.get("inter") if taker else None
+    if inter in _STATE:
+        event["sub_event_type"] = "government_regains_territory"
+    elif inter in _NON_STATE:
+        event["sub_event_type"] = "non_state_actor_overtakes_territory"
 
 
 _LAUNCH_FROM = frozenset(fold(w) for w in ["من", "داخل"])
