@@ -184,3 +184,10 @@ def test_food_poisoning_is_no_attack() -> None:
 )
 def test_who_takes_territory_decides_its_sub_type(text: str, sub: str) -> None:
     assert subs(text) == [sub]
+
+
+def test_a_town_word_in_a_geonames_name_does_not_hide_other_readings() -> None:
+    (event,) = events("حررت المقاومة الشعبية مدينة زنجبار من ميليشيات الحوثي.")
+    assert event["location"]["country_code"] == "YE"  # Zinjibar, not Zanzibar («مدينة زنجبار»)
+    (event,) = events("اعتقلت الشرطة الكويتية 3 أشخاص في الكويت.")
+    assert event["location"]["precision"] == "country"  # «مدينة الكويت» stays Kuwait City's name

@@ -457,6 +457,15 @@ def place_index() -> PhraseIndex[list[Place]]:
                 continue
             add(name, place)
 
+    # GeoNames' «مدينة زنجبار»: the text's «مدينة» is a cue; where the bare name is a town of its own
+    # (Zinjibar, Yemen), the longer key would hide that reading: the two become one ambiguous name.
+    # (Not where the bare name is new: «مدينة الصدر» keyed «الصدر» would be every chest.)
+    for key in [k for k in by_name if k.partition(" ")[0] in _TOWN_WORDS and k not in curated_names]:
+        rest = key.partition(" ")[2]
+        if rest in by_name and all(p.precision == "place" for p in by_name[rest]):
+            for place in by_name.pop(key):
+                add(rest, place)
+
     for places in by_name.values():
         for p in places:
             if p.capital and p.precision == "place" and p.country_code:
@@ -469,6 +478,7 @@ def place_index() -> PhraseIndex[list[Place]]:
 
 
 _CAPITALS: dict[str, Place] = {}  # country -> its capital, filled as place_index() builds
+_TOWN_WORDS = frozenset(fold(w) for w in ["مدينة", "بلدة", "قرية"])
 
 
 def capital_place(code: str) -> Place | None:
