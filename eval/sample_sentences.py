@@ -10,9 +10,10 @@ round 3) is drawn the same way with its own seeds (HOLDOUT_SEED) from articles t
 held-out set (`extract_holdout_r4.jsonl`) is drawn the same way again (HOLDOUT_R4_SEED), from
 articles that none of those sets nor `extract_holdout.jsonl` uses. Round 5's held-out set
 (`extract_holdout_r5.jsonl`) is drawn the same way (HOLDOUT_R5_SEED), from articles that none of the
-sets above (round 4's included) uses.
+sets above (round 4's included) uses; round 6's (`extract_holdout_r6.jsonl`, HOLDOUT_R6_SEED) from
+articles none of those nor round 5's uses.
 
-    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test,holdout,holdout_r4,holdout_r5}.jsonl, events null
+    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test,holdout,holdout_r4,holdout_r5,holdout_r6}.jsonl, events null
     python eval/sample_sentences.py --check        # the committed sets hold exactly these refs
     python eval/sample_sentences.py --places DIR   # sentences for the place-resolution set
 
@@ -46,12 +47,15 @@ HOLDOUT_SEED = {"ant": 2028, "saudinewsnet": 2029}
 HOLDOUT_R4_SEED = {"ant": 2030, "saudinewsnet": 2031}
 # Round 5's held-out set: same design, own seeds, no article of any set above (round 4's included).
 HOLDOUT_R5_SEED = {"ant": 2032, "saudinewsnet": 2033}
+# Round 6's held-out set (scored from round 7 on): same design, own seeds, no article of any set above.
+HOLDOUT_R6_SEED = {"ant": 2034, "saudinewsnet": 2035}
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
     "test": 3027,
     "holdout": 3028,
     "holdout_r4": 3030,
     "holdout_r5": 3032,
+    "holdout_r6": 3034,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
@@ -237,6 +241,11 @@ def sample_holdout_r5(taken: set[str]) -> list[dict[str, object]]:
     return _draw(("holdout_r5",), HOLDOUT_R5_SEED, taken)["holdout_r5"]
 
 
+def sample_holdout_r6(taken: set[str]) -> list[dict[str, object]]:
+    """Round 6's held-out set: same design, own seeds, no article of `taken` (all earlier sets' articles)."""
+    return _draw(("holdout_r6",), HOLDOUT_R6_SEED, taken)["holdout_r6"]
+
+
 def _draw(
     set_names: tuple[str, ...], seeds: dict[str, int], skip: set[str]
 ) -> dict[str, list[dict[str, object]]]:
@@ -339,7 +348,9 @@ def main() -> int:
         sets["holdout"] = sample_holdout(taken)
         taken |= {_key(x["ref"]) for x in sets["holdout"]}
         sets["holdout_r4"] = sample_holdout_r4(taken)
-        sets["holdout_r5"] = sample_holdout_r5(taken | {_key(x["ref"]) for x in sets["holdout_r4"]})
+        taken |= {_key(x["ref"]) for x in sets["holdout_r4"]}
+        sets["holdout_r5"] = sample_holdout_r5(taken)
+        sets["holdout_r6"] = sample_holdout_r6(taken | {_key(x["ref"]) for x in sets["holdout_r5"]})
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, lines in sets.items():
