@@ -110,6 +110,8 @@ FACILITY_WORDS = frozenset(
     ]
 )
 LOCATIVE_PREPS = frozenset(fold(w) for w in ["في", "قرب", "داخل"])
+# a span the model calls a place that opens with one of these is a building or the word for a town
+_NOT_NAME_HEADS = FACILITY_WORDS | SETTLEMENT_WORDS
 # A speaker is a person or an organisation: these are never one («قال فيه», «أعلن الأحد»).
 NOT_SPEAKERS = frozenset(
     fold(w)
@@ -825,7 +827,7 @@ def _unknown_places(tokens: Any, spans: list[tuple[int, int]]) -> list[tuple[int
             continue
         if place_index().find(tokens[s:e]) or actor_index().find(tokens[s:e]):
             continue  # the gazetteer knows it (the extractor already weighed it), or it is a party
-        if tokens.words[s] in COMPASS or _strip_article(tokens.words[s]) in FACILITY_WORDS | SETTLEMENT_WORDS:
+        if tokens.words[s] in COMPASS or _strip_article(tokens.words[s]) in _NOT_NAME_HEADS:
             continue  # «في المنزل», «في المدينة», «في شمال»: a building, the word for a town, a direction
         if _indefinite_adjective(tokens.words[s]):
             continue  # «في مناطق متفرقة»: the model's LOC, but no name

@@ -138,16 +138,13 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
     if len(parties) == len({m.entry[0].id for m in specific}):
         # only countries named as parties («هاجمت مواقع النظام السوري مع أمريكا وبريطانيا»): where it
         # happened is the article's place, or else the party it was done to (acled_coding)
-        main = ctx.main_place
-        return main if main is not None and main.place.id not in parties else None
+        return _main_place_unless(ctx, parties)
     # «قصفت مقاتلات تركية مواقع لداعش وذكرت وسائل إعلام أن الشرطة ... في إسطنبول»: a place in a
     # later statement of the sentence is that statement's
     told_apart = _next_statement(a, trig)
     own = [m for m in specific if m.start_token < told_apart]
     if not own:
-        main = ctx.main_place
-        later = {m.entry[0].id for m in specific}
-        return main if main is not None and main.place.id not in later else None
+        return _main_place_unless(ctx, {m.entry[0].id for m in specific})
     specific = own
     remote = trig.entry.event_type == "explosions_remote_violence"
     best = max(
@@ -164,6 +161,13 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
         ),
     )
     return PlaceChoice(resolve(best.entry, ctx.countries), best, a.sentence)
+
+
+def _main_place_unless(ctx: ArticleContext, excluded: set[str]) -> PlaceChoice | None:
+    """The article's main place, unless it is one of the places `excluded` (named in the sentence
+    but not where its event happened)."""
+    main = ctx.main_place
+    return main if main is not None and main.place.id not in excluded else None
 
 
 _AND = "و"

@@ -111,8 +111,9 @@ def _window_cues() -> tuple[
     # «سنواصل الإضراب», «ستشن القوات هجوما»: a verb carrying the trigger, in a future form
     for verb in lexicon.cues()["support_verbs"]:
         for form in verb_forms(verb):
-            if form.startswith(FUTURE_PREFIXES) and "future" not in single.get(term_key(form), ()):
-                single[term_key(form)] = (*single.get(term_key(form), ()), "future")
+            key = term_key(form)
+            if form.startswith(FUTURE_PREFIXES) and "future" not in single.get(key, ()):
+                single[key] = (*single.get(key, ()), "future")
     return single, pairs, frozenset(a for a, _ in pairs)
 
 

@@ -75,8 +75,8 @@ _PUNCT_BREAKS = ("،", "؛", ":", ",", ";", "(", ")", '"', "«", "»")
 _PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS))
 # Quotation marks and brackets end a clause for roles and figures, not for factuality: «هدد بـ"قصف"»
 # is a threat, «سنواصل (الإضراب)» a future strike.
-_QUOTES = ('"', "«", "»", "“", "”", "(", ")")
-_UNQUOTED_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS if p not in _QUOTES))
+_FACTUALITY_OPEN = ('"', "«", "»", "“", "”", "(", ")")
+_UNQUOTED_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS if p not in _FACTUALITY_OPEN))
 _YEAR_WORDS = frozenset(fold(w) for w in ["عام", "العام", "سنة", "السنة", "لعام", "بعام", "وعام", "منذ"])
 _AGE_WORDS = frozenset(fold(w) for w in ["عاما", "عام", "سنة", "سنوات", "أعوام", "عاماً", "سنه"])
 _PERCENT_WORDS = frozenset(fold(w) for w in ["بالمئة", "بالمائة", "بالمية", "المئة", "المائة"])
@@ -313,7 +313,7 @@ class SentenceAnalysis:
     @cached_property
     def statement_clauses(self) -> list[int]:
         """Clauses as factuality reads them: a quotation mark does not start a new one."""
-        if not any(q in self.sentence.text for q in _QUOTES):
+        if not any(q in self.sentence.text for q in _FACTUALITY_OPEN):
             return self.clauses  # most sentences: the same clauses, computed once
         return _clause_ids(self.sentence, self.tokens, _UNQUOTED_RE)
 
