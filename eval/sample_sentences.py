@@ -4,16 +4,12 @@ Repeatable: fixed seeds, the project's sentence splitter (so `ref`s resolve in `
 that hold ids and hashes only. Per set and corpus, 56 sentences carry a word of KEYWORDS (written for
 this sampler, independently of the extractor's lexicons) and 19 (~25%) are drawn from any sentence
 of a news article; one sentence per article, at most MAX_PER_OUTLET per outlet and set, the two sets
-and the older `extract_gold.jsonl` never share an article. The held-out set (`extract_holdout.jsonl`,
-round 3) is drawn the same way with its own seeds (HOLDOUT_SEED) from articles that none of dev, test,
-2018 and the place-resolution set uses, so adding it changes nothing the other sets draw. Round 4's
-held-out set (`extract_holdout_r4.jsonl`) is drawn the same way again (HOLDOUT_R4_SEED), from
-articles that none of those sets nor `extract_holdout.jsonl` uses. Round 5's held-out set
-(`extract_holdout_r5.jsonl`) is drawn the same way (HOLDOUT_R5_SEED), from articles that none of the
-sets above (round 4's included) uses; round 6's (`extract_holdout_r6.jsonl`, HOLDOUT_R6_SEED) from
-articles none of those nor round 5's uses.
+and the older `extract_gold.jsonl` never share an article. The held-out sets (`extract_holdout.jsonl`
+of round 3, then `extract_holdout_rN.jsonl` of round N) are drawn the same way, each with its own
+seeds (HOLDOUT_SEEDS) from articles that no set drawn before it uses, so adding one changes nothing
+the other sets draw.
 
-    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test,holdout,holdout_r4,holdout_r5,holdout_r6}.jsonl, events null
+    python eval/sample_sentences.py --out DIR      # writes DIR/extract_{dev,test,holdout,holdout_rN}.jsonl, events null
     python eval/sample_sentences.py --check        # the committed sets hold exactly these refs
     python eval/sample_sentences.py --places DIR   # sentences for the place-resolution set
 
@@ -39,16 +35,17 @@ from workers.extract.text import fold, split_sentences
 EVAL = Path(__file__).resolve().parent
 DATA = EVAL.parent.parent / "shared" / "data"
 SEED = {"ant": 2026, "saudinewsnet": 2027}
-# The held-out set of round 3, drawn after dev/test had been read, from articles none of the other
-# sets (dev, test, 2018, place resolution) uses, with its own seeds and the same design.
-HOLDOUT_SEED = {"ant": 2028, "saudinewsnet": 2029}
-# Round 4's held-out set: same design, own seeds, no article of dev, test, 2018, place resolution or
-# round 3's holdout.
-HOLDOUT_R4_SEED = {"ant": 2030, "saudinewsnet": 2031}
-# Round 5's held-out set: same design, own seeds, no article of any set above (round 4's included).
-HOLDOUT_R5_SEED = {"ant": 2032, "saudinewsnet": 2033}
-# Round 6's held-out set (scored from round 7 on): same design, own seeds, no article of any set above.
-HOLDOUT_R6_SEED = {"ant": 2034, "saudinewsnet": 2035}
+# The held-out sets, one per round, in the order they were drawn: each has the design of dev/test,
+# its own seeds and no article of any set drawn before it (dev, test, 2018, place resolution, then the
+# earlier held-out sets), so adding one changes nothing the others draw. `holdout` is round 3's,
+# drawn after dev/test had been read; `holdout_rN` is round N's, scored from round N+1 on.
+HOLDOUT_SEEDS = {
+    "holdout": {"ant": 2028, "saudinewsnet": 2029},
+    "holdout_r4": {"ant": 2030, "saudinewsnet": 2031},
+    "holdout_r5": {"ant": 2032, "saudinewsnet": 2033},
+    "holdout_r6": {"ant": 2034, "saudinewsnet": 2035},
+    "holdout_r7": {"ant": 2036, "saudinewsnet": 2037},
+}
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
     "test": 3027,
@@ -56,6 +53,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r4": 3030,
     "holdout_r5": 3032,
     "holdout_r6": 3034,
+    "holdout_r7": 3036,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
@@ -226,24 +224,9 @@ def sample() -> dict[str, list[dict[str, object]]]:
     return _draw(("test", "dev"), SEED, _old_gold_docs())
 
 
-def sample_holdout(taken: set[str]) -> list[dict[str, object]]:
-    """The held-out set: same design, own seeds, no article of `taken` (the other sets' articles)."""
-    return _draw(("holdout",), HOLDOUT_SEED, taken)["holdout"]
-
-
-def sample_holdout_r4(taken: set[str]) -> list[dict[str, object]]:
-    """Round 4's held-out set: same design, own seeds, no article of `taken` (all earlier sets' articles)."""
-    return _draw(("holdout_r4",), HOLDOUT_R4_SEED, taken)["holdout_r4"]
-
-
-def sample_holdout_r5(taken: set[str]) -> list[dict[str, object]]:
-    """Round 5's held-out set: same design, own seeds, no article of `taken` (all earlier sets' articles)."""
-    return _draw(("holdout_r5",), HOLDOUT_R5_SEED, taken)["holdout_r5"]
-
-
-def sample_holdout_r6(taken: set[str]) -> list[dict[str, object]]:
-    """Round 6's held-out set: same design, own seeds, no article of `taken` (all earlier sets' articles)."""
-    return _draw(("holdout_r6",), HOLDOUT_R6_SEED, taken)["holdout_r6"]
+def sample_holdout(name: str, taken: set[str]) -> list[dict[str, object]]:
+    """Held-out set `name`: same design, its own seeds, no article of `taken` (all earlier sets' articles)."""
+    return _draw((name,), HOLDOUT_SEEDS[name], taken)[name]
 
 
 def _draw(
@@ -345,12 +328,9 @@ def main() -> int:
         )
     if args.out or args.check:
         taken |= _place_set_docs()
-        sets["holdout"] = sample_holdout(taken)
-        taken |= {_key(x["ref"]) for x in sets["holdout"]}
-        sets["holdout_r4"] = sample_holdout_r4(taken)
-        taken |= {_key(x["ref"]) for x in sets["holdout_r4"]}
-        sets["holdout_r5"] = sample_holdout_r5(taken)
-        sets["holdout_r6"] = sample_holdout_r6(taken | {_key(x["ref"]) for x in sets["holdout_r5"]})
+        for name in HOLDOUT_SEEDS:
+            sets[name] = sample_holdout(name, taken)
+            taken |= {_key(x["ref"]) for x in sets[name]}
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, lines in sets.items():
