@@ -411,6 +411,9 @@ def test_an_unidentified_attacker_does_not_contradict_a_named_one() -> None:
     assert len(clusters([first, second])) == 1
     first["actors"] = [{"id": "HTS", "name": "HTS: Hayat Tahrir al Sham", "role": "actor"}]
     assert len(clusters([first, second])) == 2
+    # where the report names no country the generic actor has the bare legacy id: still no one
+    first["actors"] = [{"id": "UNIDENTIFIED", "name": "Unidentified Armed Group", "role": "actor"}]
+    assert len(clusters([first, second])) == 1
 
 
 def test_a_restored_state_drops_the_absorbed_event() -> None:

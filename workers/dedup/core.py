@@ -166,7 +166,14 @@ def copy_distance(event: dict[str, Any], cand: dict[str, Any]) -> int:
     return best
 
 
-UNIDENTIFIED_PREFIX = "UAG"  # «مسلحون مجهولون»: no one in particular, so no contradiction with a named attacker
+# «مسلحون مجهولون»: no one in particular, so no contradiction with a named attacker. UAG-XX where the
+# country is known; the bare legacy id where it is not.
+UNIDENTIFIED_PREFIX = "UAG"
+UNIDENTIFIED_ID = "UNIDENTIFIED"
+
+
+def _unidentified(actor_id: str) -> bool:
+    return actor_id.startswith(UNIDENTIFIED_PREFIX) or actor_id == UNIDENTIFIED_ID
 
 
 def _attackers(event: dict[str, Any]) -> set[str]:
@@ -175,7 +182,7 @@ def _attackers(event: dict[str, Any]) -> set[str]:
     return {
         a["id"]
         for a in event["actors"]
-        if a.get("role", "actor") != "target" and not a["id"].startswith(UNIDENTIFIED_PREFIX)
+        if a.get("role", "actor") != "target" and not _unidentified(a["id"])
     }
 
 
