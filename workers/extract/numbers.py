@@ -157,6 +157,11 @@ class _IsNumeric(dict[str, bool]):
 _NUMERIC = _IsNumeric()
 
 
+def is_number_word(tok: str) -> bool:
+    """Can this token start a count («36», «ثلاثة», «عشرات»)?"""
+    return _NUMERIC[tok]
+
+
 def find_counts(tokens: Tokens, text: str, base: int = 0) -> list[Count]:
     """All counts in a sentence's tokens; `text`/`base` give the original text for the `text` field."""
     counts: list[Count] = []
