@@ -31,3 +31,34 @@ def test_an_abduction_of_people_needs_no_other_context(text: str) -> None:
 )
 def test_an_abduction_word_without_people_still_needs_context(text: str) -> None:
     assert events(text) == []
+
+
+# --- a span of time is no casualty figure
+
+
+@pytest.mark.parametrize("unit", ["ساعة", "ساعات", "أيام", "يوما", "أسابيع"])
+def test_a_span_of_time_counts_no_people(unit: str) -> None:
+    [event] = events(f"في غضون 24 {unit}، قتل رصاص الجيش الإسرائيلي شابا في الضفة الغربية.")
+    assert (event["casualties"]["killed"] or {}).get("min") != 24
+
+
+def test_a_figure_before_a_span_of_time_still_counts() -> None:
+    [event] = events("قتل 5 أشخاص خلال 48 ساعة في قصف على حلب.")
+    assert event["casualties"]["killed"]["min"] == 5
+
+
+# --- «X شمال Y» where Y is a region
+
+
+def test_a_known_town_in_the_region_it_is_placed_by_stays_that_town() -> None:
+    """The centre of the West Bank is 63 km from Jenin: a distance to a region's centre says nothing."""
+    [event] = events("قتل شاب فلسطيني برصاص الجيش الإسرائيلي في مدينة جنين شمال الضفة الغربية.")
+    assert event["location"]["id"] == "geonames:283506"  # Jenin
+    assert event["location"]["geo_precision"] == 1
+
+
+def test_a_known_town_of_another_region_is_not_the_one_meant() -> None:
+    """The gazetteer's «الحميدية» is not in Idlib: the village is a new place near Idlib."""
+    [event] = events("قتل 3 مدنيين في قصف على قرية الحميدية جنوب إدلب.")
+    assert event["location"]["id"].startswith("near:")
+    assert event["location"]["country_code"] == "SY"

@@ -696,7 +696,7 @@ def _place(event: dict[str, Any], text: str) -> None:
     # «قرية الحميدية جنوب إدلب» where the gazetteer's «الحميدية» is a town of another country
     end = next((i for i, e in enumerate(tokens.ends) if e >= ev["end"]), at) + 1
     after = _relative_after(tokens, end)
-    if after is not None and (after.country_code != loc.get("country_code") or _far(loc, after)):
+    if after is not None and (after.country_code != loc.get("country_code") or _not_near(loc, after)):
         name_ar = sentence[tokens.starts[at] - offset : tokens.ends[end - 1] - offset]
         event["location"] = after.as_location() | {
             "id": _stable_id("near", after.id + name_ar),
@@ -717,6 +717,14 @@ def _far(loc: dict[str, Any], place: Any) -> bool:
     if None in (loc.get("lat"), place.lat):
         return False
     return distance_km(loc["lat"], loc["lon"], place.lat, place.lon) > NEAR_TOWN_KM
+
+
+def _not_near(loc: dict[str, Any], place: Any) -> bool:
+    """Is the gazetteer's X of «X جنوب Y» too far from Y to be the X meant? For a town Y, by
+    distance; for a region, by its name: the centre of «الضفة الغربية» is 63 km from Jenin, in it."""
+    if place.precision == "place":
+        return _far(loc, place)
+    return bool(loc.get("admin1")) and place.precision == "admin1" and loc["admin1"] != place.admin1
 
 
 def _relative_after(tokens: Any, end: int) -> Any:

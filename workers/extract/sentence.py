@@ -80,6 +80,11 @@ _UNQUOTED_RE = re.compile("|".join(re.escape(p) for p in _PUNCT_BREAKS if p not 
 _YEAR_WORDS = frozenset(fold(w) for w in ["عام", "العام", "سنة", "السنة", "لعام", "بعام", "وعام", "منذ"])
 _AGE_WORDS = frozenset(fold(w) for w in ["عاما", "عام", "سنة", "سنوات", "أعوام", "عاماً", "سنه"])
 _PERCENT_WORDS = frozenset(fold(w) for w in ["بالمئة", "بالمائة", "بالمية", "المئة", "المائة"])
+# a span of time counts hours, not people: «في غضون 24 ساعة، قتل ... فلسطينيا ثانيا»
+_TIME_UNIT_WORDS = frozenset(
+    fold(w)
+    for w in ["ساعة", "ساعات", "دقيقة", "دقائق", "يوما", "يوماً", "أيام", "أسبوعا", "أسابيع", "شهرا", "أشهر", "شهور"]
+)
 _AT_LEAST = [fold("على"), fold("الأقل")]
 _FIRST_YEAR, _LAST_YEAR = 1900, 2100  # a number after a month name in this range is a year
 _AT_LEAST_GAP = 2  # words between a number and «على الأقل» («1700 مدني على الأقل»)
@@ -280,7 +285,7 @@ class SentenceAnalysis:
                 continue
             before = words[c.start_token - 1] if c.start_token else ""
             after = words[c.end_token] if c.end_token < len(words) else ""
-            if before in _YEAR_WORDS or after in _AGE_WORDS or after in _PERCENT_WORDS:
+            if before in _YEAR_WORDS or after in _AGE_WORDS or after in _PERCENT_WORDS or after in _TIME_UNIT_WORDS:
                 continue
             if before in MONTH_WORDS and c.lo == c.hi and _FIRST_YEAR <= c.lo <= _LAST_YEAR:
                 continue  # «في تشرين 2015»: a year
