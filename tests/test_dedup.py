@@ -101,7 +101,8 @@ def test_different_events_in_the_same_town_stay_apart() -> None:
             cand("a1", "outlet-a"),
             cand("b1", "outlet-b", actors=("SYR-GOV", "HTS")),  # other belligerents
             cand("c1", "outlet-c", day="2019-03-20"),  # beyond the date window
-            cand("d1", "outlet-d", killed=(40, 40)),  # a toll that cannot be the same clash
+            # a toll that cannot be the same clash, told in other words
+            cand("d1", "outlet-d", killed=(40, 40), summary="مقتل أربعين عنصرا بتفجير سيارة مفخخة قرب الباغوز"),
         ]
     )
     assert len(sink) == 4

@@ -232,9 +232,9 @@ def test_a_wounded_count_that_rose_does_not_part_one_story_but_parts_two() -> No
     assert clusters([early, later]) == {frozenset({"a", "b"})}
     assert len(clusters([early, later], DedupConfig(story_beats_figures=1.01))) == 2
     assert len(clusters([early, other])) == 2  # another story in the town that day, another count
-    killed = {**later, "casualties": {**later["casualties"], "wounded": None, "killed": {"min": 30, "max": 30}}}
+    killed = {**other, "casualties": {**other["casualties"], "wounded": None, "killed": {"min": 30, "max": 30}}}
     early["casualties"] = {**early["casualties"], "killed": {"min": 5, "max": 5}}
-    assert len(clusters([early, killed])) == 2  # 5 and 30 killed: two events, however alike the words
+    assert len(clusters([early, killed])) == 2  # 5 and 30 killed in other words: two events
 
 
 SHOOTING = "مقتل شاب فلسطيني برصاص الجيش الإسرائيلي قرب مدخل دوما فجر اليوم"
@@ -414,6 +414,20 @@ def test_an_unidentified_attacker_does_not_contradict_a_named_one() -> None:
     # where the report names no country the generic actor has the bare legacy id: still no one
     first["actors"] = [{"id": "UNIDENTIFIED", "name": "Unidentified Armed Group", "role": "actor"}]
     assert len(clusters([first, second])) == 1
+
+
+def test_a_death_toll_that_rose_between_reports_of_one_story_is_one_event() -> None:
+    """5 dead, then 30, in the same words: one event whose toll rose (figures within three times of
+    each other agree anyway). The same two figures in
+    another story of the town that day stay two events, and so does the first pair with the rule off."""
+    first, update = report("a", story=MARKET), report("b", story=MARKET, reported="2019-03-11T14:00:00Z")
+    other = report("c", story=CHECKPOINT, reported="2019-03-11T14:00:00Z")
+    first["casualties"]["killed"] = {"min": 5, "max": 5, "text": "خمسة"}
+    for later in (update, other):
+        later["casualties"]["killed"] = {"min": 30, "max": 30, "text": "30"}
+    assert len(clusters([first, update])) == 1
+    assert len(clusters([first, other])) == 2
+    assert len(clusters([first, update], replace(DedupConfig(), story_beats_deaths=1.01))) == 2  # off
 
 
 def test_a_restored_state_drops_the_absorbed_event() -> None:

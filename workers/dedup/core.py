@@ -365,8 +365,11 @@ def verdict(
     # -> 0.65 without them, the other twelve sets unchanged.)
     if _attackers(event) and _attackers(cand) and not ea & ca:
         return Verdict(0.0, "attackers")
-    if _casualties_agree(event, cand, ("killed",)) < 0.5:
-        return Verdict(0.0, "casualties")  # 1 killed and 40 killed are two events, however told
+    # 1 killed and 40 killed are two events, unless the stories are told alike (a toll that rose
+    # between reports of one story: `story_beats_deaths`)
+    deaths_differ = _casualties_agree(event, cand, ("killed",)) < 0.5
+    if deaths_differ and cfg.story_beats_deaths > 1:
+        return Verdict(0.0, "casualties")
     figures_differ = _casualties_agree(event, cand, ("wounded", "captured")) < 0.5
     if figures_differ and cfg.story_beats_figures > 1:
         return Verdict(0.0, "casualties")  # no need to read the stories
@@ -384,7 +387,10 @@ def verdict(
         # another sub-type on another day: two weak links, unless the texts are one wire copy
         return Verdict(0.0, "sub-type other day")
     # A lightly edited copy (an outlet's rewrite of the same wire text) is the same story.
-    text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(text_sim(event, cand))
+    similarity = 1.0 if copy_bits <= cfg.near_copy_bits else text_sim(event, cand)
+    text = 1.0 if copy_bits <= cfg.near_copy_bits else cfg.text_evidence(similarity)
+    if deaths_differ and similarity < cfg.story_beats_deaths:
+        return Verdict(0.0, "casualties")
     if figures_differ and text < cfg.story_beats_figures:
         return Verdict(0.0, "casualties")  # the wounded told twice: a count that rose, when the stories are one
     if place is None:
