@@ -62,3 +62,18 @@ def test_a_known_town_of_another_region_is_not_the_one_meant() -> None:
     [event] = events("قتل 3 مدنيين في قصف على قرية الحميدية جنوب إدلب.")
     assert event["location"]["id"].startswith("near:")
     assert event["location"]["country_code"] == "SY"
+
+
+# --- «ك» (like) is no proclitic before a place name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "نفذ الجيش الأميركي ضربة جوية استهدفت قائدا كبيرا للمتطرفين في إقليم كونار.",
+        "وأحرز الجيش اليمني تقدما كبيرا في معارك مع الحوثيين.",
+    ],
+)
+def test_big_is_not_like_beira(text: str) -> None:
+    """«كبيراً» read as «ك» + «بيرا» placed strikes in Afghanistan and battles in Yemen in Mozambique."""
+    assert all((e["location"] or {}).get("country_code") != "MZ" for e in events(text))

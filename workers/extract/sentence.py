@@ -225,6 +225,8 @@ class SentenceAnalysis:
         for m in found.places:
             if word_before(m, tokens) in _NAMED_WORDS:
                 continue  # «شاب يدعى حلب»: a person's name
+            if m.had_prep and tokens.words[m.start_token].lstrip("وف")[:1] == _LIKE:
+                continue  # «كبيراً» is «big», not «ك» (like) + Beira: the news compares with no place
             if taken.intersection(range(m.start_token, m.end_token)) and not _located_in_name(m, tokens):
                 continue
             if m.had_article and all(
@@ -468,6 +470,7 @@ def word_before(m: Match[Any], tokens: Tokens) -> str:
 
 _CUE_CLITICS = ("ب", "و", "ف", "ل")  # attached to a locative cue: «ببلدة», «وريف»
 _CAPITAL_WORD = fold("العاصمة")
+_LIKE = "ك"  # the proclitic «like, as»
 _IN = fold("في")
 
 
