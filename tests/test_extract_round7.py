@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.test_extract_causes import events, subs
+from workers.extract.gazetteer import place_index
+from workers.extract.text import tokenize
 
 # --- an abduction word is its own context when it takes people as its object
 
@@ -77,3 +79,24 @@ def test_a_known_town_of_another_region_is_not_the_one_meant() -> None:
 def test_big_is_not_like_beira(text: str) -> None:
     """«كبيراً» read as «ك» + «بيرا» placed strikes in Afghanistan and battles in Yemen in Mozambique."""
     assert all((e["location"] or {}).get("country_code") != "MZ" for e in events(text))
+
+
+# --- words of their own are no proclitic + place (places.json stop_surfaces)
+
+
+@pytest.mark.parametrize(
+    ("word", "not_read_as"),
+    [("كبيرا", "Beira"), ("الفرقة", "Raqqa"), ("ورقة", "Raqqa"), ("الصور", "Tyre"), ("بلاد", "Lod"),
+     ("فرانس", "Reims"), ("وكيل", "Kiel"), ("لحصار", "Hisar"), ("القرى", "Al-Qra")],
+)
+def test_a_word_of_its_own_is_no_place(word: str, not_read_as: str) -> None:
+    assert place_index().find(tokenize(word)) == [], not_read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("في صور", "Tyre"), ("الرقة", "Ar Raqqah"), ("وحلب", "Aleppo"), ("بالقاهرة", "Cairo")],
+)
+def test_the_places_those_words_were_read_as_are_still_found(text: str, place: str) -> None:
+    [match] = place_index().find(tokenize(text))
+    assert match.entry[0].name == place

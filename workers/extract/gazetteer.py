@@ -470,7 +470,8 @@ def place_index() -> PhraseIndex[list[Place]]:
         for p in places:
             if p.capital and p.precision == "place" and p.country_code:
                 _CAPITALS.setdefault(p.country_code, p)  # a curated entry (added first) wins
-    index: PhraseIndex[list[Place]] = PhraseIndex()
+    # words of their own that a proclitic reading took for a place (places.json stop_surfaces)
+    index: PhraseIndex[list[Place]] = PhraseIndex(stop_tokens=frozenset(fold(w) for w in data["stop_surfaces"]))
     for key, places in by_name.items():
         places.sort(key=lambda p: -p.population)
         index.add(key, places)

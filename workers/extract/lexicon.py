@@ -79,14 +79,18 @@ class _FirstWordHits(dict[str, tuple]):
     """token -> the readings of it that start some phrase: (key, article, prep, bare, phrases).
     Filled on first sight of a token, so matching an article costs one dict lookup per token."""
 
-    def __init__(self, by_first: dict[str, _Phrases], morph: bool) -> None:
+    def __init__(self, by_first: dict[str, _Phrases], morph: bool, stop_tokens: frozenset[str]) -> None:
         super().__init__()
         self._by_first = by_first
         self._morph = morph
+        self._stop = stop_tokens
 
     def __missing__(self, token: str) -> tuple:
         if len(self) >= _MEMO_LIMIT:
             self.clear()
+        if token in self._stop or (token[:1] in ("و", "ف") and token[1:] in self._stop):
+            self[token] = ()
+            return ()
         hits = []
         seen = set()
         for stem, article, prep in clitic_variants(token):
@@ -106,13 +110,14 @@ class PhraseIndex(Generic[T]):
     `morph`: words are compared by their morphological keys (morph.py), for every word of a phrase,
     so «الاعتقالات» matches a term «اعتقل». `max_inserted`: up to this many words may stand between a
     phrase's words («سيطرت القوات، فجر اليوم، على»); the fewest inserted words win among equally long
-    matches."""
+    matches. `stop_tokens`: folded words, as written (after «و»/«ف»), that start no phrase: words
+    of their own that a proclitic reading would take for a phrase («كبيرا» is not «ك» + «بيرا»)."""
 
-    def __init__(self, morph: bool = False, max_inserted: int = 0) -> None:
+    def __init__(self, morph: bool = False, max_inserted: int = 0, stop_tokens: frozenset[str] = frozenset()) -> None:
         self._by_first: dict[str, _Phrases] = {}
         self._morph = morph
         self._max_inserted = max_inserted
-        self._hits = _FirstWordHits(self._by_first, morph)
+        self._hits = _FirstWordHits(self._by_first, morph, stop_tokens)
 
     def add(self, phrase: str, entry: T, clitics: bool = True) -> None:
         folded = fold(phrase).split()
