@@ -6,6 +6,7 @@ import pytest
 
 from tests.test_extract_causes import events, subs
 from workers.extract.gazetteer import place_index
+from workers.extract.lexicon import actor_index
 from workers.extract.text import tokenize
 
 # --- an abduction word is its own context when it takes people as its object
@@ -102,3 +103,18 @@ def test_a_word_of_its_own_is_no_place(word: str, not_read_as: str) -> None:
 def test_the_places_those_words_were_read_as_are_still_found(text: str, place: str) -> None:
     [match] = place_index().find(tokenize(text))
     assert match.entry[0].name == place
+
+
+# --- actors: a country's name is not one of its people; words of their own are no actor
+
+
+@pytest.mark.parametrize("word", ["جيبوتي", "مالي", "تشيلي", "زيمبابوي", "الحماس", "بمجرى"])
+def test_a_word_that_is_no_actor(word: str) -> None:
+    """A country named like its nisba («جيبوتي») is the country, not a civilian of it; «الحماس» is
+    enthusiasm, not Hamas; «مجرى» a course, not a Hungarian."""
+    assert actor_index().find(tokenize(word)) == []
+
+
+def test_the_people_of_those_countries_and_hamas_are_still_actors() -> None:
+    assert [m.entry.id for m in actor_index().find(tokenize("جيبوتيين"))] == ["CIV-DJ"]
+    assert [m.entry.id for m in actor_index().find(tokenize("وحماس"))] == ["HAMAS"]

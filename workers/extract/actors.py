@@ -498,6 +498,8 @@ def _phrases(patterns: tuple[str, ...], country: Country) -> list[str]:
             phrase = pattern.format(**inflections(masculine))
             if "{mi}ا" in pattern and (" " in masculine or phrase.split()[-1] in country.names_ar):
                 continue  # the accusative fits one-word nisbas, and «بريطانيا» is the country
+            if phrase in country.names_ar:
+                continue  # «جيبوتي», «مالي», «تشيلي»: the country itself, not one of its people
             out.append(phrase)
     return out
 

@@ -299,7 +299,9 @@ def actor_index() -> PhraseIndex[Actor]:
     two actors share a phrase, the first added (a specific one before a generic role) wins."""
     from workers.extract.actors import catalogue  # actors.py builds on this module's Actor
 
-    index: PhraseIndex[Actor] = PhraseIndex()
+    # words of their own that a proclitic reading took for an actor (actors.json stop_surfaces)
+    stop = frozenset(fold(w) for w in load_lexicon("actors.json").get("stop_surfaces", ()))
+    index: PhraseIndex[Actor] = PhraseIndex(stop_tokens=stop)
     for spec in catalogue().values():
         actor = spec.actor()
         for alias in spec.ar + spec.en:
