@@ -118,3 +118,19 @@ def test_a_word_that_is_no_actor(word: str) -> None:
 def test_the_people_of_those_countries_and_hamas_are_still_actors() -> None:
     assert [m.entry.id for m in actor_index().find(tokenize("جيبوتيين"))] == ["CIV-DJ"]
     assert [m.entry.id for m in actor_index().find(tokenize("وحماس"))] == ["HAMAS"]
+
+
+# --- words a trigger's morphology reads as it, that are other words (triggers.json not_forms)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال إن الغواصين احتاجوا إلى ساعات طويلة للوصول إلى الأطفال في حلب.",  # needed, not protested
+        "واعتاد تنظيم داعش بيع النفط عبر وسطاء في العراق.",  # used to, not attacked
+        "وشرب المسلحون من المياه العذبة في بلدة قرب حلب.",  # fresh water, not torture
+        "لعبوا دورا في معارك حلب.",  # they played (a role), not a bomb
+    ],
+)
+def test_a_word_that_only_looks_like_a_trigger(text: str) -> None:
+    assert not {"peaceful_protest", "attack", "remote_explosive_landmine_ied"} & set(subs(text))
