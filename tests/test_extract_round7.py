@@ -134,3 +134,32 @@ def test_the_people_of_those_countries_and_hamas_are_still_actors() -> None:
 )
 def test_a_word_that_only_looks_like_a_trigger(text: str) -> None:
     assert not {"peaceful_protest", "attack", "remote_explosive_landmine_ied"} & set(subs(text))
+
+
+# --- a trigger word inside a name, a title or another compound (triggers.json not_after/not_before)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال رئيس تحرير الصحيفة إن المسلحين هاجموا القرية.",  # an editor
+        "وتجمع المتظاهرون في ميدان التحرير بالقاهرة.",  # a square
+        "وقالت منظمة التحرير الفلسطينية إن القوات الإسرائيلية قتلت شابا.",  # the PLO
+        "تم تحرير محضر بالواقعة بعد مقتل شخص في مشاجرة.",  # a police report
+    ],
+)
+def test_liberation_inside_a_name_or_a_compound_is_no_territory_change(text: str) -> None:
+    assert "government_regains_territory" not in subs(text)
+
+
+def test_liberating_a_town_still_is() -> None:
+    assert subs("أعلن الجيش العراقي تحرير مدينة الرمادي من تنظيم داعش.") == ["government_regains_territory"]
+
+
+# --- the speaker's name
+
+
+def test_an_actor_that_speaks_is_the_whole_speaker_name() -> None:
+    """«أعلن الجيش تحرير مدينة الرمادي»: the speaker's name (up to four words) had swallowed Ramadi."""
+    [event] = events("أعلن الجيش تحرير مدينة الرمادي من تنظيم داعش.")
+    assert event["location"]["name"] == "Ramadi"

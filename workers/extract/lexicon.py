@@ -218,6 +218,8 @@ class Trigger:
     undone_by: str | None = None  # a cues.json word list that cancels it in its clause (a release)
     exact: frozenset[str] = frozenset()  # when set, the only surface forms (after و/ف) that count
     not_forms: frozenset[str] = frozenset()  # surface forms (after و/ف) that are another word
+    not_after: frozenset[str] = frozenset()  # words before it that make it part of a name («رئيس التحرير»)
+    not_before: frozenset[str] = frozenset()  # words after it that make it another compound («تحرير محضر»)
     future: bool = False  # a generated future form («سيقصف»): not (yet) reported
     imperfect: bool = False  # a generated imperfect form («يقصف»): a habit unless narrated (factuality.py)
     casualty_only: bool = False  # no trigger word: a sentence reporting people killed or wounded
@@ -264,6 +266,8 @@ def trigger_index() -> PhraseIndex[Trigger]:
             spec.get("generic", False),
             undone_by=spec.get("undone_by"),
             not_forms=frozenset(fold(w) for w in spec.get("not_forms", ())),
+            not_after=frozenset(fold(w) for w in spec.get("not_after", ())),
+            not_before=frozenset(fold(w) for w in spec.get("not_before", ())),
         )
         needs_context = set(spec.get("needs_context", ()))
         exact = frozenset(fold(w) for w in spec.get("exact", ()))

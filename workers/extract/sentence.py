@@ -184,6 +184,7 @@ class SentenceAnalysis:
                 and m.end_token - m.start_token == 1
                 and _written_as(m, tokens, m.entry.not_forms)
             )
+            and not _in_compound(m, tokens)
         ]
         if any(m.entry.undone_by for m in triggers):
             in_names = {
@@ -256,14 +257,21 @@ class SentenceAnalysis:
         )
 
     def name_end(self, span: SpeakerSpan) -> int:
-        """End of the speaker's name: before the first comma, preposition or title, at most 4 words."""
+        """End of the speaker's name: before the first comma, preposition, title or event word, at
+        most 4 words; an actor named first is the whole name («أعلن الجيش تحرير مدينة الرمادي»: the
+        army speaks, Ramadi is where)."""
         s, e = span.start, span.end
+        named = next((m.end_token for m in self.actors if m.start_token == s), None)
+        if named is not None:
+            return named
         words, clauses = self.tokens.words, self.clauses
+        events = {m.start_token for m in self.triggers}
         end = s + 1
         while (
             end < e
             and clauses[end] == clauses[s]
             and words[end] not in _SPEAKER_STOPS
+            and end not in events
             and end - s < _SPEAKER_NAME_WORDS
         ):
             end += 1
@@ -432,6 +440,22 @@ def _people_after(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) 
     return any(words[i] in nouns for i in range(trig.end_token, end)) or any(
         m.entry.kind == "civilians" and trig.end_token <= m.start_token < end for m in found.actors
     )
+
+
+def _in_compound(m: Match[Trigger], tokens: Tokens) -> bool:
+    """Is a one-word trigger part of a name, a title or another compound («رئيس التحرير», «ميدان
+    التحرير», «تحرير محضر»: triggers.json not_after / not_before)?"""
+    if m.end_token - m.start_token != 1 or not (m.entry.not_after or m.entry.not_before):
+        return False
+    words = tokens.words
+    before = words[m.start_token - 1] if m.start_token else ""
+    after = words[m.end_token] if m.end_token < len(words) else ""
+    return _bare_word(before) in m.entry.not_after or _bare_word(after) in m.entry.not_before
+
+
+def _bare_word(word: str) -> str:
+    """A word without a leading «و»/«ف» or «ل»: «ورئيس», «لمنظمة»."""
+    return word[1:] if word[:1] in ("و", "ف", "ل") and len(word) > 3 else word
 
 
 def _written_as(m: Match[Trigger], tokens: Tokens, forms: frozenset[str]) -> bool:
