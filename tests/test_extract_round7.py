@@ -163,3 +163,15 @@ def test_an_actor_that_speaks_is_the_whole_speaker_name() -> None:
     """«أعلن الجيش تحرير مدينة الرمادي»: the speaker's name (up to four words) had swallowed Ramadi."""
     [event] = events("أعلن الجيش تحرير مدينة الرمادي من تنظيم داعش.")
     assert event["location"]["name"] == "Ramadi"
+
+
+# --- a verbal noun that morphology folds into a listed plural (triggers.json not_forms)
+
+
+def test_strengthening_cooperation_is_no_reinforcement() -> None:
+    """«تعزيز» (strengthening) had matched the term «تعزيزات» (military reinforcements)."""
+    assert "change_to_group_activity" not in subs("وبحث الوزيران تعزيز التعاون العسكري بين البلدين.")
+
+
+def test_military_reinforcements_still_are() -> None:
+    assert "change_to_group_activity" in subs("وصلت تعزيزات عسكرية للجيش إلى حلب بعد المعارك.")

@@ -66,6 +66,7 @@ class Match(Generic[T]):
     end: int
     had_article: bool  # first token carried ال (or لل)
     had_prep: bool  # first token carried ب/ل/ك
+    inserted: int = 0  # words that stood between the phrase's own words
 
 
 _MEMO_LIMIT = 200_000  # distinct tokens remembered per index; the memo starts over past this
@@ -202,8 +203,10 @@ class PhraseIndex(Generic[T]):
                     if best is not None and best[1] == n:
                         break
             if best:
-                entry, _n, end, article, prep = best
-                matches.append(Match(entry, i, end, tokens.starts[i], tokens.ends[end - 1], article, prep))
+                entry, n, end, article, prep = best
+                matches.append(
+                    Match(entry, i, end, tokens.starts[i], tokens.ends[end - 1], article, prep, end - i - n)
+                )
                 free = end
         return matches
 

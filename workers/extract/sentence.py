@@ -179,9 +179,10 @@ class SentenceAnalysis:
             m
             for m in found.triggers
             if not (m.entry.exact and not _written_as(m, tokens, m.entry.exact))
-            and not (  # a one-word match only: «مواجهة» is a facing, «مواجهة مسلحة» a clash
+            and not (  # a one-word match, or a phrase with words inserted: «مواجهة» is a facing,
+                # «مواجهة مسلحة» a clash, but «تعزيز التعاون العسكري» no «تعزيزات عسكرية»
                 m.entry.not_forms
-                and m.end_token - m.start_token == 1
+                and (m.end_token - m.start_token == 1 or m.inserted)
                 and _written_as(m, tokens, m.entry.not_forms)
             )
             and not _in_compound(m, tokens)
