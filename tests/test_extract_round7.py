@@ -175,3 +175,30 @@ def test_strengthening_cooperation_is_no_reinforcement() -> None:
 
 def test_military_reinforcements_still_are() -> None:
     assert "change_to_group_activity" in subs("وصلت تعزيزات عسكرية للجيش إلى حلب بعد المعارك.")
+
+
+def test_a_grip_is_no_arrest() -> None:
+    """«قبضة» (a grip: «من قبضة الحوثيين») is no «قبض على» (arrested), even with words between."""
+    assert "arrests" not in subs("وتحررت المدينة من قبضة الحوثيين وحليفهم علي صالح.")
+    assert subs("وقبضت الشرطة على ثلاثة مشتبهين.") == ["arrests"]
+
+
+# --- ACLED: an attack on armed, organised forces is a battle
+
+
+def test_shooting_at_the_police_is_an_armed_clash() -> None:
+    [event] = events("وأطلق مسلحون النار على رجال الأمن في العوامية.")
+    assert (event["event_type"], event["sub_event_type"]) == ("battles", "armed_clash")
+    assert [a["slot"] for a in event["actors"]] == ["actor1", "actor2"]
+
+
+def test_shooting_at_civilians_stays_an_attack() -> None:
+    [event] = events("وأطلق مسلحون النار على مدنيين في العوامية.")
+    assert (event["event_type"], event["sub_event_type"]) == ("violence_against_civilians", "attack")
+
+
+def test_a_confrontation_between_armed_parties_is_a_clash_a_match_between_teams_is_not() -> None:
+    """«مواجهة بين» with words after it had counted as «مواجهات مسلحة» with a word inserted; now a
+    term of its own, needing a conflict word in the sentence like «مواجهات»."""
+    assert subs("وقعت مواجهة بين الجيش ومسلحين في ريف درعا.") == ["armed_clash"]
+    assert subs("وتقام غدا مواجهة بين الفريقين في الدوري.") == []

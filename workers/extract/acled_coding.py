@@ -328,6 +328,7 @@ def complete(
     _speakers(event, text)
     _actors(event, countries_named)  # names the NER added take their slots too
     _territory_by_taker(event)
+    _attack_on_armed_party(event)
 
 
 # ACLED tells a change of territory by who takes it: government forces (or their allies) regain,
@@ -345,6 +346,21 @@ def _territory_by_taker(event: dict[str, Any]) -> None:
         event["sub_event_type"] = "government_regains_territory"
     elif inter in _NON_STATE:
         event["sub_event_type"] = "non_state_actor_overtakes_territory"
+
+
+# ACLED's "attack" is violence against unarmed people; armed, organised forces attacked (the army,
+# the police, a militia) make a battle, however one-sided: «أطلق مسلحون النار على رجال الأمن»
+_ARMED_INTER = frozenset({1, 2, 3, 4})
+
+
+def _attack_on_armed_party(event: dict[str, Any]) -> None:
+    if event["sub_event_type"] != "attack":
+        return
+    acted_on = [a for a in event["actors"] if a.get("slot") in _SLOTS_ACTED_ON]
+    if acted_on and all(a.get("inter") in _ARMED_INTER for a in acted_on):
+        event["event_type"], event["sub_event_type"] = "battles", "armed_clash"
+        for attr in event["attributions"]:  # what the speakers claim is the same event
+            attr["claims"] = list(dict.fromkeys("armed_clash" if c == "attack" else c for c in attr["claims"]))
 
 
 _LAUNCH_FROM = frozenset(fold(w) for w in ["من", "داخل"])
