@@ -350,7 +350,7 @@ def _territory_by_taker(event: dict[str, Any]) -> None:
 
 # ACLED's "attack" is violence against unarmed people; armed, organised forces attacked (the army,
 # the police, a militia) make a battle, however one-sided: «أطلق مسلحون النار على رجال الأمن»
-_ARMED_INTER = frozenset({1, 2, 3, 4})
+_ARMED_INTER = _STATE | _NON_STATE
 
 
 def _attack_on_armed_party(event: dict[str, Any]) -> None:
@@ -408,7 +408,7 @@ def _context_ids() -> frozenset[str]:
 # ACLED inter codes whose actors place an event with no place of its own in their country, in this
 # order: state forces («الشرطة المصرية»: Egypt), then a rebel or militia group of one country
 # («مليشيات الحوثي»: Yemen), which fights at home
-_HOME_COUNTRY_CODES = (frozenset({1}), frozenset({2, 3, 4}))
+_HOME_COUNTRY_CODES = (_STATE, _NON_STATE)
 
 
 def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | None:
