@@ -70,6 +70,40 @@ def test_a_violence_word_that_reports_no_event(text: str) -> None:
     assert events(text) == []
 
 
+# --- the «ل» of purpose: what someone means to do, unless the act was undergone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "حشدت القوات الحكومية آلاف الجنود لتحرير المدينة من المسلحين.",
+        "أرسل الحزب مقاتليه إلى الجبهة للقتال إلى جانب الجيش.",
+        "توجه الجنود إلى الحدود لقصف مواقع المتمردين.",
+        "تحركت الميليشيا نحو الجسر للسيطرة على الطريق الدولي.",
+    ],
+)
+def test_a_trigger_with_the_lam_of_purpose_reports_no_event(text: str) -> None:
+    assert events(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        (
+            "تعرضت قرية الزيتون في ريف حماة الشمالي لقصف من قبل قوات النظام.",
+            "shelling_artillery_missile_attack",
+        ),
+        ("أعلن التنظيم المتطرف تبنيه لاغتيال الضابط في المدينة.", "attack"),
+        ("أدت الحملة الأمنية لاعتقال 40 شخصا في العاصمة.", "arrests"),
+        ("وتصاعدت الانتقادات الأوروبية للعملية العسكرية التركية ضد المسلحين الأكراد.", "armed_clash"),
+    ],
+)
+def test_a_lam_trigger_undergone_claimed_or_the_object_of_a_noun_is_an_event(
+    text: str, sub_type: str
+) -> None:
+    assert sub_type in subs(text)
+
+
 # --- imperfect verbs and habits
 
 

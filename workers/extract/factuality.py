@@ -6,6 +6,8 @@ before it, a cue word (cues.json, matched by morphological key) makes it negated
 future («سوف», a generated future verb form «سيقصف», «الجمعة المقبلة» after it), conditional («إذا»,
 «في حال»), a call («دعا إلى وقف القصف»), a threat («هدد بقصف»), a plan («تعتزم شن هجوم»), an
 instruction, a hypothesis («خشية هجمات») or a generic statement (a penalty: «حكم بالإعدام», a law);
+a trigger written with the «ل» of purpose («أرسل قواته للقتال», «لتحرير الكويت») is a purpose unless a
+word of undergoing just before it makes it an act that happened («تعرضت لقصف»);
 or when the word after it makes it a metaphor («اختطاف القرار»). An imperfect verb («تقصف القوات
 القرى») tells what someone does, a habit, unless the sentence tells of one occasion: a narrative
 word in its window («وبدأ الجنود يعتقلون»), a date, or an exact figure (a headline's present:
@@ -37,6 +39,8 @@ SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an 
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
+PURPOSE_WINDOW = 8  # words before a «ل» + trigger where «تعرض», «هدفا» make it an act undergone
+# («تعرضت قرية غمام بريف اللاذقية الشمالي لقصف»: a place named between them)
 
 ASSERTED, BACKGROUND = "asserted", "background"
 # cue list (cues.json) -> the decision it makes, in the order they are checked
@@ -221,6 +225,8 @@ def judge(
     for _list_name, value in _BEFORE_CUES:
         if value in hits:
             return Factuality(value, words[hits[value]])
+    if _purpose(a, trig):
+        return Factuality("purpose", words[trig.start_token])
     clause = a.statement_clauses[trig.start_token]
     after = range(trig.end_token, min(len(words), trig.end_token + FACTUALITY_WINDOW))
     future_after = cue_set("future_after_words")
@@ -245,6 +251,35 @@ def judge(
     if event_date and published and event_date < published - timedelta(days=BACKGROUND_DAYS):
         return Factuality(BACKGROUND, None)
     return Factuality(ASSERTED)
+
+
+def _purpose(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """A trigger written with the «ل» of purpose («سخرت إمكاناتها لتحرير الكويت», «أرسل قواته إلى
+    سوريا للقتال», «استدعت أطباء للسيطرة على النمر») names what someone means to do, unless a word
+    just before it says the act was undergone, condemned, repelled or carried out (cues.json
+    undergoing_words: «تعرضت المدينة لقصف», «هدفا لهجوم», «استنكاره للتفجير», «تبنيه للهجوم»).
+    An event noun or a plural after «ل» is the object of a noun before it, not a purpose (cues.json
+    event_nouns: «انتقاد فرنسا للعملية العسكرية»), and «اتفاق لوقف إطلاق النار» is the agreement
+    itself. Over 6,000 corpus articles 1,290 triggers carry «ل»; about 10% follow an «تعرض» word."""
+    word = without_conjunction(a.tokens.words[trig.start_token])
+    if not trig.had_prep or word[:1] != "ل" or trig.entry.sub_event_type == "agreement":
+        return False  # «اتفاق لوقف إطلاق النار»: the agreement itself
+    noun = "ال" + word[2:] if word.startswith("لل") else word[1:]  # «للعملية» is «ل» + «العملية»
+    if noun.endswith("ات") or noun in lexicon.word_set("event_nouns"):
+        return False  # «انتقاد فرنسا للعملية العسكرية», «تأييده للمظاهرات»: the object of a noun
+    return not undergone([a.tokens.words[i] for i in _window(a, trig, PURPOSE_WINDOW)])
+
+
+def undergone(words_before: list[str]) -> bool:
+    """Does one of these words (before a «ل» + trigger) make it an act that happened (cues.json
+    undergoing_words: «تعرضت», «هدفا», «استنكاره»)?"""
+    whole, prefixes = lexicon.word_or_prefix_set("undergoing_words")
+    return any(w in whole or w.startswith(prefixes) for w in map(without_conjunction, words_before))
+
+
+def without_conjunction(word: str) -> str:
+    """A word without a leading «و»/«ف» («وتعرضت», «فلتحرير»)."""
+    return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
 
 
 def _one_occasion(a: SentenceAnalysis, window: range) -> bool:
