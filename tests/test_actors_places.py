@@ -155,6 +155,15 @@ def test_generic_actors_carry_the_country() -> None:
     assert found["Civilians (Yemen)"]["inter"] == 7 and found["Civilians (Yemen)"]["role"] == "target"
 
 
+@pytest.mark.parametrize(
+    "force",
+    ["قوة الطوارئ", "قوات الطوارىء", "شرطة مكافحة الشغب", "رجال شرطة"],
+)
+def test_emergency_and_riot_police_are_the_countrys_police(force: str) -> None:
+    found = actors_of(f"فجر انتحاري نفسه وسط {force} في مدينة أبها فقتل 10 أشخاص.")
+    assert found["Police Forces of Saudi Arabia"]["inter"] == 1
+
+
 def test_actor_slots_in_a_battle() -> None:
     event = only_event("اشتبكت قوات الجيش الوطني مع الحوثيين في محافظة الجوف.")
     slots = {a["name"]: a["slot"] for a in event["actors"]}
