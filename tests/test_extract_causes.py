@@ -67,6 +67,8 @@ def test_a_coup_is_not_an_accident() -> None:
         "أصدرت النيابة مذكرات توقيف بحق 120 ضابطا في الجيش.",  # a warrant, not an arrest
         "شددت الشرطة الإجراءات الأمنية تحسبا لعمليات التفجير بالسيارات المفخخة.",  # a precaution
         "تعهد الرئيس باتخاذ إجراءات للحد من عمليات إطلاق النار في المدارس.",  # a promise
+        "يخوض المرشح معركته الانتخابية ضد خصومه في العاصمة.",  # «معركته»: his (electoral) battle
+        "أصيب الوزير بكسر في ذراعه إثر تحطم مروحيته قرب العاصمة.",  # a crash
     ],
 )
 def test_a_violence_word_that_reports_no_event(text: str) -> None:

@@ -34,6 +34,8 @@ def test_a_term_and_its_inflections_share_a_key() -> None:
         assert verb in keys_of(form), form
     assert term_key("صاروخ") in keys_of("صاروخين") and term_key("صاروخ") in keys_of("صاروخا")
     assert term_key("غارة") in keys_of("غارتين") and term_key("غارة") in keys_of("والغارات")
+    # «ة» written «ت» before the pronoun «ـه», and a past verb with its object
+    assert term_key("ضربة") in keys_of("ضربته") and verb in keys_of("اعتقلته")
     # a nisba adjective is not the noun it comes from
     assert term_key("احتجاج") not in keys_of("الاحتجاجية")
     assert term_key("سلب") not in keys_of("السلبي")
@@ -49,6 +51,8 @@ def test_a_term_and_its_inflections_share_a_key() -> None:
         ("نفذت طائرات التحالف غارتين على الميناء.", "air_drone_strike"),
         ("وبدأ الجنود يعتقلون الشبان عند الحاجز.", "arrests"),  # imperfect, generated from «اعتقل»
         ("اشتبكوا مع عناصر الجيش قرب الحدود.", "armed_clash"),
+        ("كشف الجيش تفاصيل ضربته الجوية على معسكر للمسلحين قرب الحدود.", "air_drone_strike"),
+        ("داهمت قوات الأمن منزل الناشط واعتقلته فجر اليوم.", "arrests"),
     ],
 )
 def test_inflected_forms_match_their_terms(text: str, sub: str) -> None:

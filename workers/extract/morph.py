@@ -60,16 +60,19 @@ def reduce(stem: str) -> str:
     return w
 
 
-# a sound feminine plural before the pronoun «ـه» («غاراته», «هجماته»): «ـه» folds like «ة», so
-# reduce() takes it for the feminine ending and stops at «غارات»; the pronoun reading needs its own key
-_PLURAL_WITH_PRONOUN = "اته"
+# the pronoun «ـه» after «ت»: a sound feminine plural («غاراته», «هجماته») or a feminine noun, whose
+# «ة» is written «ت» before a pronoun («ضربته الجوية», «عمليته»), or a past verb with its object
+# («اعتقلته»). «ـه» folds like «ة», so reduce() takes it for the feminine ending and stops at «غارات»,
+# «ضربت»; the pronoun reading needs its own key («غار», «ضرب», «اعتقل»)
+_T_WITH_PRONOUN = "ته"
 
 
 @lru_cache(maxsize=_MEMO)
 def stem_keys(stem: str) -> tuple[str, ...]:
-    """The keys of a clitic-free folded stem: its reduction, and for «غاراته» also «غار»."""
+    """The keys of a clitic-free folded stem: its reduction, and for «غاراته», «ضربته» also «غار»,
+    «ضرب»."""
     key = reduce(stem)
-    if stem.endswith(_PLURAL_WITH_PRONOUN) and len(stem) - len(_PLURAL_WITH_PRONOUN) >= MIN_STEM:
+    if stem.endswith(_T_WITH_PRONOUN) and len(stem) - len(_T_WITH_PRONOUN) >= MIN_STEM:
         other = reduce(stem[:-1])
         if other != key:
             return (key, other)
