@@ -227,6 +227,8 @@ def judge(
             return Factuality(value, words[hits[value]])
     if _purpose(a, trig):
         return Factuality("purpose", words[trig.start_token])
+    if trig.had_prep and trig.start_token and _exposed_to(words[trig.start_token - 1]):
+        return Factuality("hypothetical", words[trig.start_token - 1])  # «أكثر عرضة للانفجار»
     clause = a.statement_clauses[trig.start_token]
     after = range(trig.end_token, min(len(words), trig.end_token + FACTUALITY_WINDOW))
     future_after = cue_set("future_after_words")
@@ -268,6 +270,11 @@ def _purpose(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     if noun.endswith("ات") or noun in lexicon.word_set("event_nouns"):
         return False  # «انتقاد فرنسا للعملية العسكرية», «تأييده للمظاهرات»: the object of a noun
     return not undergone([a.tokens.words[i] for i in _window(a, trig, PURPOSE_WINDOW)])
+
+
+def _exposed_to(word: str) -> bool:
+    """«عرضة» (exposed, vulnerable to) before «ل» + trigger: what may happen («عرضة للهجمات»)."""
+    return without_conjunction(word) in lexicon.word_set("exposure_words")
 
 
 def undergone(words_before: list[str]) -> bool:

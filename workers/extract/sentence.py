@@ -83,7 +83,20 @@ _PERCENT_WORDS = frozenset(fold(w) for w in ["بالمئة", "بالمائة", "
 # a span of time counts hours, not people: «في غضون 24 ساعة، قتل ... فلسطينيا ثانيا»
 _TIME_UNIT_WORDS = frozenset(
     fold(w)
-    for w in ["ساعة", "ساعات", "دقيقة", "دقائق", "يوما", "يوماً", "أيام", "أسبوعا", "أسابيع", "شهرا", "أشهر", "شهور"]
+    for w in [
+        "ساعة",
+        "ساعات",
+        "دقيقة",
+        "دقائق",
+        "يوما",
+        "يوماً",
+        "أيام",
+        "أسبوعا",
+        "أسابيع",
+        "شهرا",
+        "أشهر",
+        "شهور",
+    ]
 )
 _AT_LEAST = [fold("على"), fold("الأقل")]
 _FIRST_YEAR, _LAST_YEAR = 1900, 2100  # a number after a month name in this range is a year
@@ -97,6 +110,8 @@ _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 # over 6,000 corpus articles the same test let in as many slaughtered livestock («ذبح»), food
 # poisonings («تسمم مواطنين»), death sentences and assaults on doctors as real attacks.
 VICTIM_OBJECT_WINDOW = 2
+FROM_OBJECT_REACH = 3  # words after a trigger where «من» may stand before what it is from (not_before)
+_FROM = fold("من")
 _VICTIM_OBJECT_SUB_TYPES = frozenset({"abduction_forced_disappearance"})
 # ACLED codes one event where a sentence names two of these: the key's sub-type, not the values'
 # («فرقت الشرطة المتظاهرين»: a protest with intervention, not also a peaceful protest; «استعادت
@@ -296,7 +311,12 @@ class SentenceAnalysis:
                 continue
             before = words[c.start_token - 1] if c.start_token else ""
             after = words[c.end_token] if c.end_token < len(words) else ""
-            if before in _YEAR_WORDS or after in _AGE_WORDS or after in _PERCENT_WORDS or after in _TIME_UNIT_WORDS:
+            if (
+                before in _YEAR_WORDS
+                or after in _AGE_WORDS
+                or after in _PERCENT_WORDS
+                or after in _TIME_UNIT_WORDS
+            ):
                 continue
             if before in MONTH_WORDS and c.lo == c.hi and _FIRST_YEAR <= c.lo <= _LAST_YEAR:
                 continue  # «في تشرين 2015»: a year
@@ -445,13 +465,20 @@ def _people_after(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) 
 
 def _in_compound(m: Match[Trigger], tokens: Tokens) -> bool:
     """Is a one-word trigger part of a name, a title or another compound («رئيس التحرير», «ميدان
-    التحرير», «تحرير محضر»: triggers.json not_after / not_before)?"""
+    التحرير», «تحرير محضر»: triggers.json not_after / not_before), or from something that makes it
+    another sense («الانسحاب من الاتفاق»: not_before «من الاتفاق»)?"""
     if m.end_token - m.start_token != 1 or not (m.entry.not_after or m.entry.not_before):
         return False
     words = tokens.words
     before = words[m.start_token - 1] if m.start_token else ""
     after = words[m.end_token] if m.end_token < len(words) else ""
-    return _bare_word(before) in m.entry.not_after or _bare_word(after) in m.entry.not_before
+    if _bare_word(before) in m.entry.not_after or _bare_word(after) in m.entry.not_before:
+        return True
+    # «انسحاب (واشنطن) من الاتفاق»: what the trigger is from, a word or two on (not_before «من X»)
+    for i in range(m.end_token, min(len(words) - 1, m.end_token + FROM_OBJECT_REACH)):
+        if words[i] == _FROM and f"{_FROM} {_bare_word(words[i + 1])}" in m.entry.not_before:
+            return True
+    return False
 
 
 def _bare_word(word: str) -> str:
