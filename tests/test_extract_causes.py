@@ -285,3 +285,14 @@ def test_earthquakes_in_the_plural_are_no_violence() -> None:
 )
 def test_a_purpose_a_prospect_or_a_storm_is_no_event(text: str) -> None:
     assert events(text) == []
+
+
+# --- «أوقف»: an arrest only with people as its object
+
+
+def test_stopping_is_an_arrest_only_with_people_as_its_object() -> None:
+    assert "arrests" in subs("وقال إن الشرطة أوقفت الجمعة 297 شخصا يشتبه في ارتباطهم بمجموعات إرهابية.")
+    assert "arrests" in subs("داهمت قوات الأمن منزل المطلوب وأوقفته فجر اليوم.")
+    assert events("أوقف النادي المفاوضات مع اللاعب بسبب الخلاف المالي.") == []
+    assert events("أوقفت الوزارة الموظف عن العمل بعد التحقيق معه.") == []
+    assert events("أوقفت الشركة عملياتها في 30 أبريل بعد تسوية مع الشرطة.") == []

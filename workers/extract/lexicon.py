@@ -114,7 +114,9 @@ class PhraseIndex(Generic[T]):
     matches. `stop_tokens`: folded words, as written (after «و»/«ف»), that start no phrase: words
     of their own that a proclitic reading would take for a phrase («كبيرا» is not «ك» + «بيرا»)."""
 
-    def __init__(self, morph: bool = False, max_inserted: int = 0, stop_tokens: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, morph: bool = False, max_inserted: int = 0, stop_tokens: frozenset[str] = frozenset()
+    ) -> None:
         self._by_first: dict[str, _Phrases] = {}
         self._morph = morph
         self._max_inserted = max_inserted
@@ -218,6 +220,7 @@ class Trigger:
     confidence: float
     generic: bool
     needs_context: bool = False  # a term with common non-violent senses; see triggers.json
+    needs_object: bool = False  # counts only with people as its object («أوقفت الشرطة 12 شخصا»)
     undone_by: str | None = None  # a cues.json word list that cancels it in its clause (a release)
     exact: frozenset[str] = frozenset()  # when set, the only surface forms (after و/ف) that count
     not_forms: frozenset[str] = frozenset()  # surface forms (after و/ف) that are another word
@@ -273,17 +276,25 @@ def trigger_index() -> PhraseIndex[Trigger]:
             not_before=frozenset(fold(w) for w in spec.get("not_before", ())),
         )
         needs_context = set(spec.get("needs_context", ()))
+        needs_object = set(spec.get("needs_object", ()))
         exact = frozenset(fold(w) for w in spec.get("exact", ()))
 
         def entry(
             term: str,
             trig: Trigger = trig,
             needs_context: set[str] = needs_context,
+            needs_object: set[str] = needs_object,
             exact: frozenset[str] = exact,
             **flags: bool,
         ) -> Trigger:
             surfaces = exact if fold(term) in exact else frozenset()
-            return replace(trig, needs_context=term in needs_context, exact=surfaces, **flags)
+            return replace(
+                trig,
+                needs_context=term in needs_context,
+                needs_object=term in needs_object,
+                exact=surfaces,
+                **flags,
+            )
 
         for term in [*spec["terms"], *spec.get("exact", ())]:
             index.add(term, entry(term))

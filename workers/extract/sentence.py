@@ -110,6 +110,9 @@ _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 # over 6,000 corpus articles the same test let in as many slaughtered livestock («ذبح»), food
 # poisonings («تسمم مواطنين»), death sentences and assaults on doctors as real attacks.
 VICTIM_OBJECT_WINDOW = 2
+OBJECT_WINDOW = 4  # words after a needs_object verb where the people it takes may stand
+_OBJECT_PRONOUNS = ("ته", "تهم", "وهم", "وه")  # «أوقفته», «أوقفتهم», «أوقفوهم»
+_FROM_WORK = fold("عن")  # «أوقف عن العمل»: the «from» of a suspension
 FROM_OBJECT_REACH = 3  # words after a trigger where «من» may stand before what it is from (not_before)
 _FROM = fold("من")
 _VICTIM_OBJECT_SUB_TYPES = frozenset({"abduction_forced_disappearance"})
@@ -207,6 +210,9 @@ class SentenceAnalysis:
                 i for m in found.actors for i in range(m.start_token, m.end_token)
             }  # «هيئة تحرير الشام»
             triggers = [m for m in triggers if not (m.entry.undone_by and self._undone(m, in_names))]
+        triggers = [
+            m for m in triggers if not (m.entry.needs_object and not _people_object(tokens, m, found))
+        ]
         if any(m.entry.needs_context for m in triggers) and not _conflict_context(tokens, triggers, found):
             triggers = [m for m in triggers if not m.entry.needs_context]
         # a generic word («هجوم», «استهدف») names the event a specific one of its type, or of any
@@ -459,6 +465,29 @@ def _people_after(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) 
     end = min(len(words), trig.end_token + VICTIM_OBJECT_WINDOW)
     nouns = lexicon.casualty_noun_counts()
     return any(words[i] in nouns for i in range(trig.end_token, end)) or any(
+        m.entry.kind == "civilians" and trig.end_token <= m.start_token < end for m in found.actors
+    )
+
+
+def _people_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) -> bool:
+    """Does a verb that names an arrest only with people as its object («أوقفت» stopped, or
+    detained) have them: an object pronoun («أوقفته», «أوقفتهم»), or a figure or a noun of people
+    within OBJECT_WINDOW words after it, past its subject and a day («أوقفت الشرطة الجمعة 297
+    شخصا»), or a figure just before it («320 شخصا أوقفوا»)?"""
+    words = tokens.words
+    end = min(len(words), trig.end_token + OBJECT_WINDOW)
+    if _FROM_WORK in words[trig.end_token : end]:
+        return False  # «أوقفته عن العمل», «أوقف عن الملاكمة»: suspended, not detained
+    if words[trig.start_token].endswith(_OBJECT_PRONOUNS):
+        return True
+    if trig.start_token >= 2 and is_number_word(words[trig.start_token - 2]):
+        return True
+    nouns = lexicon.casualty_noun_counts()
+
+    def counted(i: int) -> bool:  # a figure, not a day of a month («أوقفت عملياتها في 30 أبريل»)
+        return is_number_word(words[i]) and not (i + 1 < len(words) and words[i + 1] in MONTH_WORDS)
+
+    return any(counted(i) or words[i] in nouns for i in range(trig.end_token, end)) or any(
         m.entry.kind == "civilians" and trig.end_token <= m.start_token < end for m in found.actors
     )
 
