@@ -104,6 +104,7 @@ def test_a_trigger_with_the_lam_of_purpose_reports_no_event(text: str) -> None:
         ("أعلن التنظيم المتطرف تبنيه لاغتيال الضابط في المدينة.", "attack"),
         ("أدت الحملة الأمنية لاعتقال 40 شخصا في العاصمة.", "arrests"),
         ("انسحب المسلحون من المدينة بعد اشتباكات مع الجيش.", "non_violent_transfer_of_territory"),
+        ("أعلنت الحكومة التوصل إلى اتفاق لإجلاء المسلحين من المدينة.", "non_violent_transfer_of_territory"),
         ("وتصاعدت الانتقادات الأوروبية للعملية العسكرية التركية ضد المسلحين الأكراد.", "armed_clash"),
     ],
 )
@@ -296,3 +297,8 @@ def test_stopping_is_an_arrest_only_with_people_as_its_object() -> None:
     assert events("أوقف النادي المفاوضات مع اللاعب بسبب الخلاف المالي.") == []
     assert events("أوقفت الوزارة الموظف عن العمل بعد التحقيق معه.") == []
     assert events("أوقفت الشركة عملياتها في 30 أبريل بعد تسوية مع الشرطة.") == []
+
+
+def test_fire_bombs_thrown_at_a_home_by_no_crowd_are_an_attack_on_civilians() -> None:
+    assert subs("ألقى مستوطنون ملثمون زجاجات حارقة على منزل في القرية فأحرقوه.") == ["attack"]
+    assert subs("رشق المحتجون قوات الأمن بالحجارة والزجاجات الحارقة.") == ["violent_demonstration"]

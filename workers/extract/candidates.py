@@ -32,6 +32,7 @@ CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the 
 CUE_AFTER_NUMBER_GAP = 5  # «5 من عناصر الأمن قتلوا»: tokens allowed between a number and its cue
 ASSERTED_FACT = Factuality(ASSERTED)
 CIVILIAN_TARGET_WINDOW = 4  # words after a generic attack word that may name its civilian target
+_INCENDIARY = fold("حارق")  # «زجاجات حارقة»: fire bombs
 PROTESTERS_OBJECT_WINDOW = 6  # words after a violence word where the protesters it targets may stand
 _FORCE_TYPES = frozenset({"riots", "violence_against_civilians"})
 _AGAINST = frozenset({"بحق", "ضد", "علي"})  # folded: «على» is «علي»
@@ -232,6 +233,8 @@ def sentence_candidates(
             entry = lexicon.disrupted_weapons_trigger()
         elif entry.generic and entry.event_type == "battles" and _civilian_target(a, trig):
             entry = lexicon.civilian_attack_trigger(entry.confidence)  # «هجوم على حافلة»
+        elif _incendiary_on_civilians(a, trig):
+            entry = lexicon.civilian_attack_trigger(entry.confidence)  # «ألقى مستوطنون زجاجات حارقة على منزل»
         elif entry.generic and entry.event_type == "battles" and _by_protesters(a):
             entry = lexicon.riot_trigger()  # «المحتجون الذين هاجموا مقار الأحزاب»: a riot
         elif entry.event_type in _FORCE_TYPES and _against_protesters(a, trig):
@@ -269,6 +272,16 @@ def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     return any(not targets.isdisjoint(keys_of(words[i])) for i in range(trig.end_token, end)) or any(
         m.entry.kind == "civilians" and trig.end_token <= m.start_token < end for m in a.actors
     )  # «هجمات تستهدف مرشحين», «الهجوم على 20 شخصا»: people the actor lexicon knows as civilians
+
+
+def _incendiary_on_civilians(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """Fire bombs thrown at a home or at civilians by no crowd the sentence names («ألقى مستوطنون
+    زجاجات حارقة على منزل»): an attack on civilians, not a riot (ACLED codes a demonstration's
+    violence as a riot, an armed party's as violence against civilians)."""
+    if trig.entry.sub_event_type != "violent_demonstration" or _by_protesters(a):
+        return False
+    written = a.tokens.words[trig.start_token : trig.end_token]
+    return any(_INCENDIARY in w for w in written) and _civilian_target(a, trig)
 
 
 def _by_protesters(a: SentenceAnalysis) -> bool:
