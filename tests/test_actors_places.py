@@ -164,6 +164,14 @@ def test_emergency_and_riot_police_are_the_countrys_police(force: str) -> None:
     assert found["Police Forces of Saudi Arabia"]["inter"] == 1
 
 
+def test_broken_plurals_of_a_nisba_name_the_countrys_people_and_forces() -> None:
+    assert "Military Forces of Russia" in actors_of("قتل خمسة من الجنود الروس في هجوم على قاعدة في حماة.")
+    assert "Civilians (Turkey)" in actors_of("اعتقلت الشرطة 6 أتراك في مدينة بريشتينا.")
+    assert "Military Forces of the United States" in actors_of(
+        "أصيب ثلاثة جنود أمريكان في انفجار عبوة في كابول."
+    )
+
+
 def test_actor_slots_in_a_battle() -> None:
     event = only_event("اشتبكت قوات الجيش الوطني مع الحوثيين في محافظة الجوف.")
     slots = {a["name"]: a["slot"] for a in event["actors"]}

@@ -32,6 +32,7 @@ civilians, 93 catalogued, 8 generic roles); the actor index builds in about 1 s.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from functools import cache
 
@@ -474,6 +475,7 @@ class Country:
     display: str  # as it stands in brackets ("United States")
     names_ar: tuple[str, ...]
     nisbas: tuple[str, ...]
+    plurals: tuple[str, ...] = ()  # broken plurals of the nisba («روس», «أتراك»)
 
 
 @cache
@@ -494,7 +496,8 @@ def countries() -> dict[str, Country]:
             nisbas = tuple(spec["nisba"])
         else:
             nisbas = () if " " in name_ar or "(" in name_ar or "-" in name_ar else (nisba(name_ar),)
-        out[code] = Country(code, display, display.removeprefix("the "), names, nisbas)
+        plurals = tuple(spec.get("plural", ()))
+        out[code] = Country(code, display, display.removeprefix("the "), names, nisbas, plurals)
     return out
 
 
@@ -511,7 +514,16 @@ def _phrases(patterns: tuple[str, ...], country: Country) -> list[str]:
             if phrase in country.names_ar:
                 continue  # «جيبوتي», «مالي», «تشيلي»: the country itself, not one of its people
             out.append(phrase)
+        if _PLURAL_SLOTS.issuperset(_placeholders(pattern)):  # «الجنود {p}»: «الجنود الروس» too
+            out += [pattern.format(p=f"ال{plural}", pi=plural) for plural in country.plurals]
     return out
+
+
+_PLURAL_SLOTS = frozenset({"p", "pi"})
+
+
+def _placeholders(pattern: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
 
 
 @cache
