@@ -105,6 +105,7 @@ def test_a_trigger_with_the_lam_of_purpose_reports_no_event(text: str) -> None:
         ("أدت الحملة الأمنية لاعتقال 40 شخصا في العاصمة.", "arrests"),
         ("انسحب المسلحون من المدينة بعد اشتباكات مع الجيش.", "non_violent_transfer_of_territory"),
         ("أعلنت الحكومة التوصل إلى اتفاق لإجلاء المسلحين من المدينة.", "non_violent_transfer_of_territory"),
+        ("أعلن الجيش بدء عملية عسكرية واسعة لتحرير المدينة من المسلحين.", "government_regains_territory"),
         ("وتصاعدت الانتقادات الأوروبية للعملية العسكرية التركية ضد المسلحين الأكراد.", "armed_clash"),
     ],
 )
