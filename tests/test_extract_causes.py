@@ -304,3 +304,16 @@ def test_stopping_is_an_arrest_only_with_people_as_its_object() -> None:
 def test_fire_bombs_thrown_at_a_home_by_no_crowd_are_an_attack_on_civilians() -> None:
     assert subs("ألقى مستوطنون ملثمون زجاجات حارقة على منزل في القرية فأحرقوه.") == ["attack"]
     assert subs("رشق المحتجون قوات الأمن بالحجارة والزجاجات الحارقة.") == ["violent_demonstration"]
+
+
+def test_riot_police_dispersing_protesters_is_a_protest_with_intervention() -> None:
+    """«مكافحة» inside the riot police's name is no generic cue, «الشغب» there no riot, and the «ل»
+    of «لتفريق المحتجين» no purpose: the protest was there and force was used on it."""
+    assert subs("وأطلقت قوات مكافحة الشغب الغاز المسيل للدموع لتفريق المحتجين.") == [
+        "protest_with_intervention"
+    ]
+
+
+def test_words_that_share_a_key_with_the_verb_of_detaining_are_no_arrest() -> None:
+    assert events("قال وزير الشؤون الإسلامية والأوقاف إن 5 مساجد افتتحت في المدينة.") == []
+    assert "arrests" not in subs("وتوقفت المعارك بين الجيش والمسلحين لمدة 3 أيام.")

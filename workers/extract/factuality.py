@@ -22,6 +22,7 @@ it keeps its own date and is never the article's lead. The decision goes into th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -39,6 +40,8 @@ SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an 
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
+# sub-types that a «ل» does not make a purpose: the word names what was there or was agreed
+_NOT_PURPOSES = frozenset({"agreement", "protest_with_intervention", "excessive_force_against_protesters"})
 PURPOSE_WINDOW = 8  # words before a «ل» + trigger where «تعرض», «هدفا» make it an act undergone
 # («تعرضت قرية غمام بريف اللاذقية الشمالي لقصف»: a place named between them)
 
@@ -121,7 +124,7 @@ def _window_cues() -> tuple[
     return single, pairs, frozenset(a for a, _ in pairs)
 
 
-def _window_hits(words: list[str], window: range) -> dict[str, int]:
+def _window_hits(words: list[str], window: Iterable[int]) -> dict[str, int]:
     """decision -> the first position in the window whose word (or bigram) is one of its cues."""
     single, pairs, pair_firsts = _window_cues()
     found: dict[str, int] = {}
@@ -221,7 +224,9 @@ def judge(
     for i in window:
         if words[i] in modal and i + 1 < len(words) and _imperfect(words[i + 1]):
             return Factuality("hypothetical", words[i])  # «قد تشن»: may; «قد شنت»: has
-    hits = _window_hits(words, window)
+    in_actors = {i for m in a.actors for i in range(m.start_token, m.end_token)}
+    # a cue word inside an actor's name is no cue: «قوات مكافحة الشغب» (riot police) is no «مكافحة»
+    hits = _window_hits(words, [i for i in window if i not in in_actors])
     for _list_name, value in _BEFORE_CUES:
         if value in hits:
             return Factuality(value, words[hits[value]])
@@ -264,8 +269,9 @@ def _purpose(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     event_nouns: «انتقاد فرنسا للعملية العسكرية»), and «اتفاق لوقف إطلاق النار» is the agreement
     itself. Over 6,000 corpus articles 1,290 triggers carry «ل»; about 10% follow an «تعرض» word."""
     word = without_conjunction(a.tokens.words[trig.start_token])
-    if not trig.had_prep or word[:1] != "ل" or trig.entry.sub_event_type == "agreement":
-        return False  # «اتفاق لوقف إطلاق النار»: the agreement itself
+    if not trig.had_prep or word[:1] != "ل" or trig.entry.sub_event_type in _NOT_PURPOSES:
+        return False  # «اتفاق لوقف إطلاق النار»: the agreement itself; «أطلقت الشرطة الغاز لتفريق
+        # المحتجين»: the protest was there and the force used on it
     noun = "ال" + word[2:] if word.startswith("لل") else word[1:]  # «للعملية» is «ل» + «العملية»
     if noun.endswith("ات") or noun in lexicon.word_set("event_nouns"):
         return False  # «انتقاد فرنسا للعملية العسكرية», «تأييده للمظاهرات»: the object of a noun
