@@ -511,7 +511,9 @@ def _in_compound(m: Match[Trigger], tokens: Tokens) -> bool:
 
 
 def _bare_word(word: str) -> str:
-    """A word without a leading «و»/«ف» or «ل»: «ورئيس», «لمنظمة»."""
+    """A word without a leading «و»/«ف» or «ل»: «ورئيس», «لمنظمة», and «للعلاج» is «ل» + «العلاج»."""
+    if word.startswith("لل") and len(word) > 4:
+        return "ال" + word[2:]
     return word[1:] if word[:1] in ("و", "ف", "ل") and len(word) > 3 else word
 
 
