@@ -302,6 +302,7 @@ def test_stopping_is_an_arrest_only_with_people_as_its_object() -> None:
     assert events("أوقف النادي المفاوضات مع اللاعب بسبب الخلاف المالي.") == []
     assert events("أوقفت الوزارة الموظف عن العمل بعد التحقيق معه.") == []
     assert events("أوقفت الشركة عملياتها في 30 أبريل بعد تسوية مع الشرطة.") == []
+    assert events("أوقفت الإدارة النشاط 3 أيام بسبب الأمطار.") == []  # a span, not people
 
 
 def test_fire_bombs_thrown_at_a_home_by_no_crowd_are_an_attack_on_civilians() -> None:

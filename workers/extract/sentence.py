@@ -485,7 +485,8 @@ def _people_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches)
     nouns = lexicon.casualty_noun_counts()
 
     def counted(i: int) -> bool:  # a figure, not a day of a month («أوقفت عملياتها في 30 أبريل»)
-        return is_number_word(words[i]) and not (i + 1 < len(words) and words[i + 1] in MONTH_WORDS)
+        after = words[i + 1] if i + 1 < len(words) else ""  # nor a span («أوقف 3 أيام»: suspended)
+        return is_number_word(words[i]) and after not in MONTH_WORDS and after not in _TIME_UNIT_WORDS
 
     return any(counted(i) or words[i] in nouns for i in range(trig.end_token, end)) or any(
         m.entry.kind == "civilians" and trig.end_token <= m.start_token < end for m in found.actors
