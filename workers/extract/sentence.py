@@ -113,7 +113,7 @@ VICTIM_OBJECT_WINDOW = 2
 OBJECT_WINDOW = 4  # words after a needs_object verb where the people it takes may stand
 _OBJECT_PRONOUNS = ("ته", "تهم", "وهم", "وه")  # «أوقفته», «أوقفتهم», «أوقفوهم»
 _FROM_WORK = fold("عن")  # «أوقف عن العمل»: the «from» of a suspension
-FROM_OBJECT_REACH = 3  # words after a trigger where «من» may stand before what it is from (not_before)
+FROM_OBJECT_REACH = 4  # words after a trigger where «من» may stand before what it is from (not_before)
 _FROM = fold("من")
 _VICTIM_OBJECT_SUB_TYPES = frozenset({"abduction_forced_disappearance"})
 # ACLED codes one event where a sentence names two of these: the key's sub-type, not the values'
