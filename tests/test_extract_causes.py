@@ -324,3 +324,12 @@ def test_riot_police_dispersing_protesters_is_a_protest_with_intervention() -> N
 def test_words_that_share_a_key_with_the_verb_of_detaining_are_no_arrest() -> None:
     assert events("قال وزير الشؤون الإسلامية والأوقاف إن 5 مساجد افتتحت في المدينة.") == []
     assert "arrests" not in subs("وتوقفت المعارك بين الجيش والمسلحين لمدة 3 أيام.")
+
+
+def test_a_singular_subject_after_that_counts_one() -> None:
+    """«إن شخصا قتل»: the accusative singular after «إن/أن» is the passive's subject, one person;
+    a numeral before it still counts («إن 20 شخصا قتلوا»)."""
+    [event] = events("وقالت مصادر طبية إن شخصا قتل وأصيب آخر جراء قصف مدفعي شرق المدينة.")
+    assert event["casualties"]["killed"]["min"] == event["casualties"]["killed"]["max"] == 1
+    [event] = events("وقالت الشرطة إن 20 شخصا قتلوا في قصف مدفعي على المدينة.")
+    assert event["casualties"]["killed"]["min"] == 20

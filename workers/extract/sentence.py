@@ -112,6 +112,8 @@ _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 VICTIM_OBJECT_WINDOW = 2
 OBJECT_WINDOW = 4  # words after a needs_object verb where the people it takes may stand
 _OBJECT_PRONOUNS = ("ته", "تهم", "وهم", "وه")  # «أوقفته», «أوقفتهم», «أوقفوهم»
+_THAT_WORDS = frozenset(fold(w) for w in ["إن", "أن", "وإن", "وأن"])  # before an accusative subject
+_ACCUSATIVE = "ا"
 _FROM_WORK = fold("عن")  # «أوقف عن العمل»: the «from» of a suspension
 FROM_OBJECT_REACH = 4  # words after a trigger where «من» may stand before what it is from (not_before)
 _FROM = fold("من")
@@ -340,10 +342,24 @@ class SentenceAnalysis:
         """A noun of people right after a killed/wounded cue, where a number would stand, counts
         them: «قتل فلسطيني» 1, «أصيب جنديان» 2 (cues.json casualty_nouns). Not before a cue: there a
         noun is more often the verb's subject («ليبيا وقتلت») or what a numeral counts («20 قبطيا
-        مصريا قتلوا»)."""
+        مصريا قتلوا»); except a singular in the accusative right after «إن/أن», the subject of a
+        passive («إن شخصا قتل وأصيب آخر»: one killed)."""
         table = lexicon.casualty_noun_counts()
         words, sentence, out = self.tokens.words, self.sentence, []
         for cue in self.casualty_cues:
+            j = cue.start_token - 1  # «إن شخصا قتل»: after «إن/أن» the accusative noun is the subject
+            if (
+                cue.entry.kind in _NOUN_COUNTED
+                and "after_number" in cue.entry.sides
+                and j >= 1
+                and j not in numeral_tokens
+                and words[j - 1] in _THAT_WORDS
+                and words[j].endswith(_ACCUSATIVE)
+                and table.get(words[j]) == 1
+            ):
+                start, end = self.tokens.starts[j] - sentence.start, self.tokens.ends[j] - sentence.start
+                out.append(Count(1, 1, j, j + 1, sentence.text[start:end], noun=True))
+                continue
             i = cue.end_token
             if cue.entry.kind not in _NOUN_COUNTED or "before_number" not in cue.entry.sides:
                 continue
