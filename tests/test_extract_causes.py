@@ -333,3 +333,12 @@ def test_a_singular_subject_after_that_counts_one() -> None:
     assert event["casualties"]["killed"]["min"] == event["casualties"]["killed"]["max"] == 1
     [event] = events("وقالت الشرطة إن 20 شخصا قتلوا في قصف مدفعي على المدينة.")
     assert event["casualties"]["killed"]["min"] == 20
+
+
+def test_killed_and_wounded_joined_before_one_figure_get_no_figure() -> None:
+    """«مقتل وإصابة عدة أشخاص»: one figure for both, which the text does not split; «قتلوا وجرح
+    نحو 50» after «سبعة» are two figures."""
+    [event] = events("انفجرت سيارة مفخخة في بغداد مما أدى إلى مقتل وإصابة عدة أشخاص.")
+    assert event["casualties"]["killed"] is None and event["casualties"]["wounded"] is None
+    [event] = events("قالت مصادر إن سبعة من الجنود قتلوا وجرح نحو 50 آخرين في هجوم انتحاري.")
+    assert (event["casualties"]["killed"]["min"], event["casualties"]["wounded"]["min"]) == (7, 50)

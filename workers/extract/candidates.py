@@ -348,6 +348,8 @@ def _count_for_cue(
 ) -> int | None:
     """Index (in a.counts) of the number a casualty cue counts, or None."""
     sides = cue.entry.sides
+    if _shares_a_figure(a, cue):
+        return None  # «مقتل وإصابة عدة أشخاص»: one figure for both, which it does not split
     if "before_number" in sides:  # «قتل 5», «أسرت سبعة من»
         for ci, c in enumerate(a.counts):
             if (
@@ -366,6 +368,20 @@ def _count_for_cue(
             ):
                 return ci
     return None
+
+
+def _shares_a_figure(a: SentenceAnalysis, cue: Match[lexicon.CasualtyCue]) -> bool:
+    """Is this cue joined by «و» to a cue right before it that has no figure of its own («مقتل
+    وإصابة 12»: the 12 are killed and wounded together; «7 قتلوا وجرح 50» are two figures)?"""
+    if a.tokens.words[cue.start_token][:1] != "و":
+        return False
+    prev = next((c for c in a.casualty_cues if c.end_token == cue.start_token), None)
+    if prev is None:
+        return False
+    own = "after_number" in prev.entry.sides and any(
+        0 <= prev.start_token - c.end_token <= CUE_AFTER_NUMBER_GAP for c in a.counts
+    )
+    return not own
 
 
 def assign_casualties(a: SentenceAnalysis, cands: list[Candidate]) -> None:
