@@ -342,3 +342,8 @@ def test_killed_and_wounded_joined_before_one_figure_get_no_figure() -> None:
     assert event["casualties"]["killed"] is None and event["casualties"]["wounded"] is None
     [event] = events("قالت مصادر إن سبعة من الجنود قتلوا وجرح نحو 50 آخرين في هجوم انتحاري.")
     assert (event["casualties"]["killed"]["min"], event["casualties"]["wounded"]["min"]) == (7, 50)
+
+
+def test_a_singular_noun_of_people_with_the_article_after_a_cue_counts_one() -> None:
+    [event] = events("أصيب الصحافي ياسر برصاص قناص إسرائيلي شرق خان يونس.")
+    assert (event["casualties"]["wounded"]["min"], event["casualties"]["wounded"]["max"]) == (1, 1)

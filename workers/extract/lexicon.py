@@ -424,11 +424,13 @@ def casualty_noun_counts() -> dict[str, int]:
     """Folded surface form -> how many people it counts: cues.json casualty_nouns in the singular
     count 1 (with the accusative «طفلا» of those not ending in ي or ة: «ليبيا» is a country, so
     «جنديا» is listed in casualty_nouns_accusative), their duals 2 («جنديان», «طفلتين»; a noun
-    ending in ي only «ـان»: «مدنيين» is as often a plural)."""
+    ending in ي only «ـان»: «مدنيين» is as often a plural); a singular with the article counts one
+    too («أصيب الصحافي ياسر مرتجى»)."""
     out: dict[str, int] = {fold(w): 1 for w in cues()["casualty_nouns_accusative"]}
     for noun in cues()["casualty_nouns"]:
         w = fold(noun)
         out[w] = 1
+        out["ال" + w] = 1
         base = w[:-1] + "ت" if w.endswith("ه") else w
         if not w.endswith(("ه", "ي")):
             out[w + "ا"] = 1
