@@ -172,6 +172,11 @@ def test_broken_plurals_of_a_nisba_name_the_countrys_people_and_forces() -> None
     )
 
 
+def test_bare_militias_in_yemen_are_the_houthis_and_nobody_elsewhere() -> None:
+    assert "Houthi Movement" in actors_of("وقصفت الميليشيات أحياء مدينة تعز بقذائف الهاون.")
+    assert "Houthi Movement" not in actors_of("وقصفت الميليشيات أحياء مدينة حلب بقذائف الهاون.")
+
+
 def test_actor_slots_in_a_battle() -> None:
     event = only_event("اشتبكت قوات الجيش الوطني مع الحوثيين في محافظة الجوف.")
     slots = {a["name"]: a["slot"] for a in event["actors"]}
