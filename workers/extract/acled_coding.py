@@ -56,7 +56,7 @@ from workers.extract.gazetteer import (
     resolve,
 )
 from workers.extract.lexicon import actor_index
-from workers.extract.text import fold, tokenize
+from workers.extract.text import fold, tokenize, without_conjunction
 
 # Words before a place that say the event was near it, not in it (ACLED geo_precision 2).
 NEAR_WORDS = frozenset(
@@ -360,7 +360,9 @@ def _attack_on_armed_party(event: dict[str, Any]) -> None:
     if acted_on and all(a.get("inter") in _ARMED_INTER for a in acted_on):
         event["event_type"], event["sub_event_type"] = "battles", "armed_clash"
         for attr in event["attributions"]:  # what the speakers claim is the same event
-            attr["claims"] = list(dict.fromkeys("armed_clash" if c == "attack" else c for c in attr["claims"]))
+            attr["claims"] = list(
+                dict.fromkeys("armed_clash" if c == "attack" else c for c in attr["claims"])
+            )
 
 
 _LAUNCH_FROM = frozenset(fold(w) for w in ["من", "داخل"])
@@ -955,7 +957,7 @@ def _speakers(event: dict[str, Any], text: str) -> None:
             resolved = in_country(spec.actor(), cc, frozenset({cc} if cc else ()))
             attr["speaker_id"] = None if resolved.context == HOME else resolved.id
         first = fold(attr["speaker"]).split()[:1]
-        if not first or first[0] in NOT_SPEAKERS or _stem(first[0]) in NOT_SPEAKERS:
+        if not first or first[0] in NOT_SPEAKERS or without_conjunction(first[0]) in NOT_SPEAKERS:
             continue
         one_word = len(attr["speaker"].split()) == 1  # a longer name is a name; one word may be anything
         listed = ner.gazetteers().get("PERS", frozenset())  # a listed name needs no model call
@@ -963,7 +965,7 @@ def _speakers(event: dict[str, Any], text: str) -> None:
             attr.get("speaker_id")
             or first[0] in SPEAKER_NOUNS
             or not one_word
-            or _stem(first[0]) in listed
+            or without_conjunction(first[0]) in listed
             or ner.tagger() is None
         ):
             kept.append(attr)
@@ -972,10 +974,6 @@ def _speakers(event: dict[str, Any], text: str) -> None:
             kept.append(attr)
     event["attributions"] = kept
     _ner_actors(event, text)
-
-
-def _stem(word: str) -> str:
-    return word[1:] if word[:1] in ("و", "ف") and len(word) > 3 else word
 
 
 def _is_named(event: dict[str, Any], attr: dict[str, Any], text: str) -> bool:
@@ -1004,7 +1002,7 @@ def _ner_actors(event: dict[str, Any], text: str) -> None:
         return
     offset, sentence = _sentence_of(ev, text)
     tokens = _sentence_tokens(sentence, offset)
-    if ORG_HEADS.isdisjoint(_stem(w) for w in tokens.words):
+    if ORG_HEADS.isdisjoint(without_conjunction(w) for w in tokens.words):
         return  # no word that opens an organisation's name («حركة», «جماعة», «كتائب»): no model call
     for ent in ner.entities(tokens.words):
         if ent.kind != "ORG":

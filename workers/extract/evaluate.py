@@ -95,9 +95,9 @@ class PlaceName:
         return bool(self.key and other.key and _same_place(self.key, other.key))
 
 
-def _geonameid(location: dict[str, Any]) -> int | None:
-    """The GeoNames id of an extracted location («geonames:2228373»), if it has one."""
-    source, _, number = str(location.get("id") or "").partition(":")
+def geonames_id(place_id: str | None) -> int | None:
+    """The GeoNames id in a place or location id («geonames:2228373»), if it is one."""
+    source, _, number = (place_id or "").partition(":")
     return int(number) if source == "geonames" and number.isdigit() else None
 
 
@@ -274,14 +274,14 @@ def evaluate(gold: list[tuple[dict[str, Any], str]]) -> Tally:
         )
         gold_places = {PlaceName(_place_key(e["place"]), e.get("geonameid")) for e in want if e["place"]}
         pred_places = {
-            PlaceName(_place_key(loc.get("name")), _geonameid(loc))
+            PlaceName(_place_key(loc.get("name")), geonames_id(loc.get("id")))
             for loc in (e["location"] or {} for e in pred)
             if loc.get("precision") != "country" and loc.get("name")
         }
         # a governorate named alone is gold admin1 with place null (eval/README.md): one extracted is
         # a hit when the gold names it as the place, and no false place when the gold has none
         areas = {
-            PlaceName(_place_key(loc.get("name")), _geonameid(loc))
+            PlaceName(_place_key(loc.get("name")), geonames_id(loc.get("id")))
             for loc in (e["location"] or {} for e in pred)
             if loc.get("precision") == "admin1"
         }

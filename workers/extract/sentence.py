@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, cached_property
@@ -22,7 +23,7 @@ from workers.extract.dates import MONTH_WORDS, DateMention, find_dates
 from workers.extract.gazetteer import ARAB_WORLD, LOCATIVE_CUES, Place, capital_place, country_place
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
 from workers.extract.numbers import Count, find_counts, is_number_word
-from workers.extract.text import Sentence, Tokens, clitic_variants, fold
+from workers.extract.text import Sentence, Tokens, clitic_variants, fold, without_proclitic
 
 # Words before an actor or place that make it the target of the action.
 TARGET_CUES = frozenset(
@@ -345,7 +346,7 @@ class SentenceAnalysis:
         مصريا قتلوا»); except a singular in the accusative right after «إن/أن», the subject of a
         passive («إن شخصا قتل وأصيب آخر»: one killed)."""
         table = lexicon.casualty_noun_counts()
-        words, sentence, out = self.tokens.words, self.sentence, []
+        words, out = self.tokens.words, []
         for cue in self.casualty_cues:
             j = cue.start_token - 1  # «إن شخصا قتل»: after «إن/أن» the accusative noun is the subject
             if (
@@ -357,8 +358,7 @@ class SentenceAnalysis:
                 and words[j].endswith(_ACCUSATIVE)
                 and table.get(words[j]) == 1
             ):
-                start, end = self.tokens.starts[j] - sentence.start, self.tokens.ends[j] - sentence.start
-                out.append(Count(1, 1, j, j + 1, sentence.text[start:end], noun=True))
+                out.append(self._noun_count(j, 1))
                 continue
             i = cue.end_token
             if cue.entry.kind not in _NOUN_COUNTED or "before_number" not in cue.entry.sides:
@@ -367,9 +367,14 @@ class SentenceAnalysis:
                 continue
             w = words[i][1:] if words[i][:1] in ("و", "ف") and words[i][1:] in table else words[i]
             if w in table:
-                start, end = self.tokens.starts[i] - sentence.start, self.tokens.ends[i] - sentence.start
-                out.append(Count(table[w], table[w], i, i + 1, sentence.text[start:end], noun=True))
+                out.append(self._noun_count(i, table[w]))
         return out
+
+    def _noun_count(self, token: int, people: int) -> Count:
+        """A noun of people at `token` counting `people`, with its words as written."""
+        start = self.tokens.starts[token] - self.sentence.start
+        end = self.tokens.ends[token] - self.sentence.start
+        return Count(people, people, token, token + 1, self.sentence.text[start:end], noun=True)
 
     @cached_property
     def clauses(self) -> list[int]:
@@ -478,10 +483,19 @@ def _people_after(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) 
     words = tokens.words
     if trig.end_token < len(words) and is_number_word(words[trig.end_token]):
         return True
-    end = min(len(words), trig.end_token + VICTIM_OBJECT_WINDOW)
+    return _people_named(tokens, found, trig.end_token, trig.end_token + VICTIM_OBJECT_WINDOW)
+
+
+def _people_named(
+    tokens: Tokens, found: SentenceMatches, start: int, end: int, counted: Callable[[int], bool] | None = None
+) -> bool:
+    """Does a noun of people (cues.json casualty_nouns), a civilian the actor lexicon knows, or a
+    figure (`counted`, when given) stand in tokens [start, end)?"""
+    words = tokens.words
+    end = min(len(words), end)
     nouns = lexicon.casualty_noun_counts()
-    return any(words[i] in nouns for i in range(trig.end_token, end)) or any(
-        m.entry.kind == "civilians" and trig.end_token <= m.start_token < end for m in found.actors
+    return any(words[i] in nouns or (counted is not None and counted(i)) for i in range(start, end)) or any(
+        m.entry.kind == "civilians" and start <= m.start_token < end for m in found.actors
     )
 
 
@@ -498,15 +512,12 @@ def _people_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches)
         return True
     if trig.start_token >= 2 and is_number_word(words[trig.start_token - 2]):
         return True
-    nouns = lexicon.casualty_noun_counts()
 
     def counted(i: int) -> bool:  # a figure, not a day of a month («أوقفت عملياتها في 30 أبريل»)
         after = words[i + 1] if i + 1 < len(words) else ""  # nor a span («أوقف 3 أيام»: suspended)
         return is_number_word(words[i]) and after not in MONTH_WORDS and after not in _TIME_UNIT_WORDS
 
-    return any(counted(i) or words[i] in nouns for i in range(trig.end_token, end)) or any(
-        m.entry.kind == "civilians" and trig.end_token <= m.start_token < end for m in found.actors
-    )
+    return _people_named(tokens, found, trig.end_token, end, counted)
 
 
 def _in_compound(m: Match[Trigger], tokens: Tokens) -> bool:
@@ -518,20 +529,13 @@ def _in_compound(m: Match[Trigger], tokens: Tokens) -> bool:
     words = tokens.words
     before = words[m.start_token - 1] if m.start_token else ""
     after = words[m.end_token] if m.end_token < len(words) else ""
-    if _bare_word(before) in m.entry.not_after or _bare_word(after) in m.entry.not_before:
+    if without_proclitic(before) in m.entry.not_after or without_proclitic(after) in m.entry.not_before:
         return True
     # «انسحاب (واشنطن) من الاتفاق»: what the trigger is from, a word or two on (not_before «من X»)
     for i in range(m.end_token, min(len(words) - 1, m.end_token + FROM_OBJECT_REACH)):
-        if words[i] == _FROM and f"{_FROM} {_bare_word(words[i + 1])}" in m.entry.not_before:
+        if words[i] == _FROM and f"{_FROM} {without_proclitic(words[i + 1])}" in m.entry.not_before:
             return True
     return False
-
-
-def _bare_word(word: str) -> str:
-    """A word without a leading «و»/«ف» or «ل»: «ورئيس», «لمنظمة», and «للعلاج» is «ل» + «العلاج»."""
-    if word.startswith("لل") and len(word) > 4:
-        return "ال" + word[2:]
-    return word[1:] if word[:1] in ("و", "ف", "ل") and len(word) > 3 else word
 
 
 def _written_as(m: Match[Trigger], tokens: Tokens, forms: frozenset[str]) -> bool:

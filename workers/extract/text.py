@@ -256,6 +256,19 @@ _MIN_CLITIC_TOKEN = 3
 _PROCLITIC_FIRST = frozenset((*_CONJ, *_PREP, "ا"))
 
 
+def without_conjunction(word: str) -> str:
+    """A folded word without a leading «و»/«ف» («وتعرضت», «فلتحرير»)."""
+    return word[1:] if word[:1] in _CONJ and len(word) > 3 else word
+
+
+def without_proclitic(word: str) -> str:
+    """A folded word without a leading «و»/«ف» or «ل»: «ورئيس», «لمنظمة», and «للعلاج» is «ل» +
+    «العلاج»."""
+    if word.startswith("لل") and len(word) > 4:
+        return "ال" + word[2:]
+    return word[1:] if word[:1] in ("و", "ف", "ل") and len(word) > 3 else word
+
+
 @lru_cache(maxsize=200_000)
 def clitic_variants(token: str) -> tuple[tuple[str, bool, bool], ...]:
     """(stem, had_article, had_preposition) readings of a folded token, the bare token first."""
