@@ -46,6 +46,7 @@ HOLDOUT_SEEDS = {
     "holdout_r6": {"ant": 2034, "saudinewsnet": 2035},
     "holdout_r7": {"ant": 2036, "saudinewsnet": 2037},
     "holdout_r8": {"ant": 2038, "saudinewsnet": 2039},
+    "holdout_r9": {"ant": 2040, "saudinewsnet": 2041},
 }
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
@@ -56,6 +57,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r6": 3034,
     "holdout_r7": 3036,
     "holdout_r8": 3038,
+    "holdout_r9": 3040,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
