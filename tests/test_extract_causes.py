@@ -79,6 +79,10 @@ def test_a_coup_is_not_an_accident() -> None:
         "تعرضت مواقع الجيش والشرطة لهجمات إلكترونية واسعة أمس.",  # cyber attacks
         "عالج المستشفى الميداني 20 حالة من ضربات الشمس بين الجنود.",  # sunstroke
         "أصيب الوزير بكسر في ذراعه إثر تحطم مروحيته قرب العاصمة.",  # a crash
+        "نقلت مروحيات الجيش الجنود إلى قاعدة عسكرية قرب الرياض.",  # aircraft, not a strike
+        "بحث الوزراء دمج الأنظمة الدفاعية من الصواريخ البالستية مع حلفائهم في الجيش.",  # missiles
+        "قامت السلطات بإخلاء السكان من القرية بعد انتشار الجيش فيها.",  # residents evacuated
+        "قررت المحكمة العسكرية إخلاء سبيل الناشط بكفالة مالية.",  # a release on bail
     ],
 )
 def test_a_violence_word_that_reports_no_event(text: str) -> None:
@@ -154,6 +158,12 @@ def test_two_generic_words_of_different_types_name_one_event() -> None:
         ("قتل 5 أشخاص في هجوم جوي على المدينة.", "air_drone_strike"),
         ("شن التحالف حملة جوية على مواقع المسلحين في المدينة.", "air_drone_strike"),
         ("نزل آلاف المحتجين إلى الشوارع في العاصمة.", "peaceful_protest"),
+        ("بدأت الأحد عملية إجلاء مقاتلي الفصائل المعارضة من درعا.", "non_violent_transfer_of_territory"),
+        # a weapon named with its use, its victims or an act
+        ("تعرضت العاصمة لقذائف أوقعت عشرات الضحايا.", "shelling_artillery_missile_attack"),
+        ("سقطت قذائف هاون على حي سكني في دمشق.", "shelling_artillery_missile_attack"),
+        ("ألقت طائرات حربية قنابل على البلدة.", "air_drone_strike"),
+        ("أطلق المسلحون صواريخ على مدينة نجران.", "shelling_artillery_missile_attack"),
     ],
 )
 def test_specific_phrasings_have_their_sub_type(text: str, sub: str) -> None:

@@ -221,6 +221,7 @@ class Trigger:
     generic: bool
     needs_context: bool = False  # a term with common non-violent senses; see triggers.json
     needs_object: bool = False  # counts only with people as its object («أوقفت الشرطة 12 شخصا»)
+    instrument: bool = False  # names a weapon or aircraft, not its use: counts only where it is used
     undone_by: str | None = None  # a cues.json word list that cancels it in its clause (a release)
     exact: frozenset[str] = frozenset()  # when set, the only surface forms (after و/ف) that count
     not_forms: frozenset[str] = frozenset()  # surface forms (after و/ف) that are another word
@@ -277,6 +278,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
         )
         needs_context = set(spec.get("needs_context", ()))
         needs_object = set(spec.get("needs_object", ()))
+        instruments = set(spec.get("instruments", ()))
         exact = frozenset(fold(w) for w in spec.get("exact", ()))
 
         def entry(
@@ -284,6 +286,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
             trig: Trigger = trig,
             needs_context: set[str] = needs_context,
             needs_object: set[str] = needs_object,
+            instruments: set[str] = instruments,
             exact: frozenset[str] = exact,
             **flags: bool,
         ) -> Trigger:
@@ -292,6 +295,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
                 trig,
                 needs_context=term in needs_context,
                 needs_object=term in needs_object,
+                instrument=term in instruments,
                 exact=surfaces,
                 **flags,
             )

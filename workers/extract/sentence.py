@@ -22,6 +22,7 @@ from workers.extract.actors import coordinated_force
 from workers.extract.dates import MONTH_WORDS, DateMention, find_dates
 from workers.extract.gazetteer import ARAB_WORLD, LOCATIVE_CUES, Place, capital_place, country_place
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
+from workers.extract.morph import keys_of
 from workers.extract.numbers import Count, find_counts, is_number_word
 from workers.extract.text import Sentence, Tokens, clitic_variants, fold, without_proclitic
 
@@ -216,6 +217,8 @@ class SentenceAnalysis:
         triggers = [
             m for m in triggers if not (m.entry.needs_object and not _people_object(tokens, m, found))
         ]
+        if any(m.entry.instrument for m in triggers) and not _weapon_used(tokens, triggers, found):
+            triggers = [m for m in triggers if not m.entry.instrument]
         if any(m.entry.needs_context for m in triggers) and not _conflict_context(tokens, triggers, found):
             triggers = [m for m in triggers if not m.entry.needs_context]
         # a generic word («هجوم», «استهدف») names the event a specific one of its type, or of any
@@ -497,6 +500,17 @@ def _people_named(
     return any(words[i] in nouns or (counted is not None and counted(i)) for i in range(start, end)) or any(
         m.entry.kind == "civilians" and start <= m.start_token < end for m in found.actors
     )
+
+
+def _weapon_used(tokens: Tokens, triggers: list[Match[Trigger]], found: SentenceMatches) -> bool:
+    """Does a sentence that names a weapon or an aircraft (triggers.json instruments: «صواريخ»,
+    «طائرات حربية») say it was used: a word of its use (cues.json weapon_use_words: «أطلق», «سقطت»,
+    «استهدفت»), a casualty cue, or a trigger that names an act («غارات», «هجوم»)? «دمج الأنظمة
+    الدفاعية من الصواريخ البالستية» and «نقلت مروحيات الجنود» name no attack."""
+    if found.casualty_cues or any(not m.entry.instrument for m in triggers):
+        return True
+    use = lexicon.key_set("weapon_use_words")
+    return any(not use.isdisjoint(keys_of(w)) for w in tokens.words)
 
 
 def _people_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) -> bool:
