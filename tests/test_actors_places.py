@@ -469,6 +469,15 @@ def test_countries_joined_to_an_attack_by_with_act_too() -> None:
     assert set(found) == {"Police Forces of Turkey"}  # neither «مواطنا ألمانيا» nor «مع إيران» acts
 
 
+def test_countries_listed_after_a_country_that_acts_act_too() -> None:
+    found = actors_of("بعد ساعات من ضربات عسكرية شنتها الولايات المتحدة وفرنسا وبريطانيا ضد مواقع سورية.")
+    assert {
+        "Military Forces of the United States",
+        "Military Forces of France",
+        "Military Forces of the United Kingdom",
+    } <= set(found)
+
+
 def test_a_capital_acting_is_its_countrys_forces() -> None:
     found = actors_of("قصفت أنقرة مواقع للمسلحين في عفرين.")
     assert found["Military Forces of Turkey"]["role"] == "actor"

@@ -500,7 +500,8 @@ LEADER_WORDS = frozenset(fold(w) for w in ["تقوده", "يقوده", "تقود
 # وبريطانيا وفرنسا ضربات», «قصفت إسرائيل» (Arabic puts the subject after the verb, or before it).
 COUNTRY_PARTY_WINDOW = (6, 4)  # tokens before, after
 # «هاجمت مواقع النظام السوري مع أمريكا وبريطانيا»: countries joined to the acting side by «مع», and
-# those listed after them, act too, this far after the trigger
+# those listed after them or after a country that acts («ضربات شنتها الولايات المتحدة وفرنسا
+# وبريطانيا»), act too, this far after the trigger
 JOINT_PARTY_WINDOW = 10
 _WITH = fold("مع")
 _JOINT_TYPES = frozenset({"battles", "explosions_remote_violence"})  # not «التعاون مع إيران» in an arrest
@@ -561,7 +562,11 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
             continue  # where something is, or a nisba («الإسرائيلية»)
         if word_before in LEADER_WORDS:
             continue  # «التحالف الذي تقوده السعودية»: the coalition acts, not the country's own forces
-        if place.country_code in have or (place.country_code == loc_cc and not arrests):
+        if place.country_code == loc_cc and not arrests:
+            continue
+        if event["event_type"] in _JOINT_TYPES:
+            joint_end = m.end_token  # the countries listed after it with «و» act with it
+        if place.country_code in have:
             continue
         spec = catalogue().get(f"{'POL' if arrests else 'MIL'}-{place.country_code}")
         spec = spec or _by_name_or_none(_military_name(place.country_code))
