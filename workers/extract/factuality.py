@@ -30,7 +30,7 @@ from functools import cache
 from workers.extract import lexicon
 from workers.extract.lexicon import Match, Trigger
 from workers.extract.morph import FUTURE_PREFIXES, keys_of, term_key, verb_forms
-from workers.extract.sentence import SentenceAnalysis
+from workers.extract.sentence import SentenceAnalysis, names_weapon_use
 from workers.extract.text import fold, without_conjunction, without_proclitic
 
 FACTUALITY_WINDOW = 6  # words before a trigger (in its clause) where a cue word governs it
@@ -95,10 +95,6 @@ def _hit(cues: _CueSet, words: list[str], i: int) -> bool:
         nxt = keys_of(words[i + 1])
         return any((a, b) in cues.bigrams for a in keys for b in nxt)
     return False
-
-
-def _any_hit(cues: _CueSet, words: list[str]) -> bool:
-    return any(_hit(cues, words, i) for i in range(len(words)))
 
 
 @cache
@@ -214,7 +210,7 @@ def judge(
         for i in range(max(0, trig.start_token - WEAPON_WORD_GAP), trig.start_token):
             if _hit(not_used, words, i):  # «برنامج الصواريخ»: the weapon, not its use
                 return Factuality("generic", words[i])
-        if not a.casualty_cues and not _any_hit(cue_set("weapon_use_words"), words):
+        if not a.casualty_cues and not names_weapon_use(words):
             # «تسلمت طائرات مقاتلة من طراز رافال»: a model named, the weapon delivered, not used
             model = cue_set("weapon_words_after")
             for i in range(trig.end_token, min(len(words), trig.end_token + WEAPON_MODEL_GAP)):

@@ -509,8 +509,15 @@ def _weapon_used(tokens: Tokens, triggers: list[Match[Trigger]], found: Sentence
     الدفاعية من الصواريخ البالستية» and «نقلت مروحيات الجنود» name no attack."""
     if found.casualty_cues or any(not m.entry.instrument for m in triggers):
         return True
+    return names_weapon_use(tokens.words)
+
+
+def names_weapon_use(words: list[str]) -> bool:
+    """Does a word of a weapon's use (cues.json weapon_use_words, by morphological key: «أطلقت»,
+    «سقطت», «تعرضت») stand in these words? Shared by the instrument rule above and factuality's
+    weapon-model rule («طائرات من طراز رافال» with no word of use is a delivery)."""
     use = lexicon.key_set("weapon_use_words")
-    return any(not use.isdisjoint(keys_of(w)) for w in tokens.words)
+    return any(not use.isdisjoint(keys_of(w)) for w in words)
 
 
 def _people_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) -> bool:
