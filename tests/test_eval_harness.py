@@ -192,7 +192,19 @@ ACLED_SUB_TYPES = {
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "test", "holdout", "holdout_r4", "holdout_r5", "holdout_r6", "holdout_r7", "holdout_r8", "holdout_r9"]
+    "name",
+    [
+        "dev",
+        "test",
+        "holdout",
+        "holdout_r4",
+        "holdout_r5",
+        "holdout_r6",
+        "holdout_r7",
+        "holdout_r8",
+        "holdout_r9",
+        "holdout_r10",
+    ],
 )
 def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:
     from workers.extract.evaluate import corpus_of, gold_path
