@@ -357,3 +357,33 @@ def test_killed_and_wounded_joined_before_one_figure_get_no_figure() -> None:
 def test_a_singular_noun_of_people_with_the_article_after_a_cue_counts_one() -> None:
     [event] = events("أصيب الصحافي ياسر برصاص قناص إسرائيلي شرق خان يونس.")
     assert (event["casualties"]["wounded"]["min"], event["casualties"]["wounded"]["max"]) == (1, 1)
+
+
+# --- territory retaken (triggers.json needs_territory, cues.json territory_nouns)
+
+
+def test_retaking_is_a_change_of_territory_only_with_a_place_as_its_object() -> None:
+    assert subs("واستعادت قوات الجيش اليمني مدينة عدن من الحوثيين.") == ["government_regains_territory"]
+    assert subs("وقالت المصادر إن القوات استعادت قريتين خلال ساعات من ميليشيات الحوثي.") == [
+        "government_regains_territory"
+    ]
+    assert subs("وتمكنت القوات العراقية من استعادة مناطق واسعة من تنظيم داعش.") == [
+        "government_regains_territory"
+    ]
+    assert events("واستعاد اللاعب لياقته بعد أسابيع من الإصابة وعاد إلى صفوف الجيش الملكي.") == []
+    assert events("وأكد الوزير دعم التحالف العسكري لاستعادة الاستقرار في اليمن.") == []  # no place taken
+    assert events("وقال الجيش إن السلطات استعادت ثلاثة منهم قبيل عبورهم الحدود.") == []  # people, not a place
+
+
+def test_the_party_a_place_is_taken_from_is_not_its_taker() -> None:
+    [event] = events("وقالت المصادر إن القوات استعادت قريتين خلال ساعات من ميليشيات الحوثي.")
+    houthis = [a for a in event["actors"] if a["name"] == "Houthi Movement"]
+    assert houthis and houthis[0]["slot"] != "actor1"
+    assert event["sub_event_type"] == "government_regains_territory"  # not the Houthis overtaking
+
+
+def test_a_battle_for_a_place_is_a_battle_not_its_capture() -> None:
+    # the place is the battle's aim; before, the aim set the battle aside and then was no event itself
+    text = "وقتل 15 من المسلحين الحوثيين في مواجهات مع القوات الحكومية التي تستعد لاستعادة السيطرة على أبين."
+    assert subs(text) == ["armed_clash"]
+    assert subs("وكان المراسل يغطي المعركة الدائرة لاستعادة المدينة من أيدي ميليشيا الحوثي.") == ["armed_clash"]

@@ -55,7 +55,7 @@ from workers.extract.gazetteer import (
     place_index,
     resolve,
 )
-from workers.extract.lexicon import actor_index
+from workers.extract.lexicon import TERRITORY_SUB_TYPES, actor_index
 from workers.extract.text import fold, tokenize, without_conjunction
 
 # Words before a place that say the event was near it, not in it (ACLED geo_precision 2).
@@ -333,12 +333,11 @@ def complete(
 
 # ACLED tells a change of territory by who takes it: government forces (or their allies) regain,
 # a non-state group overtakes, whatever the verb («حرر», «سيطر على»)
-_TERRITORY_SUBS = ("government_regains_territory", "non_state_actor_overtakes_territory")
 _STATE, _NON_STATE = frozenset({1}), frozenset({2, 3, 4})
 
 
 def _territory_by_taker(event: dict[str, Any]) -> None:
-    if event["sub_event_type"] not in _TERRITORY_SUBS:
+    if event["sub_event_type"] not in TERRITORY_SUB_TYPES:
         return
     taker = next((a for a in event["actors"] if a.get("slot") == "actor1"), None)
     inter = taker.get("inter") if taker else None

@@ -13,11 +13,12 @@ from workers.extract.context import ArticleContext, PlaceChoice
 from workers.extract.dates import DateMention
 from workers.extract.factuality import ASSERTED, Factuality, judge, weapon_found
 from workers.extract.gazetteer import PRECISION_RANK, resolve
-from workers.extract.lexicon import Actor, Match, Trigger
+from workers.extract.lexicon import TERRITORY_SUB_TYPES, Actor, Match, Trigger
 from workers.extract.morph import keys_of
 from workers.extract.numbers import Count
 from workers.extract.sentence import (
     CLAUSE_BREAKS,
+    SUPERSEDES,
     TARGET_CUES,
     SentenceAnalysis,
     country_as_actor,
@@ -44,6 +45,7 @@ _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 _NOT_VIOLENT_DEATHS = ("nonviolent_death_words", "accident_words")
 # «قتلوا على يد تنظيم داعش»: by the hand of, the party acting (not «على» of a target)
 _BY_THE_HAND_OF = frozenset(fold(w) for w in ["يد", "أيدي", "ايدي", "يدي"])
+_FROM = fold("من")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +118,15 @@ def _role(actor: Actor, m: Match[Actor], trig: Match[Trigger], a: SentenceAnalys
         if trig.entry.event_type == "strategic_developments" and trig.entry.sub_event_type != "arrests":
             return None
         return "target"
-    if trig.entry.event_type == "battles":
-        return "actor"
     words = a.tokens.words[max(0, m.start_token - 2) : m.start_token]
+    if trig.entry.event_type == "battles":
+        if (
+            trig.entry.sub_event_type in TERRITORY_SUB_TYPES
+            and m.start_token > trig.end_token
+            and words[-1:] == [_FROM]
+        ):
+            return "target"  # «استعادت قريتين من ميليشيات الحوثي»: whom the place was taken from
+        return "actor"
     if words[-1:] and words[-1] in _BY_THE_HAND_OF:
         return "actor"
     if set(words) & TARGET_CUES:
@@ -225,6 +233,10 @@ def sentence_candidates(
         # no specific word the sentence reports: the generic ones it set aside speak for themselves
         judged = [(trig, _date(a, trig, ctx)) for trig in a.set_aside]
         facts = [judge(a, trig, when.day if when.mention else None, ctx.published) for trig, when in judged]
+    if a.superseded:
+        restored = _not_superseded(a.superseded, [t for (t, _), f in zip(judged, facts, strict=True) if f.reported])
+        judged += [(trig, _date(a, trig, ctx)) for trig in restored]
+        facts += [judge(a, trig, when.day if when.mention else None, ctx.published) for trig, when in judged[len(facts) :]]
     for (trig, when), fact in zip(judged, facts, strict=True):
         if not fact.reported:
             continue
@@ -261,6 +273,12 @@ def sentence_candidates(
                 # «قتل أكثر من 700 شخص أثناء فض اعتصامي رابعة والنهضة»
                 cand.trigger = lexicon.excessive_force_trigger()
     return cands
+
+
+def _not_superseded(superseded: list[Match[Trigger]], reported: list[Match[Trigger]]) -> list[Match[Trigger]]:
+    """The set-aside sub-types that no reported trigger of the sentence includes (SUPERSEDES)."""
+    covered = {sub for t in reported for sub in SUPERSEDES.get(t.entry.sub_event_type, ())}
+    return [m for m in superseded if m.entry.sub_event_type not in covered]
 
 
 def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:

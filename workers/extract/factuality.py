@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from workers.extract import lexicon
-from workers.extract.lexicon import Match, Trigger
+from workers.extract.lexicon import TERRITORY_SUB_TYPES, Match, Trigger
 from workers.extract.morph import FUTURE_PREFIXES, keys_of, term_key, verb_forms
 from workers.extract.sentence import SentenceAnalysis, names_weapon_use
 from workers.extract.text import fold, without_conjunction, without_proclitic
@@ -42,6 +42,7 @@ WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) 
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
 # sub-types that a «ل» does not make a purpose: the word names what was there or was agreed
 _NOT_PURPOSES = frozenset({"agreement", "protest_with_intervention", "excessive_force_against_protesters"})
+_BATTLE_NOUNS = frozenset(fold(w) for w in ["معركة", "المعركة", "معارك", "المعارك"])
 PURPOSE_WINDOW = 8  # words before a «ل» + trigger where «تعرض», «هدفا» make it an act undergone
 # («تعرضت قرية غمام بريف اللاذقية الشمالي لقصف»: a place named between them)
 
@@ -271,14 +272,19 @@ def _purpose(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     An event noun or a plural after «ل» is the object of a noun before it, not a purpose (cues.json
     event_nouns: «انتقاد فرنسا للعملية العسكرية»), and «اتفاق لوقف إطلاق النار» is the agreement
     itself. Over 6,000 corpus articles 1,308 triggers carry «ل» (scripts/purpose_lam.py, round 8's
-    lexicons); about 10% follow an «تعرض» word."""
+    lexicons); about 10% follow an «تعرض» word. A battle named before a change of territory does
+    not make it happen («المعركة الدائرة لاستعادة المدينة»: the battle did, the place is its aim)."""
     if not written_with_lam(a.tokens.words, trig) or trig.entry.sub_event_type in _NOT_PURPOSES:
         return False  # «اتفاق لوقف إطلاق النار»: the agreement itself; «أطلقت الشرطة الغاز لتفريق
         # المحتجين»: the protest was there and the force used on it
+    before = [a.tokens.words[i] for i in _window(a, trig, PURPOSE_WINDOW)]
+    if trig.entry.sub_event_type in TERRITORY_SUB_TYPES:
+        # «المعركة الدائرة لاستعادة المدينة»: the battle is the event, the place only its aim
+        before = [w for w in before if without_proclitic(without_conjunction(w)) not in _BATTLE_NOUNS]
     noun = without_proclitic(without_conjunction(a.tokens.words[trig.start_token]))  # «للعملية»: «العملية»
     if noun.endswith("ات") or noun in lexicon.word_set("event_nouns"):
         return False  # «انتقاد فرنسا للعملية العسكرية», «تأييده للمظاهرات»: the object of a noun
-    return not undergone([a.tokens.words[i] for i in _window(a, trig, PURPOSE_WINDOW)])
+    return not undergone(before)
 
 
 def written_with_lam(words: list[str], trig: Match[Trigger]) -> bool:

@@ -213,6 +213,10 @@ class PhraseIndex(Generic[T]):
         return matches
 
 
+# ACLED's changes of territory, told apart by who takes the place (acled_coding._territory_by_taker)
+TERRITORY_SUB_TYPES = frozenset({"government_regains_territory", "non_state_actor_overtakes_territory"})
+
+
 @dataclass(frozen=True)
 class Trigger:
     event_type: str
@@ -221,6 +225,7 @@ class Trigger:
     generic: bool
     needs_context: bool = False  # a term with common non-violent senses; see triggers.json
     needs_object: bool = False  # counts only with people as its object («أوقفت الشرطة 12 شخصا»)
+    needs_territory: bool = False  # counts only with a place as its object («استعادت قريتين»)
     instrument: bool = False  # names a weapon or aircraft, not its use: counts only where it is used
     undone_by: str | None = None  # a cues.json word list that cancels it in its clause (a release)
     exact: frozenset[str] = frozenset()  # when set, the only surface forms (after و/ف) that count
@@ -278,6 +283,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
         )
         needs_context = set(spec.get("needs_context", ()))
         needs_object = set(spec.get("needs_object", ()))
+        needs_territory = set(spec.get("needs_territory", ()))
         instruments = set(spec.get("instruments", ()))
         exact = frozenset(fold(w) for w in spec.get("exact", ()))
 
@@ -286,6 +292,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
             trig: Trigger = trig,
             needs_context: set[str] = needs_context,
             needs_object: set[str] = needs_object,
+            needs_territory: set[str] = needs_territory,
             instruments: set[str] = instruments,
             exact: frozenset[str] = exact,
             **flags: bool,
@@ -295,6 +302,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
                 trig,
                 needs_context=term in needs_context,
                 needs_object=term in needs_object,
+                needs_territory=term in needs_territory,
                 instrument=term in instruments,
                 exact=surfaces,
                 **flags,

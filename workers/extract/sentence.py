@@ -24,7 +24,14 @@ from workers.extract.gazetteer import ARAB_WORLD, LOCATIVE_CUES, Place, capital_
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
 from workers.extract.morph import keys_of
 from workers.extract.numbers import Count, find_counts, is_number_word
-from workers.extract.text import Sentence, Tokens, clitic_variants, fold, without_proclitic
+from workers.extract.text import (
+    Sentence,
+    Tokens,
+    clitic_variants,
+    fold,
+    without_conjunction,
+    without_proclitic,
+)
 
 # Words before an actor or place that make it the target of the action.
 TARGET_CUES = frozenset(
@@ -113,6 +120,13 @@ _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 # poisonings («تسمم مواطنين»), death sentences and assaults on doctors as real attacks.
 VICTIM_OBJECT_WINDOW = 2
 OBJECT_WINDOW = 4  # words after a needs_object verb where the people it takes may stand
+# words after a needs_territory verb where the place it takes may stand, past its subject and a time
+# («استعادت قوات الجيش خلال ساعات قريتين»)
+TERRITORY_OBJECT_WINDOW = 4
+# what ends a territory verb's object: a preposition («استعادة الاستقرار في اليمن»), and the
+# article after «ب»/«ل» on a word («بالمدينة»: a place where, not the place taken)
+_OBJECT_STOPS = frozenset(fold(w) for w in ["في", "من", "إلى", "على", "عن", "مع", "ضد", "بين", "عبر"])
+_PREP_ARTICLE = ("بال", "لل")
 _OBJECT_PRONOUNS = ("ته", "تهم", "وهم", "وه")  # «أوقفته», «أوقفتهم», «أوقفوهم»
 _THAT_WORDS = frozenset(fold(w) for w in ["إن", "أن", "وإن", "وأن"])  # before an accusative subject
 _ACCUSATIVE = "ا"
@@ -215,7 +229,10 @@ class SentenceAnalysis:
             }  # «هيئة تحرير الشام»
             triggers = [m for m in triggers if not (m.entry.undone_by and self._undone(m, in_names))]
         triggers = [
-            m for m in triggers if not (m.entry.needs_object and not _people_object(tokens, m, found))
+            m
+            for m in triggers
+            if not (m.entry.needs_object and not _people_object(tokens, m, found))
+            and not (m.entry.needs_territory and not _territory_object(tokens, m, found))
         ]
         if any(m.entry.instrument for m in triggers) and not _weapon_used(tokens, triggers, found):
             triggers = [m for m in triggers if not m.entry.instrument]
@@ -236,7 +253,11 @@ class SentenceAnalysis:
             if len(kept) < len(triggers):
                 self.set_aside = [m for m in triggers if m not in kept]
             triggers = kept
-        triggers = _one_generic(_superseded(triggers))
+        kept = _superseded(triggers)
+        # the sub-types a more specific one set aside: they stand when the sentence does not report
+        # the specific one («المعركة الدائرة لاستعادة المدينة»: a purpose, the battle still stands)
+        self.superseded: list[Match[Trigger]] = [m for m in triggers if m not in kept]
+        triggers = _one_generic(kept)
         if any(m.entry.sub_event_type in _CRIME_PRONE for m in triggers) and _criminal(tokens):
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
@@ -539,6 +560,29 @@ def _people_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches)
         return is_number_word(words[i]) and after not in MONTH_WORDS and after not in _TIME_UNIT_WORDS
 
     return _people_named(tokens, found, trig.end_token, end, counted)
+
+
+def _territory_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) -> bool:
+    """Does a verb that names a change of territory only with a place as its object («استعاد»:
+    retook, or regained anything) have one: a word of territory (cues.json territory_nouns:
+    «قريتين», «مناطق», «مدينة») or a place the gazetteer knows within TERRITORY_OBJECT_WINDOW words
+    after it, before a preposition or a clause break? «استعادت قريتين», «استعاد عدن»; not
+    «استعاد لياقته», «استعادة الاستقرار في اليمن», «استعادتها القوات العراقية»."""
+    words = tokens.words
+    end = min(len(words), trig.end_token + TERRITORY_OBJECT_WINDOW)
+    for i in range(trig.end_token, end):
+        if words[i] in CLAUSE_BREAKS or without_conjunction(words[i]) in _OBJECT_STOPS:
+            end = i
+            break
+    nouns = lexicon.key_set("territory_nouns")
+    if any(
+        not nouns.isdisjoint(keys_of(words[i])) and not without_conjunction(words[i]).startswith(_PREP_ARTICLE)
+        for i in range(trig.end_token, end)
+    ):
+        return True
+    return any(
+        trig.end_token <= m.start_token < end and not m.had_prep and not is_nisba(m) for m in found.places
+    )
 
 
 def _in_compound(m: Match[Trigger], tokens: Tokens) -> bool:
