@@ -373,6 +373,8 @@ def test_retaking_is_a_change_of_territory_only_with_a_place_as_its_object() -> 
     assert events("واستعاد اللاعب لياقته بعد أسابيع من الإصابة وعاد إلى صفوف الجيش الملكي.") == []
     assert events("وأكد الوزير دعم التحالف العسكري لاستعادة الاستقرار في اليمن.") == []  # no place taken
     assert events("وقال الجيش إن السلطات استعادت ثلاثة منهم قبيل عبورهم الحدود.") == []  # people, not a place
+    # a place after «داخل», «خارج» is where, not what was retaken
+    assert events("يريد الجيش استعادة الثقة داخل وخارج مصر بعد الأزمة.") == []
 
 
 def test_the_party_a_place_is_taken_from_is_not_its_taker() -> None:

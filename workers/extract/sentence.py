@@ -125,7 +125,10 @@ OBJECT_WINDOW = 4  # words after a needs_object verb where the people it takes m
 TERRITORY_OBJECT_WINDOW = 4
 # what ends a territory verb's object: a preposition («استعادة الاستقرار في اليمن»), and the
 # article after «ب»/«ل» on a word («بالمدينة»: a place where, not the place taken)
-_OBJECT_STOPS = frozenset(fold(w) for w in ["في", "من", "إلى", "على", "عن", "مع", "ضد", "بين", "عبر"])
+_OBJECT_STOPS = frozenset(
+    fold(w)
+    for w in ["في", "من", "إلى", "على", "عن", "مع", "ضد", "بين", "عبر", "داخل", "خارج", "حول", "نحو", "لدى", "قرب"]
+)
 _PREP_ARTICLE = ("بال", "لل")
 _OBJECT_PRONOUNS = ("ته", "تهم", "وهم", "وه")  # «أوقفته», «أوقفتهم», «أوقفوهم»
 _THAT_WORDS = frozenset(fold(w) for w in ["إن", "أن", "وإن", "وأن"])  # before an accusative subject
