@@ -389,3 +389,10 @@ def test_a_battle_for_a_place_is_a_battle_not_its_capture() -> None:
     text = "وقتل 15 من المسلحين الحوثيين في مواجهات مع القوات الحكومية التي تستعد لاستعادة السيطرة على أبين."
     assert subs(text) == ["armed_clash"]
     assert subs("وكان المراسل يغطي المعركة الدائرة لاستعادة المدينة من أيدي ميليشيا الحوثي.") == ["armed_clash"]
+
+
+def test_what_an_act_prepares_for_is_a_plan() -> None:
+    # «تمهيدا ل», «يمهد ل» (cues.json plan_words): the shelling happened, the storming is prepared
+    text = "وكثفت القوات قصفها على الريف الشرقي تمهيدا لاقتحام المدينة وتحريرها من قبضة المسلحين."
+    assert subs(text) == ["shelling_artillery_missile_attack"]
+    assert events("وقال مدير المرصد إن التصعيد الجديد يمهد لهجوم بري لقوات النظام على البلدة.") == []
