@@ -396,3 +396,10 @@ def test_what_an_act_prepares_for_is_a_plan() -> None:
     text = "وكثفت القوات قصفها على الريف الشرقي تمهيدا لاقتحام المدينة وتحريرها من قبضة المسلحين."
     assert subs(text) == ["shelling_artillery_missile_attack"]
     assert events("وقال مدير المرصد إن التصعيد الجديد يمهد لهجوم بري لقوات النظام على البلدة.") == []
+
+
+def test_a_birthplace_is_not_muscat() -> None:
+    [event] = events("واحتجزت الشرطة العراقية الشاب بعد القبض عليه في مسقط رأسه شمال البلاد.")
+    assert event["location"]["name"] != "Muscat"
+    [event] = events("واعتقلت الشرطة ثلاثة أشخاص في مسقط أمس.")
+    assert event["location"]["name"] == "Muscat"

@@ -278,6 +278,8 @@ class SentenceAnalysis:
         for m in found.places:
             if word_before(m, tokens) in _NAMED_WORDS:
                 continue  # «شاب يدعى حلب»: a person's name
+            if _birthplace(m, tokens):
+                continue  # «مسقط رأسه»: his birthplace, not Muscat
             if m.had_prep and tokens.words[m.start_token].lstrip("وف")[:1] == _LIKE:
                 continue  # «كبيراً» is «big», not «ك» (like) + Beira: the news compares with no place
             if taken.intersection(range(m.start_token, m.end_token)) and not _located_in_name(m, tokens):
@@ -633,6 +635,21 @@ def _criminal(tokens: Tokens) -> bool:
     words, prefixes = lexicon.word_or_prefix_set("criminal_words")
     return any(
         stem in words or stem.startswith(prefixes) for w in tokens.words for stem, _, _ in clitic_variants(w)
+    )
+
+
+_FALL_OF = fold("مسقط")  # «مسقط رأس»: where one's head fell, a birthplace
+_HEAD = fold("رأس")
+
+
+def _birthplace(m: Match[list[Place]], tokens: Tokens) -> bool:
+    """«في مسقط رأسه»: the idiom for a birthplace, not the city of Muscat."""
+    words = tokens.words
+    return (
+        m.end_token - m.start_token == 1
+        and without_proclitic(without_conjunction(words[m.start_token])) == _FALL_OF
+        and m.end_token < len(words)
+        and words[m.end_token].startswith(_HEAD)
     )
 
 
