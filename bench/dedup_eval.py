@@ -37,6 +37,7 @@ from workers.contracts import encode
 from workers.dedup.config import DedupConfig, config_for
 from workers.dedup.core import UNKNOWN, block_key, join_siblings, verdict
 from workers.dedup.state import DedupState
+from workers.extract.evaluate import HOME_COUNTRIES
 from workers.extract.text import fold
 from workers.poll.fixtures import CORPUS, corpus_articles, corpus_item
 from workers.process.handlers import LocalPipeline, handle_candidate, handle_item
@@ -166,6 +167,7 @@ def saudi_item(article: dict[str, Any], item_id: str) -> dict[str, Any]:
         "language": "ar",
         "published_at": seen,
         "fetched_at": seen,
+        "home_country": HOME_COUNTRIES["saudinewsnet"],  # a local Saudi paper, as its feed would declare
     }
 
 

@@ -403,3 +403,21 @@ def test_a_birthplace_is_not_muscat() -> None:
     assert event["location"]["name"] != "Muscat"
     [event] = events("واعتقلت الشرطة ثلاثة أشخاص في مسقط أمس.")
     assert event["location"]["name"] == "Muscat"
+
+
+# --- a local outlet's own forces (the feed's home_country)
+
+
+def test_a_local_outlets_bare_security_forces_are_its_countrys() -> None:
+    text = "وتمكنت الأجهزة الأمنية من القبض على 12 شخصا من المتورطين في التفجير."
+    [event] = events(text)
+    assert "Police Forces" in {a["name"] for a in event["actors"]}  # whose police: the text does not say
+    [event] = extract(item(text) | {"home_country": "SA"})
+    assert "Police Forces of Saudi Arabia" in {a["name"] for a in event["actors"]}
+    assert event["location"]["country_code"] == "SA"
+    # a country the text names wins over the outlet's
+    [event] = extract(item("واعتقلت الشرطة المصرية 12 شخصا في القاهرة.") | {"home_country": "SA"})
+    assert event["location"]["country_code"] == "EG"
+    # civilians or protesters alone say nothing of whose country it is
+    [event] = extract(item("قتل 3 مدنيين في انفجار عبوة ناسفة.") | {"home_country": "SA"})
+    assert not (event["location"] or {}).get("country_code")

@@ -73,3 +73,13 @@ def test_broken_xml_keeps_what_parses_and_rejects_empty_entries() -> None:
 def test_garbage_is_not_a_feed() -> None:
     parsed = parse_feed(b"\x00\x01 not a feed at all", FEED)
     assert parsed.items == [] and parsed.bozo
+
+
+def test_a_local_outlets_items_carry_its_home_country() -> None:
+    body = rss("<item><title>عنوان</title><link>https://t.example/9</link><description>نص</description></item>")
+    local = Feed("local", "Local", "https://t.example/rss", country="SA", home_country="SA")
+    for fast in (True, False):
+        [item] = parse_feed(body, local, fast=fast).items
+        assert item["home_country"] == "SA" and validation_errors(NEWS_ITEM, item) == []
+        [item] = parse_feed(body, FEED, fast=fast).items  # a regional outlet declares none
+        assert "home_country" not in item

@@ -301,10 +301,12 @@ def complete(
     countries_named: set[str],
     tokens: Any = None,
     finds: SentenceFinds | None = None,
+    home_country: str | None = None,
 ) -> None:
     """Fill the ACLED fields of one event in place (see the module docstring). `tokens`: the item
     text's tokens, when the caller has them; `finds`: the actor and place matches it found in each
-    sentence (token positions relative to the sentence), likewise."""
+    sentence (token positions relative to the sentence), likewise; `home_country`: the country a
+    local outlet's bare «رجال الأمن», «الجيش» belong to (the feed's `home_country`)."""
     _use_text(text, tokens, finds)
     _place(event, text)
     loc = event.get("location")
@@ -320,6 +322,9 @@ def complete(
             loc.update(country_code=cc, country=country_place(cc).name)
     if not event.get("location"):
         cc = _event_country(event, elsewhere)
+        if cc is None and home_country and _bare_state_role(event):
+            # «رجال الأمن» in a local paper, the text naming no country: the paper's own country
+            cc = home_country
         if cc:  # ACLED places every event in a country: the one its forces or the article give
             event["location"] = country_place(cc).as_location()
     _parties_named_otherwise(event, text)
@@ -406,10 +411,18 @@ def _context_ids() -> frozenset[str]:
     return frozenset(bare_id for bare_id, *_ in CONTEXT_ROLES.values())
 
 
+def _bare_state_role(event: dict[str, Any]) -> bool:
+    """Does the event name state forces or a government by their role only («الشرطة», «رجال الأمن»,
+    «الجيش»), with no country?"""
+    bare = {CONTEXT_ROLES[key][0] for key in _STATE_ROLES}
+    return any(a["id"] in bare for a in event["actors"])
+
+
 # ACLED inter codes whose actors place an event with no place of its own in their country, in this
 # order: state forces («الشرطة المصرية»: Egypt), then a rebel or militia group of one country
 # («مليشيات الحوثي»: Yemen), which fights at home
 _HOME_COUNTRY_CODES = (_STATE, _NON_STATE)
+_STATE_ROLES = ("MIL", "POL", "GOV")  # CONTEXT_ROLES keys of a country's own forces and government
 
 
 def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | None:

@@ -203,5 +203,5 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     events = build_events(candidates, item, ctx, simhash_words(tokens.words))
     for event in events:
         # actor slots, ACLED precisions, names no lexicon knows
-        acled_coding.complete(event, text, ctx.countries, tokens, found_in_sentence)
+        acled_coding.complete(event, text, ctx.countries, tokens, found_in_sentence, item.get("home_country"))
     return events

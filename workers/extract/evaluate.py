@@ -231,6 +231,12 @@ def _mention_covered(text: str, surface: str, pred: list[dict[str, Any]]) -> boo
     )
 
 
+# The home country a feeds file would declare for each corpus's outlets (deploy/feeds.toml
+# `home_country`): SaudiNewsNet's 14 outlets are Saudi papers; the ANT outlets are international
+# (Sky News Arabia, Al Arabiya, France 24, BBC, CNN) and declare none.
+HOME_COUNTRIES = {"saudinewsnet": "SA"}
+
+
 def evaluate(gold: list[tuple[dict[str, Any], str]]) -> Tally:
     tally = Tally()
     for n, (entry, text) in enumerate(gold):
@@ -246,6 +252,9 @@ def evaluate(gold: list[tuple[dict[str, Any], str]]) -> Tally:
             "published_at": f"{entry['published']}T12:00:00Z",
             "fetched_at": f"{entry['published']}T12:00:00Z",
         }
+        home = HOME_COUNTRIES.get(corpus_of(entry))
+        if home:
+            item["home_country"] = home
         pred = extract(item)
         want = entry["events"]
         tally.add("event type", Counter(e["type"] for e in want), Counter(e["event_type"] for e in pred))

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _TABLES = ("feed", "feeds")  # [[feed]] in TOML; `feeds:` is accepted as well (YAML lists read better)
 _SCHEMES = ("http", "https", "file")
 
@@ -28,6 +29,10 @@ class Feed:
     url: str
     language: str = "ar"
     country: str = ""
+    # A local outlet's own country (ISO 3166-1 alpha-2): the army, police and government it names
+    # without a country («رجال الأمن») are that country's. Empty for outlets that cover the region
+    # or the world (their «قوات الأمن» may be anyone's).
+    home_country: str = ""
     interval_s: float | None = None  # None = the global poll interval
 
 
@@ -86,7 +91,7 @@ def _feed(entry: Any, i: int, where: _Locator) -> Feed:
         raise FeedsFileError(
             f"{where.key(i, unknown[0])}: feed #{i + 1}: unknown key {unknown[0]!r} (known: {sorted(_KEYS)})"
         )
-    for key in ("id", "name", "url", "language", "country"):
+    for key in ("id", "name", "url", "language", "country", "home_country"):
         if key in entry and not isinstance(entry[key], str):
             raise FeedsFileError(
                 f"{where.key(i, key)}: feed #{i + 1}: {key} must be a string, not {entry[key]!r}"
@@ -96,6 +101,12 @@ def _feed(entry: Any, i: int, where: _Locator) -> Feed:
         raise FeedsFileError(f"{where.entry(i)}: feed #{i + 1} needs a url")
     if urlsplit(url).scheme.lower() not in _SCHEMES:
         raise FeedsFileError(f"{where.key(i, 'url')}: feed #{i + 1}: url must be http(s) or file://: {url!r}")
+    home_country = entry.get("home_country", "")
+    if home_country and not _COUNTRY_RE.match(home_country):
+        raise FeedsFileError(
+            f"{where.key(i, 'home_country')}: feed #{i + 1}: home_country must be an ISO 3166-1 alpha-2"
+            f" code such as \"SA\", not {home_country!r}"
+        )
     interval = entry.get("interval_s")
     if interval is not None and (
         isinstance(interval, bool) or not isinstance(interval, int | float) or not interval > 0
@@ -113,6 +124,7 @@ def _feed(entry: Any, i: int, where: _Locator) -> Feed:
         url=url,
         language=entry.get("language", "ar"),
         country=entry.get("country", ""),
+        home_country=home_country,
         interval_s=float(interval) if interval is not None else None,
     )
 

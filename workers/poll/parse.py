@@ -153,6 +153,8 @@ def entry_to_item(
         "fetched_at": fetched_at,
         "links": [u[:4096] for u in _safe_links(base_url, title_links + body_links)],
     }
+    if feed.home_country:
+        item["home_country"] = feed.home_country
     return item
 
 
