@@ -116,6 +116,7 @@ FORCE_ROLES = (
             "الاستخبارات {f}",  # «الاستخبارات الروسية»: ACLED codes the GRU as the military
             "الجنود {p}",
             "جنود {pi}",
+            "جنود {mi}ون",  # the nominative: «أطلق جنود إسرائيليون النار», not civilians «إسرائيليون»
             "جندي {mi}",
             "جنديا {mi}ا",
             "الجندي {m}",
@@ -147,6 +148,9 @@ FORCE_ROLES = (
             "الضربات {f}",
             "قصف {mi}",
             "القصف {m}",
+            "قصف مدفعي {mi}",  # «جراء قصف مدفعي إسرائيلي»: the kind before the nisba
+            "قصف صاروخي {mi}",
+            "قصف جوي {mi}",
             # a strike named with its kind before the nisba: «الغارات الجوية التركية»
             "الغارات الجوية {f}",
             "الغارة الجوية {f}",
