@@ -281,6 +281,8 @@ def test_a_ramming_attack_is_an_attack() -> None:
         # a nisba after soldiers in the nominative, or after a shelling of a named kind: the army
         ("أطلق جنود إسرائيليون النار على صبي فلسطيني قرب السياج.", "Military Forces of Israel"),
         ("قتل شخص جراء قصف مدفعي إسرائيلي شرق خان يونس.", "Military Forces of Israel"),
+        # Palestine has no army: «الجيش» at the Gaza border is Israel's (actors.ARMY_IN)
+        ("وقال الجيش إن مواجهات عنيفة جرت على حدود قطاع غزة أمس.", "Military Forces of Israel"),
     ],
 )
 def test_a_role_names_its_actor(text: str, actor: str) -> None:

@@ -590,6 +590,11 @@ def _by_name() -> dict[str, ActorSpec]:
     return {spec.name: spec for spec in catalogue().values() if spec.context is None}
 
 
+# Places whose «الجيش» is another country's: Palestine has no army, the one in Gaza and the West
+# Bank is Israel's («أكد الجيش ... على حدود قطاع غزة»)
+ARMY_IN = {"PS": "IL"}
+
+
 @cache
 def in_country(
     actor: Actor, country_code: str | None, countries_named: frozenset[str] = frozenset()
@@ -606,6 +611,8 @@ def in_country(
         where = ({country_code} if country_code else set()) | set(countries_named)
         coalition = SAUDI_COALITION if where & SAUDI_COALITION_COUNTRIES else US_COALITION
         return catalogue()[coalition].actor() if where else actor
+    if actor.context == "MIL":
+        country_code = ARMY_IN.get(country_code or "", country_code)
     country = countries().get(country_code or "")
     if country is None:
         return actor
