@@ -278,6 +278,8 @@ def test_a_ramming_attack_is_an_attack() -> None:
         ("اعتقلت المخابرات العامة الأردنية مشتبها به في عمان.", "Police Forces of Jordan"),
         ("قتل رجل أمن في هجوم مسلح على نقطة تفتيش في القطيف.", "Police Forces of Saudi Arabia"),
         ("قتل قيادي حوثي في غارة جوية على صعدة.", "Houthi Movement"),
+        ("لقي أكثر من 100 مسلح حوثي مصرعهم بغارات طيران التحالف العربي.", "Houthi Movement"),
+        ("ولقي 14 عنصر حوثي مصرعهم في المعارك جنوب الحديدة.", "Houthi Movement"),
         # a nisba after soldiers in the nominative, or after a shelling of a named kind: the army
         ("أطلق جنود إسرائيليون النار على صبي فلسطيني قرب السياج.", "Military Forces of Israel"),
         ("قتل شخص جراء قصف مدفعي إسرائيلي شرق خان يونس.", "Military Forces of Israel"),
