@@ -429,3 +429,15 @@ def test_a_local_outlets_bare_security_forces_are_its_countrys() -> None:
     # civilians or protesters alone say nothing of whose country it is
     [event] = extract(item("قتل 3 مدنيين في انفجار عبوة ناسفة.") | {"home_country": "SA"})
     assert not (event["location"] or {}).get("country_code")
+
+
+def test_one_person_killed_named_after_the_killers_counts_one() -> None:
+    # the verb, its subject, then its object in the accusative: one person
+    for text in (
+        "قتل مسلحون مجهولون جنديا في سيناء أمس.",
+        "وقتلت قوات الاحتلال شابا فلسطينيا في الخليل.",
+        "وقتل قناص حوثي طفلا في تعز.",
+    ):
+        [event] = events(text)
+        assert event["casualties"]["killed"]["min"] == event["casualties"]["killed"]["max"] == 1
+    assert events("قتل الجيش مسلحين في سيناء.") == []  # a plural or two: no figure, no event

@@ -119,6 +119,7 @@ _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 # over 6,000 corpus articles the same test let in as many slaughtered livestock («ذبح»), food
 # poisonings («تسمم مواطنين»), death sentences and assaults on doctors as real attacks.
 VICTIM_OBJECT_WINDOW = 2
+SUBJECT_BEFORE_OBJECT = 3  # words after a killed/wounded verb where its subject may stand before its object
 OBJECT_WINDOW = 4  # words after a needs_object verb where the people it takes may stand
 # words after a needs_territory verb where the place it takes may stand, past its subject and a time
 # («استعادت قوات الجيش خلال ساعات قريتين»)
@@ -397,6 +398,16 @@ class SentenceAnalysis:
             w = words[i][1:] if words[i][:1] in ("و", "ف") and words[i][1:] in table else words[i]
             if w in table:
                 out.append(self._noun_count(i, table[w]))
+                continue
+            # the verb's subject first, then its object in the accusative: «قتل مسلحون شرطيا», «قتلت
+            # قوات الاحتلال شابا», «قتل قناص حوثي طفلا»: one
+            for j in range(i + 1, min(len(words), i + 1 + SUBJECT_BEFORE_OBJECT)):
+                if j in numeral_tokens:
+                    break
+                # the singular only: «مسلحين» after a subject is as often a plural as two
+                if table.get(words[j]) == 1 and words[j].endswith(_ACCUSATIVE):
+                    out.append(self._noun_count(j, 1))
+                    break
         return out
 
     def _noun_count(self, token: int, people: int) -> Count:
