@@ -441,3 +441,11 @@ def test_one_person_killed_named_after_the_killers_counts_one() -> None:
         [event] = events(text)
         assert event["casualties"]["killed"]["min"] == event["casualties"]["killed"]["max"] == 1
     assert events("قتل الجيش مسلحين في سيناء.") == []  # a plural or two: no figure, no event
+
+
+def test_a_nisba_of_origin_names_no_people() -> None:
+    # «من صنع إيراني», «من أصل مغربي»: where a thing or a person comes from, no civilians of that country
+    [event] = events("وأسقطت الدفاعات الجوية طائرة مسيرة من صنع إيراني فوق جازان.")
+    assert "Civilians (Iran)" not in {a["name"] for a in event["actors"]}
+    text = "وقتل المهاجم، وهو فرنسي من أصل مغربي، برصاص قوات الأمن بعد هجوم دام في كركاسون."
+    assert "Civilians (Morocco)" not in {a["name"] for e in events(text) for a in e["actors"]}

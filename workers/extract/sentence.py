@@ -449,13 +449,23 @@ _TITLES = frozenset(
 
 
 def _titled_name(m: Match[Actor], tokens: Tokens) -> bool:
-    """A one-word civilian nisba («تركي», «مصري») right after a title is a person's first name."""
+    """A one-word civilian nisba («تركي», «مصري») right after a title is a person's first name, and
+    after a word of origin it says where a thing or a person comes from («طائرة من صنع إيراني»,
+    «فرنسي من أصل مغربي»): no people of that country."""
     return (
         m.entry.kind == "civilians"
         and m.end_token - m.start_token == 1
         and m.start_token > 0
-        and tokens.words[m.start_token - 1] in _TITLES
+        and (
+            tokens.words[m.start_token - 1] in _TITLES
+            or without_conjunction(tokens.words[m.start_token - 1]) in _ORIGIN_WORDS
+        )
     )
+
+
+_ORIGIN_WORDS = frozenset(
+    fold(w) for w in ["صنع", "الصنع", "تصنيع", "مواصفات", "بمواصفات", "طراز", "أصل", "الأصل", "أصول"]
+)
 
 
 def _coordinated(actors: list[Match[Actor]], tokens: Tokens) -> list[Match[Actor]]:
