@@ -449,3 +449,11 @@ def test_a_nisba_of_origin_names_no_people() -> None:
     assert "Civilians (Iran)" not in {a["name"] for a in event["actors"]}
     text = "وقتل المهاجم، وهو فرنسي من أصل مغربي، برصاص قوات الأمن بعد هجوم دام في كركاسون."
     assert "Civilians (Morocco)" not in {a["name"] for e in events(text) for a in e["actors"]}
+
+
+def test_an_arrest_for_a_crime_punished_by_qisas_is_no_political_event() -> None:
+    # cues.json criminal_words: «قصاصا» (retaliation for a murder), «تعزيرا», «سارق»
+    assert events("وتمكنت سلطات الأمن من القبض على الجاني وصدر بحقه حكم بالقتل قصاصا أمس.") == []
+    assert events("وقبض رجل الأمن على مجموعة من سارقي الصيدلية في المستشفى.") == []
+    # a name is not the word: the opposition figure «محمد القصاص» was arrested
+    assert "arrests" in subs("وذكر الحزب أن السلطات ألقت القبض على نائبه محمد القصاص الأسبوع الماضي.")
