@@ -188,6 +188,13 @@ def test_a_date_after_a_statement_verb_is_not_the_event_date() -> None:
     text = "قتل 5 أشخاص في هجوم انتحاري في المدينة يوم 20 مارس."
     (event,) = events(text, published="2019-03-21T09:00:00Z")
     assert event["date"] == "2019-03-20"
+    # a day between a reporting verb and its «إن/أن» is when it was said, not when it happened
+    text = "قال مصدر أمني مصري، الأربعاء، إنه تم القبض على أحد العناصر المتشددة في وسط سيناء."
+    (event,) = events(text, published="2019-03-22T09:00:00Z")
+    assert not any(ev["field"] == "date" for ev in event["evidence"])
+    text = "قال مصدر أمني إنه تم القبض على أحد العناصر المتشددة في وسط سيناء يوم الأربعاء."
+    (event,) = events(text, published="2019-03-22T09:00:00Z")
+    assert event["date"] == "2019-03-20"
 
 
 # --- figures

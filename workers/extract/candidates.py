@@ -26,7 +26,7 @@ from workers.extract.sentence import (
     launch_site,
     reference_point,
 )
-from workers.extract.text import Sentence, clitic_variants, fold
+from workers.extract.text import Sentence, clitic_variants, fold, without_conjunction
 
 ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted («حاول»)
 CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
@@ -37,6 +37,7 @@ _INCENDIARY = fold("حارق")  # «زجاجات حارقة»: fire bombs
 PROTESTERS_OBJECT_WINDOW = 6  # words after a violence word where the protesters it targets may stand
 _FORCE_TYPES = frozenset({"riots", "violence_against_civilians"})
 _AGAINST = frozenset({"بحق", "ضد", "علي"})  # folded: «على» is «علي»
+_THAT = frozenset(fold(w) for w in ["أن", "إن", "بأن", "انه", "إنه", "أنه", "إنها", "أنها", "بأنه", "بأنها"])
 STATEMENT_DATE_GAP = 8  # words after a statement verb («أدانت … الأحد») where a date is the statement's
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no event word is a toll
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
@@ -199,10 +200,24 @@ def _statement_date(a: SentenceAnalysis, day: DateMention, trig: Match[Trigger])
     says when it was said, not when the event happened («أدانت الهجوم الذي وقع الأحد» does)."""
     verbs = lexicon.word_set("statement_verbs")
     words = a.tokens.words
-    return any(
+    if any(
         not (v < trig.start_token < day.start_token)
         and any(stem in verbs for stem, _, _ in clitic_variants(words[v]))
         for v in range(max(0, day.start_token - STATEMENT_DATE_GAP), day.start_token)
+    ):
+        return True
+    # «قال مصدر أمني، الأربعاء، إنه تم القبض»: a date between a reporting verb and what it reports
+    # (its «أن/إن») is when it was said
+    said = lexicon.word_set("attribution_verbs")
+    after = day.end_token
+    return (
+        after < len(words)
+        and without_conjunction(words[after]) in _THAT
+        and trig.start_token > day.start_token
+        and any(
+            any(stem in said for stem, _, _ in clitic_variants(words[v]))
+            for v in range(max(0, day.start_token - STATEMENT_DATE_GAP), day.start_token)
+        )
     )
 
 
