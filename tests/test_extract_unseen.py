@@ -150,6 +150,31 @@ def test_a_year_after_a_months_second_name_dates_a_background_event() -> None:
     assert event["lead"] is False
 
 
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a day of the month written as an ordinal before «من» and the month
+        ("أصيب الصحافي برصاص قناص في السادس من نيسان/أبريل قرب الحدود.", "2018-04-06"),
+        ("قتل 7 أشخاص في غارة وقعت في الحادي والعشرين من مارس على البلدة.", "2018-03-21"),
+        # a month of two words whose second is an ordinal («كانون الأول»), then its other name and a year
+        ("وقد خطفها مسلحون في غاو في 24 كانون الأول/ديسمبر 2016.", "2016-12-24"),
+    ],
+)
+def test_a_day_of_the_month_dates_the_event(text: str, day: str) -> None:
+    [event] = extract(item(text, "2018-04-26T09:00:00Z"))
+    assert event["date"] == day
+
+
+def test_a_day_of_history_does_not_date_the_articles_other_events() -> None:
+    # the body's first day-precise date is the lead date only if it is news, not a day long past
+    text = (
+        "وقال الوزير إن بلاده تحارب الإرهاب منذ الحادي عشر من سبتمبر 2001. "
+        "وقتل 3 أشخاص في انفجار عبوة ناسفة في المدينة."
+    )
+    [event] = [e for e in extract(item(text, "2018-03-25T09:00:00Z")) if e["casualties"].get("killed")]
+    assert event["date"] == "2018-03-25"
+
+
 def test_coming_from_is_a_direction_not_the_future() -> None:
     text = "سقط مقذوف عسكري قادم من الأراضي اليمنية على منزل في نجران."
     assert subs(text) == ["shelling_artillery_missile_attack"]

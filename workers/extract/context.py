@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from workers.extract.dates import DateMention
+from workers.extract.factuality import BACKGROUND_DAYS
 from workers.extract.gazetteer import PRECISION_RANK, Place, resolve
 from workers.extract.lexicon import Match, Trigger
 from workers.extract.sentence import SentenceAnalysis, is_nisba
@@ -67,7 +68,18 @@ def article_context(
         # inherited by sentences without a place: the place, but not the mention's offsets
         top = first_seen[place_tally.most_common(1)[0][0]]
         main_place = PlaceChoice(top.place, None, top.sentence)
-    lead_date = next((d for a in analysed for d in a.dates if d.precision == "day"), None)
+    # not a day of history («منذ الحادي عشر من سبتمبر», «وقع في الأول من يوليو» in a later story):
+    # it dates the background event it names (factuality.BACKGROUND_DAYS), not the article's others
+    lead_date = next(
+        (
+            d
+            for a in analysed
+            for d in a.dates
+            if d.precision == "day"
+            and (published is None or d.date >= published - timedelta(days=BACKGROUND_DAYS))
+        ),
+        None,
+    )
     return ArticleContext(
         item["item_id"], published, countries, main_place, lead_date, title_places, title_triggers
     )

@@ -69,7 +69,10 @@ def _weekday_on_or_before(ref: date, weekday: int) -> date:
     return ref - timedelta(days=(ref.weekday() - weekday) % 7)
 
 
-_HINT = re.compile("اليوم|امس|الاسبوع|الشهر|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت|احد|قبل|\\d")
+_HINT = re.compile(
+    "اليوم|امس|الاسبوع|الشهر|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت|احد|قبل|\\d"
+    "|الاول|الثاني|الثالث|الرابع|الخامس|السادس|السابع|الثامن|التاسع|العاشر|الحادي|العشرين|الثلاثين"
+)
 
 # «قبل يومين», «قبل ثلاثة أيام», «قبل أسبوع»: so long before publication (days, precision)
 _AGO = "قبل"
@@ -96,6 +99,16 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
         i = at
         w = words[i]
         nxt = words[i + 1] if i + 1 < len(words) else ""
+        ordinal = _ordinal_day(tokens.words, i)
+        if ordinal is not None:
+            day, span = ordinal
+            # «السادس من نيسان»: the month after «من»
+            if i + span < len(words) and tokens.words[i + span] == _OF:
+                mention = _day_of_month(tokens.words, i, day, i + span + 1, published)
+                if mention is not None:
+                    out.append(mention)
+                    i = mention.end_token
+                    continue
         if w == "اليوم":
             if nxt in _WEEKDAYS:
                 out.append(
@@ -135,43 +148,74 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
             i += 2
             continue
         elif len(w) <= 2 and w.isdecimal() and i + 1 < len(words):
-            month = _MONTHS.get(nxt) or _MONTHS.get(f"{nxt} {words[i + 2]}" if i + 2 < len(words) else "")
-            day = int(w)
-            if month and 1 <= day <= 31:
-                # «5 يناير 2017»: a year written after the month is the year (a background event)
-                month_words = 1 if _MONTHS.get(nxt) else 2
-                # past the month's other name and «عام»: «6 سبتمبر/ أيلول عام 1997»
-                while i + 1 + month_words < len(words) and month_words < _MAX_MONTH_WORDS:
-                    k = i + 1 + month_words
-                    if words[k] in _MONTHS or words[k] in _YEAR_WORDS:
-                        month_words += 1
-                    elif k + 1 < len(words) and f"{words[k]} {words[k + 1]}" in _MONTHS:
-                        month_words += 2
-                    else:
-                        break
-                after = words[i + 1 + month_words] if i + 1 + month_words < len(words) else ""
-                year = (
-                    int(after)
-                    if len(after) == 4 and after.isdecimal() and 1900 <= int(after) <= 2100
-                    else None
-                )
-                try:
-                    if year is not None:
-                        d = date(year, month, day)
-                        out.append(DateMention(d, "day", i, i + 2 + month_words, 0.9))
-                    else:
-                        d = date(published.year, month, day)
-                        if d > published + timedelta(days=1):
-                            d = date(published.year - 1, month, day)
-                        out.append(DateMention(d, "day", i, i + 2, 0.9))
-                except ValueError:
-                    pass
+            mention = _day_of_month(tokens.words, i, int(w), i + 1, published)
+            if mention is not None:
+                out.append(mention)
         i += 1
     return out
 
 
+def _day_of_month(words: list[str], start: int, day: int, at: int, published: date) -> DateMention | None:
+    """«5 يناير (2017)», «السادس من نيسان/أبريل»: `day` of the month named at word `at` (with its
+    other name, «عام» and a year after it), the date span starting at word `start`."""
+    if not 1 <= day <= 31 or at >= len(words):
+        return None
+    nxt = words[at]
+    month = _MONTHS.get(nxt) or _MONTHS.get(f"{nxt} {words[at + 1]}" if at + 1 < len(words) else "")
+    if not month:
+        return None
+    # «5 يناير 2017»: a year written after the month is the year (a background event)
+    month_words = 1 if _MONTHS.get(nxt) else 2
+    # past the month's other name and «عام»: «6 سبتمبر/ أيلول عام 1997»
+    while at + month_words < len(words) and month_words < _MAX_MONTH_WORDS:
+        k = at + month_words
+        if words[k] in _MONTHS or words[k] in _YEAR_WORDS:
+            month_words += 1
+        elif k + 1 < len(words) and f"{words[k]} {words[k + 1]}" in _MONTHS:
+            month_words += 2
+        else:
+            break
+    after = words[at + month_words] if at + month_words < len(words) else ""
+    year = int(after) if len(after) == 4 and after.isdecimal() and 1900 <= int(after) <= 2100 else None
+    try:
+        if year is not None:
+            return DateMention(date(year, month, day), "day", start, at + month_words + 1, 0.9)
+        d = date(published.year, month, day)
+        if d > published + timedelta(days=1):
+            d = date(published.year - 1, month, day)
+        return DateMention(d, "day", start, at + 1, 0.9)
+    except ValueError:
+        return None
+
+
+# «في السادس من نيسان/أبريل», «الحادي والعشرين من مارس»: a day of the month written as an ordinal
+_UNITS = ["الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع"]
+_TEEN_UNITS = ["الحادي", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع"]
+_ORDINAL_DAYS: dict[str, int] = {
+    **{w: n for n, w in enumerate(_UNITS, 1)},
+    "العاشر": 10,
+    **{f"{w} عشر": n for n, w in enumerate(_TEEN_UNITS, 11)},
+    "العشرين": 20,
+    **{f"{w} والعشرين": n for n, w in enumerate(_TEEN_UNITS, 21)},
+    "الثلاثين": 30,
+    "الحادي والثلاثين": 31,
+}
+_OF = "من"
+
+
+def _ordinal_day(words: list[str], i: int) -> tuple[int, int] | None:
+    """(day, words) of an ordinal day of the month starting at word i («السادس», «الثاني عشر»)."""
+    for n in (2, 1):
+        day = _ORDINAL_DAYS.get(" ".join(words[i : i + n]))
+        if day is not None and i + n <= len(words):
+            return day, n
+    return None
+
+
 # the words the cases of find_dates start with (after _stem)
-_DATE_WORDS = frozenset(["اليوم", "امس", "اول", "الاسبوع", "الشهر", _AGO, *_WEEKDAYS])
+_DATE_WORDS = frozenset(
+    ["اليوم", "امس", "اول", "الاسبوع", "الشهر", _AGO, *_WEEKDAYS, *(w.split()[0] for w in _ORDINAL_DAYS)]
+)
 
 
 class _StartsDate(dict[str, bool]):
