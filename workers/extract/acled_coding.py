@@ -414,15 +414,15 @@ def _context_ids() -> frozenset[str]:
 def _bare_state_role(event: dict[str, Any]) -> bool:
     """Does the event name state forces or a government by their role only («الشرطة», «رجال الأمن»,
     «الجيش»), with no country?"""
-    bare = {CONTEXT_ROLES[key][0] for key in _STATE_ROLES}
-    return any(a["id"] in bare for a in event["actors"])
+    return any(a["id"] in _BARE_STATE_IDS for a in event["actors"])
 
 
 # ACLED inter codes whose actors place an event with no place of its own in their country, in this
 # order: state forces («الشرطة المصرية»: Egypt), then a rebel or militia group of one country
 # («مليشيات الحوثي»: Yemen), which fights at home
 _HOME_COUNTRY_CODES = (_STATE, _NON_STATE)
-_STATE_ROLES = ("MIL", "POL", "GOV")  # CONTEXT_ROLES keys of a country's own forces and government
+# ids of a country's own forces and government named by their role only (CONTEXT_ROLES MIL, POL, GOV)
+_BARE_STATE_IDS = frozenset(CONTEXT_ROLES[key][0] for key in ("MIL", "POL", "GOV"))
 
 
 def _event_country(event: dict[str, Any], countries_named: set[str]) -> str | None:

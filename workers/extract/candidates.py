@@ -37,7 +37,7 @@ _INCENDIARY = fold("حارق")  # «زجاجات حارقة»: fire bombs
 PROTESTERS_OBJECT_WINDOW = 6  # words after a violence word where the protesters it targets may stand
 _FORCE_TYPES = frozenset({"riots", "violence_against_civilians"})
 _AGAINST = frozenset({"بحق", "ضد", "علي"})  # folded: «على» is «علي»
-_THAT = frozenset(fold(w) for w in ["أن", "إن", "بأن", "انه", "إنه", "أنه", "إنها", "أنها", "بأنه", "بأنها"])
+_THAT = CLAUSE_BREAKS | {"ب" + w for w in CLAUSE_BREAKS}  # «أن», «إنه», «بأن»: what is said follows
 STATEMENT_DATE_GAP = 8  # words after a statement verb («أدانت … الأحد») where a date is the statement's
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no event word is a toll
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
@@ -199,26 +199,22 @@ def _statement_date(a: SentenceAnalysis, day: DateMention, trig: Match[Trigger])
     """«أدانت الخارجية الأحد الهجوم»: a date just after a statement verb (cues.json statement_verbs)
     says when it was said, not when the event happened («أدانت الهجوم الذي وقع الأحد» does)."""
     verbs = lexicon.word_set("statement_verbs")
+    said = lexicon.word_set("attribution_verbs")
     words = a.tokens.words
-    if any(
-        not (v < trig.start_token < day.start_token)
-        and any(stem in verbs for stem, _, _ in clitic_variants(words[v]))
-        for v in range(max(0, day.start_token - STATEMENT_DATE_GAP), day.start_token)
-    ):
-        return True
     # «قال مصدر أمني، الأربعاء، إنه تم القبض»: a date between a reporting verb and what it reports
     # (its «أن/إن») is when it was said
-    said = lexicon.word_set("attribution_verbs")
-    after = day.end_token
-    return (
-        after < len(words)
-        and without_conjunction(words[after]) in _THAT
-        and trig.start_token > day.start_token
-        and any(
-            any(stem in said for stem, _, _ in clitic_variants(words[v]))
-            for v in range(max(0, day.start_token - STATEMENT_DATE_GAP), day.start_token)
-        )
+    before_what_is_said = (
+        trig.start_token > day.start_token
+        and day.end_token < len(words)
+        and without_conjunction(words[day.end_token]) in _THAT
     )
+    for v in range(max(0, day.start_token - STATEMENT_DATE_GAP), day.start_token):
+        stems = {stem for stem, _, _ in clitic_variants(words[v])}
+        if not (v < trig.start_token < day.start_token) and not stems.isdisjoint(verbs):
+            return True
+        if before_what_is_said and not stems.isdisjoint(said):
+            return True
+    return False
 
 
 def _date(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> DateChoice:
@@ -242,19 +238,17 @@ def sentence_candidates(
     attempt_words = lexicon.word_set("attempt_words")
     cands: list[Candidate] = []
     triggers = a.triggers or _casualty_only(a)
-    judged = [(trig, _date(a, trig, ctx)) for trig in triggers]
-    facts = [judge(a, trig, when.day if when.mention else None, ctx.published) for trig, when in judged]
-    if a.set_aside and not any(f.reported for f in facts):
+    judged = _judge_all(a, triggers, ctx)
+    if a.set_aside and not any(j.fact.reported for j in judged):
         # no specific word the sentence reports: the generic ones it set aside speak for themselves
-        judged = [(trig, _date(a, trig, ctx)) for trig in a.set_aside]
-        facts = [judge(a, trig, when.day if when.mention else None, ctx.published) for trig, when in judged]
+        judged = _judge_all(a, a.set_aside, ctx)
     if a.superseded:
-        restored = _not_superseded(a.superseded, [t for (t, _), f in zip(judged, facts, strict=True) if f.reported])
-        judged += [(trig, _date(a, trig, ctx)) for trig in restored]
-        facts += [judge(a, trig, when.day if when.mention else None, ctx.published) for trig, when in judged[len(facts) :]]
-    for (trig, when), fact in zip(judged, facts, strict=True):
-        if not fact.reported:
+        reported = [j.trigger for j in judged if j.fact.reported]
+        judged += _judge_all(a, _not_superseded(a.superseded, reported), ctx)
+    for j in judged:
+        if not j.fact.reported:
             continue
+        trig, when, fact = j.trigger, j.when, j.fact
         entry = trig.entry
         if weapon_found(a, trig):  # «ضبط عبوة ناسفة»: found or defused, not used
             entry = lexicon.disrupted_weapons_trigger()
@@ -288,6 +282,23 @@ def sentence_candidates(
                 # «قتل أكثر من 700 شخص أثناء فض اعتصامي رابعة والنهضة»
                 cand.trigger = lexicon.excessive_force_trigger()
     return cands
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """A trigger with the date it would take and whether the sentence reports it (factuality.py)."""
+
+    trigger: Match[Trigger]
+    when: DateChoice
+    fact: Factuality
+
+
+def _judge_all(a: SentenceAnalysis, triggers: list[Match[Trigger]], ctx: ArticleContext) -> list[_Judged]:
+    out = []
+    for trig in triggers:
+        when = _date(a, trig, ctx)
+        out.append(_Judged(trig, when, judge(a, trig, when.day if when.mention else None, ctx.published)))
+    return out
 
 
 def _not_superseded(superseded: list[Match[Trigger]], reported: list[Match[Trigger]]) -> list[Match[Trigger]]:

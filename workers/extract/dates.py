@@ -69,11 +69,6 @@ def _weekday_on_or_before(ref: date, weekday: int) -> date:
     return ref - timedelta(days=(ref.weekday() - weekday) % 7)
 
 
-_HINT = re.compile(
-    "اليوم|امس|الاسبوع|الشهر|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت|احد|قبل|\\d"
-    "|الاول|الثاني|الثالث|الرابع|الخامس|السادس|السابع|الثامن|التاسع|العاشر|الحادي|العشرين|الثلاثين"
-)
-
 # «قبل يومين», «قبل ثلاثة أيام», «قبل أسبوع»: so long before publication (days, precision)
 _AGO = "قبل"
 _AGO_SPANS = {"يوم": (1, "day"), "يومين": (2, "day"), "اسبوع": (7, "week"), "اسبوعين": (14, "week")}
@@ -212,9 +207,13 @@ def _ordinal_day(words: list[str], i: int) -> tuple[int, int] | None:
     return None
 
 
+_ORDINAL_FIRST_WORDS = tuple(dict.fromkeys(w.split()[0] for w in _ORDINAL_DAYS))
+# a text without one of these has no date: find_dates stops at once
+_HINT = re.compile("اليوم|امس|الاسبوع|الشهر|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت|احد|قبل|\\d|" + "|".join(_ORDINAL_FIRST_WORDS))
+
 # the words the cases of find_dates start with (after _stem)
 _DATE_WORDS = frozenset(
-    ["اليوم", "امس", "اول", "الاسبوع", "الشهر", _AGO, *_WEEKDAYS, *(w.split()[0] for w in _ORDINAL_DAYS)]
+    ["اليوم", "امس", "اول", "الاسبوع", "الشهر", _AGO, *_WEEKDAYS, *_ORDINAL_FIRST_WORDS]
 )
 
 

@@ -267,7 +267,7 @@ class SentenceAnalysis:
         self.triggers = triggers
         self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
         self.actors: list[Match[Actor]] = _coordinated(
-            _named_armed_men([m for m in found.actors if not _titled_name(m, tokens)]), tokens
+            _named_armed_men([m for m in found.actors if not _nisba_names_no_one(m, tokens)]), tokens
         )
         self.casualty_cues: list[Match[CasualtyCue]] = found.casualty_cues
         # Not places: a name inside an actor's name («قوات سوريا الديمقراطية»), or a person's name in
@@ -448,7 +448,7 @@ _TITLES = frozenset(
 )
 
 
-def _titled_name(m: Match[Actor], tokens: Tokens) -> bool:
+def _nisba_names_no_one(m: Match[Actor], tokens: Tokens) -> bool:
     """A one-word civilian nisba («تركي», «مصري») right after a title is a person's first name, and
     after a word of origin it says where a thing or a person comes from («طائرة من صنع إيراني»,
     «فرنسي من أصل مغربي»): no people of that country."""
