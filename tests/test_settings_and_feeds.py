@@ -76,6 +76,7 @@ GOOD_FEED = '[[feed]]\nid = "a"\nurl = "https://a.example/rss"\n'
         (GOOD_FEED + "interval_s = true\n", r"feeds.toml:4: .*positive"),
         (GOOD_FEED + 'home_country = "Saudi"\n', r"feeds.toml:4: .*home_country must be an ISO 3166-1.*'Saudi'"),
         (GOOD_FEED + "home_country = 966\n", r"feeds.toml:4: feed #1: home_country must be a string"),
+        (GOOD_FEED + 'home_country = "XX"\n', r"feeds.toml:4: .*home_country must be an ISO 3166-1.*'XX'"),
         (GOOD_FEED + '\n[[feed]]\nid = "b"\nurl = 5\n', r"feeds.toml:7: feed #2: url must be a string"),
         (GOOD_FEED + '\n[[feed]]\nid = "b"\nurl = "javascript:alert(1)"\n', r"feeds.toml:7: .*http"),
         (GOOD_FEED + '\n[[feed]]\nid = "b"\nname = "B"\n', r"feeds.toml:5: feed #2 needs a url"),

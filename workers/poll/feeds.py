@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from workers.geo import countries_table
+
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
-_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _TABLES = ("feed", "feeds")  # [[feed]] in TOML; `feeds:` is accepted as well (YAML lists read better)
 _SCHEMES = ("http", "https", "file")
 
@@ -102,10 +103,10 @@ def _feed(entry: Any, i: int, where: _Locator) -> Feed:
     if urlsplit(url).scheme.lower() not in _SCHEMES:
         raise FeedsFileError(f"{where.key(i, 'url')}: feed #{i + 1}: url must be http(s) or file://: {url!r}")
     home_country = entry.get("home_country", "")
-    if home_country and not _COUNTRY_RE.match(home_country):
+    if home_country and home_country not in countries_table():
         raise FeedsFileError(
             f"{where.key(i, 'home_country')}: feed #{i + 1}: home_country must be an ISO 3166-1 alpha-2"
-            f" code such as \"SA\", not {home_country!r}"
+            f" code of a country (GeoNames) such as \"SA\", not {home_country!r}"
         )
     interval = entry.get("interval_s")
     if interval is not None and (
