@@ -48,6 +48,7 @@ HOLDOUT_SEEDS = {
     "holdout_r8": {"ant": 2038, "saudinewsnet": 2039},
     "holdout_r9": {"ant": 2040, "saudinewsnet": 2041},
     "holdout_r10": {"ant": 2042, "saudinewsnet": 2043},
+    "holdout_r11": {"ant": 2044, "saudinewsnet": 2045},
 }
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
@@ -60,6 +61,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r8": 3038,
     "holdout_r9": 3040,
     "holdout_r10": 3042,
+    "holdout_r11": 3044,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
