@@ -33,6 +33,14 @@ CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the 
 CUE_AFTER_NUMBER_GAP = 5  # «5 من عناصر الأمن قتلوا»: tokens allowed between a number and its cue
 ASSERTED_FACT = Factuality(ASSERTED)
 CIVILIAN_TARGET_WINDOW = 4  # words after a generic attack word that may name its civilian target
+# «هجوم نفذته حركة طالبان على مدرسة»: words after a generic attack word where the «على» that names
+# its target may stand, past the attacker named in between (same clause)
+TARGET_ON_WINDOW = 6
+TARGET_AFTER_ON = 3  # words after that «على» that may name the target («على ثلاث قرى»)
+# «أوقعا عشرات القتلى من السياح», «قتلت عشرة أشخاص جميعهم من صيادي السمك»: words after a casualty
+# cue where the «من» that says who the victims were may stand
+VICTIMS_FROM_WINDOW = 4
+HELD_AFTER_TARGET = 3  # words after a target that may say an armed party holds it («قرى تحت سيطرة»)
 _INCENDIARY = fold("حارق")  # «زجاجات حارقة»: fire bombs
 PROTESTERS_OBJECT_WINDOW = 6  # words after a violence word where the protesters it targets may stand
 _FORCE_TYPES = frozenset({"riots", "violence_against_civilians"})
@@ -47,6 +55,7 @@ _NOT_VIOLENT_DEATHS = ("nonviolent_death_words", "accident_words")
 # «قتلوا على يد تنظيم داعش»: by the hand of, the party acting (not «على» of a target)
 _BY_THE_HAND_OF = frozenset(fold(w) for w in ["يد", "أيدي", "ايدي", "يدي"])
 _FROM = fold("من")
+_ON = frozenset({fold("على")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,12 +319,48 @@ def _not_superseded(superseded: list[Match[Trigger]], reported: list[Match[Trigg
 def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     """A generic attack word with a civilian target named just after it (cues.json civilian_targets):
     «هجوم على حافلة», «الهجوم الذي استهدف المسجد»."""
-    targets = lexicon.key_set("civilian_targets")
     words = a.tokens.words
     end = min(len(words), trig.end_token + CIVILIAN_TARGET_WINDOW)
-    return any(not targets.isdisjoint(keys_of(words[i])) for i in range(trig.end_token, end)) or any(
-        m.entry.kind == "civilians" and trig.end_token <= m.start_token < end for m in a.actors
-    )  # «هجمات تستهدف مرشحين», «الهجوم على 20 شخصا»: people the actor lexicon knows as civilians
+    if _civilian_in(a, trig.end_token, end):
+        return True
+    clauses = a.clauses
+    for i in range(trig.end_token, min(len(words), trig.end_token + TARGET_ON_WINDOW)):
+        if clauses[i] != clauses[trig.start_token]:
+            break
+        if without_conjunction(words[i]) in _ON:  # «هجوم نفذته حركة طالبان على مدرسة»
+            if _civilian_in(a, i + 1, min(len(words), i + 1 + TARGET_AFTER_ON)):
+                return True
+            break
+    return _civilian_victims(a)
+
+
+def _civilian_victims(a: SentenceAnalysis) -> bool:
+    """People killed or wounded whom the sentence says were civilians: «عشرات القتلى من السياح»."""
+    words = a.tokens.words
+    for cue in a.casualty_cues:
+        if cue.entry.kind not in CASUALTY_ONLY_KINDS:
+            continue
+        for i in range(cue.end_token, min(len(words) - 1, cue.end_token + VICTIMS_FROM_WINDOW)):
+            if a.clauses[i] != a.clauses[cue.start_token]:
+                break
+            if words[i] == _FROM and _civilian_in(a, i + 1, i + 2):
+                return True
+    return False
+
+
+def _civilian_in(a: SentenceAnalysis, start: int, end: int) -> bool:
+    """A civilian target (cues.json civilian_targets) or people the actor lexicon knows as civilians
+    («هجمات تستهدف مرشحين», «الهجوم على 20 شخصا») among the words start..end."""
+    targets, held = lexicon.key_set("civilian_targets"), lexicon.key_set("held_target_words")
+    words = a.tokens.words
+
+    def held_by_armed(i: int) -> bool:  # «مواقع المتمردين في قرية», «قرى تحت سيطرة قوات النظام»
+        around = range(start, min(len(words), i + 1 + HELD_AFTER_TARGET))
+        return any(not held.isdisjoint(keys_of(words[j])) for j in around if j != i)
+
+    return any(
+        not targets.isdisjoint(keys_of(words[i])) and not held_by_armed(i) for i in range(start, end)
+    ) or any(m.entry.kind == "civilians" and start <= m.start_token < end for m in a.actors)
 
 
 def _incendiary_on_civilians(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
