@@ -36,3 +36,33 @@ def test_a_generic_attack_on_civilians_is_an_attack(text: str) -> None:
 )
 def test_a_generic_attack_on_an_armed_party_stays_a_battle(text: str) -> None:
     assert subs(text) == ["armed_clash"]
+
+
+# --- fighting named as an activity («المشاركة في القتال», «في المعركة ضد الإرهاب») is no event when
+# nothing in the sentence makes it one occasion: no place below a country, day, casualties, nor a word
+# saying it broke out or raged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال الوزير إن الميليشيات تزج بالأطفال في المعارك وتستخدمهم دروعا بشرية.",
+        "وأثبتت هذه القوات فعالية كبيرة في قتال التنظيم خلال السنوات الأخيرة.",
+        "وأكد الرئيس أن بلاده ستبقى شريكا في المعركة ضد الإرهاب.",
+    ],
+)
+def test_fighting_named_as_an_activity_is_no_event(text: str) -> None:
+    assert subs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "واندلعت معارك عنيفة بين الجيش والمسلحين.",  # broke out, fierce
+        "وتخوض الفصائل معارك ضارية مع التنظيم.",
+        "وقتل خمسة جنود في المعارك.",  # casualties
+        "وتدور المعارك بين القوات والمسلحين قرب المطار.",  # a word for a place
+    ],
+)
+def test_fighting_that_took_place_stays_an_event(text: str) -> None:
+    assert subs(text) == ["armed_clash"]

@@ -12,7 +12,9 @@ or when the word after it makes it a metaphor («اختطاف القرار»). A
 القرى») tells what someone does, a habit, unless the sentence tells of one occasion: a narrative
 word in its window («وبدأ الجنود يعتقلون»), a date, or an exact figure (a headline's present:
 «الجيش يقتل 31 مسلحا»); a generic one («حملة أمنية تستهدف») is a purpose even then. A trigger
-followed by «المتكررة», «اليومية» is a habit too. Also no event: a trigger right
+followed by «المتكررة», «اليومية» is a habit too. Fighting named as an activity («المشاركة في
+القتال», «في المعركة ضد الإرهاب») is generic unless its sentence gives it a place, a day, casualties or
+a word saying it broke out or raged («اندلعت معارك عنيفة»). Also no event: a trigger right
 after «أي» («أي هجوم»), one governed by «قد» + an imperfect verb («قد تشن غارات»), a purpose («من
 أجل», «سعيا ل»), and a weapon spoken of rather than used («برنامج الصواريخ»). Quotation marks do
 not end the window («هدد بـ"قصف"»); «قادمة من» is a direction, not a future time. A past event
@@ -39,6 +41,7 @@ WEAPON_WORD_GAP = 2  # words before a weapon trigger where «برنامج», «�
 SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an imperfect verb («تشن»)
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
+OCCURRENCE_GAP = 2  # words either side of a fighting noun where «اندلعت», «عنيفة» say it took place
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
 # sub-types that a «ل» does not make a purpose: the word names what was there or was agreed
 _NOT_PURPOSES = frozenset({"agreement", "protest_with_intervention", "excessive_force_against_protesters"})
@@ -257,11 +260,40 @@ def judge(
             return Factuality("habitual", words[i])
     if trig.end_token < len(words) and _hit(cue_set("metaphor_objects"), words, trig.end_token):
         return Factuality("metaphor", words[trig.end_token])
+    if _unanchored_fighting(a, trig):
+        return Factuality(GENERIC, words[trig.start_token])
     if BACKGROUND in hits:
         return Factuality(BACKGROUND, words[hits[BACKGROUND]])
     if event_date and published and event_date < published - timedelta(days=BACKGROUND_DAYS):
         return Factuality(BACKGROUND, None)
     return Factuality(ASSERTED)
+
+
+_FIGHTING_NOUNS = frozenset(term_key(w) for w in ["قتال", "معارك", "معركة", "اقتتال"])
+
+
+def _unanchored_fighting(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """«الزج بهم في المعارك», «مشاركتهم في القتال», «خلال معاركها ضد تنظيم داعش»: fighting named as
+    an activity, with nothing in the sentence to make it one occasion: no place below a country (nor
+    a word for one), no day, no casualties."""
+    if trig.end_token - trig.start_token != 1 or _FIGHTING_NOUNS.isdisjoint(
+        keys_of(a.tokens.words[trig.start_token])
+    ):
+        return False
+    local = any(p.precision != "country" for m in a.places for p in m.entry)
+    areas = lexicon.key_set("territory_nouns")  # «المدينة», «بمنطقة يعيس»: somewhere, if unnamed
+    somewhere = local or any(not areas.isdisjoint(keys_of(w)) for w in a.tokens.words)
+    if somewhere or a.dates or a.casualty_cues:
+        return False
+    # «احتد القتال بين الطرفين», «معارك عنيفة», «أسفرت المعارك عن»: said to have broken out or raged
+    occurred = lexicon.key_set("fighting_occurrence_words")
+    clause = a.statement_clauses[trig.start_token]
+    near = range(
+        max(0, trig.start_token - OCCURRENCE_GAP), min(len(a.tokens.words), trig.end_token + OCCURRENCE_GAP)
+    )
+    return not any(
+        a.statement_clauses[i] == clause and not occurred.isdisjoint(keys_of(a.tokens.words[i])) for i in near
+    )
 
 
 def _purpose(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
