@@ -66,3 +66,29 @@ def test_fighting_named_as_an_activity_is_no_event(text: str) -> None:
 )
 def test_fighting_that_took_place_stays_an_event(text: str) -> None:
     assert subs(text) == ["armed_clash"]
+
+
+# --- arrests for corruption or hacking are ordinary crime (cues.json criminal_words), unless the
+# sentence names terrorism, journalists, activists, protesters or the opposition
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أعلنت الشرطة توقيف وزير سابق للاشتباه في تورطه بقضايا فساد.",
+        "ألقت الجهات الأمنية القبض على هكر اخترق موقع وزارة الصحة.",
+    ],
+)
+def test_an_arrest_for_corruption_or_hacking_is_no_event(text: str) -> None:
+    assert subs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اعتقلت الشرطة صحافيين بعد نشرهما تحقيقا بشأن الفساد.",
+        "اعتقلت الشرطة أربعة أشخاص يشتبه بصلاتهم بالإرهاب وبتهريب المخدرات.",
+    ],
+)
+def test_a_political_arrest_stays_one_beside_a_crime(text: str) -> None:
+    assert subs(text) == ["arrests"]

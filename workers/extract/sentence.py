@@ -128,7 +128,23 @@ TERRITORY_OBJECT_WINDOW = 4
 # article after «ب»/«ل» on a word («بالمدينة»: a place where, not the place taken)
 _OBJECT_STOPS = frozenset(
     fold(w)
-    for w in ["في", "من", "إلى", "على", "عن", "مع", "ضد", "بين", "عبر", "داخل", "خارج", "حول", "نحو", "لدى", "قرب"]
+    for w in [
+        "في",
+        "من",
+        "إلى",
+        "على",
+        "عن",
+        "مع",
+        "ضد",
+        "بين",
+        "عبر",
+        "داخل",
+        "خارج",
+        "حول",
+        "نحو",
+        "لدى",
+        "قرب",
+    ]
 )
 _PREP_ARTICLE = ("بال", "لل")
 _OBJECT_PRONOUNS = ("ته", "تهم", "وهم", "وه")  # «أوقفته», «أوقفتهم», «أوقفوهم»
@@ -602,7 +618,8 @@ def _territory_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatch
             break
     nouns = lexicon.key_set("territory_nouns")
     if any(
-        not nouns.isdisjoint(keys_of(words[i])) and not without_conjunction(words[i]).startswith(_PREP_ARTICLE)
+        not nouns.isdisjoint(keys_of(words[i]))
+        and not without_conjunction(words[i]).startswith(_PREP_ARTICLE)
         for i in range(trig.end_token, end)
     ):
         return True
@@ -652,11 +669,19 @@ def _superseded(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
 
 
 def _criminal(tokens: Tokens) -> bool:
-    """Ordinary crime (drugs, theft, residence violations): its arrests are not political events."""
-    words, prefixes = lexicon.word_or_prefix_set("criminal_words")
-    return any(
-        stem in words or stem.startswith(prefixes) for w in tokens.words for stem, _, _ in clitic_variants(w)
-    )
+    """Ordinary crime (drugs, theft, residence violations, corruption): its arrests are not political
+    events, unless the sentence names terrorism, journalists, activists or protesters («اعتقلت الشرطة
+    4 أشخاص يشتبه في صلاتهم بالإرهاب», «صحافيان اعتقلا بعد نشر تحقيق بشأن فساد»)."""
+
+    def named(cue_list: str) -> bool:
+        words, prefixes = lexicon.word_or_prefix_set(cue_list)
+        return any(
+            stem in words or stem.startswith(prefixes)
+            for w in tokens.words
+            for stem, _, _ in clitic_variants(w)
+        )
+
+    return named("criminal_words") and not named("political_arrest_words")
 
 
 _FALL_OF = fold("مسقط")  # «مسقط رأس»: where one's head fell, a birthplace
