@@ -92,3 +92,18 @@ def test_an_arrest_for_corruption_or_hacking_is_no_event(text: str) -> None:
 )
 def test_a_political_arrest_stays_one_beside_a_crime(text: str) -> None:
     assert subs(text) == ["arrests"]
+
+
+# --- a sentence that lists other articles («مقالات أخرى للكاتب», «اقرأ أيضا:») is page furniture
+
+
+@pytest.mark.parametrize(
+    ("opener", "titles"),
+    [
+        ("مقالات أخرى للكاتب", "السفر في الصيف!انفجار حزام ناسف في السوق!ثقافة العمل"),
+        ("اقرأ أيضا: ", "مقتل عشرة في هجوم انتحاري ببغداد"),
+    ],
+)
+def test_a_list_of_other_articles_gives_no_event(opener: str, titles: str) -> None:
+    assert subs(titles) != []  # the titles alone give one
+    assert subs("افتتح الوزير المعرض السنوي للكتاب. " + opener + titles) == []

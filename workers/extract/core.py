@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from itertools import compress, repeat
@@ -33,12 +34,13 @@ from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import Match, PhraseIndex
 from workers.extract.morph import MIN_STEM, stem_keys
 from workers.extract.sentence import SentenceAnalysis, SentenceMatches
-from workers.extract.text import Sentence, Tokens, clitic_variants, split_sentences, tokenize
+from workers.extract.text import Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
 
 __all__ = ["CASUALTY_KINDS", "MAX_EVIDENCE", "extract"]
 
 _TRIGGERS, _ACTORS, _PLACES, _CUES = range(4)  # bit k of _PhraseStarts: lexicon k of _indexes()
 _STARTS_MEMO_LIMIT = 200_000
+LINK_OPENER_WORDS = 3  # words at the start of a sentence compared with cues.json link_list_openers
 
 # A dateline: a few words, then an agency in parentheses and/or a dash: «لندن، بريطانيا (CNN) --»,
 # «بيروت - (رويترز) -», «أبوظبي - سكاي نيوز عربية». «في حلب (شمال)» is not one.
@@ -115,6 +117,29 @@ def _by_sentence(matches: list[Match[Any]], spans: list[tuple[int, int]]) -> lis
     return out
 
 
+def _links_elsewhere(sentence: Sentence) -> bool:
+    """«مقالات أخرى للكاتب …», «اقرأ أيضا: …»: page furniture listing other articles' titles, whose
+    events are not this article's (cues.json link_list_openers; 376 of the corpus articles end so)."""
+    openers = _link_list_openers()
+    if not sentence.text.lstrip().startswith(openers.first_words):
+        return False  # most sentences: no fold needed
+    words = sentence.text.split(maxsplit=LINK_OPENER_WORDS)[:LINK_OPENER_WORDS]
+    return fold(" ".join(words)).startswith(openers.folded)
+
+
+@dataclass(frozen=True, slots=True)
+class _Openers:
+    first_words: tuple[str, ...]  # as written, a cheap screen before folding
+    folded: tuple[str, ...]
+
+
+@cache
+def _link_list_openers() -> _Openers:
+    written = lexicon.cues()["link_list_openers"]
+    first = {w.split()[0] for w in written} | {fold(w.split()[0]) for w in written}
+    return _Openers(tuple(sorted(first)), tuple(sorted(lexicon.word_set("link_list_openers"))))
+
+
 def _killed_or_wounded(cues: list[Match[Any]]) -> bool:
     return any(c.entry.kind in CASUALTY_ONLY_KINDS for c in cues)
 
@@ -178,7 +203,12 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         strict=True,
     )
     analysed = [
-        SentenceAnalysis(s, tokens[lo:hi], published, SentenceMatches(*found))
+        SentenceAnalysis(
+            s,
+            tokens[lo:hi],
+            published,
+            SentenceMatches([], [], [], []) if _links_elsewhere(s) else SentenceMatches(*found),
+        )
         for s, (lo, hi), found in zip(sentences, spans, per_sentence, strict=True)
     ]
     title_tokens = tokenize(item.get("title") or "")
