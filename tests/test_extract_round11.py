@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_extract_causes import subs
+from tests.test_extract_causes import events, subs
 
 # --- a generic attack word («هجوم», «هاجم») is violence against civilians when its target or its
 # victims are civilian (ACLED: an armed group attacking civilians is an attack, not a battle)
@@ -107,3 +107,27 @@ def test_a_political_arrest_stays_one_beside_a_crime(text: str) -> None:
 def test_a_list_of_other_articles_gives_no_event(opener: str, titles: str) -> None:
     assert subs(titles) != []  # the titles alone give one
     assert subs("افتتح الوزير المعرض السنوي للكتاب. " + opener + titles) == []
+
+
+# --- «فتح النار» (opened fire) is a shooting, like «أطلق النار»
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "واقترب خمسة مسلحين من مدخل الفندق وفتحوا النار.",
+        "وفتح مسلح النار داخل صالة سينما مكتظة.",
+        "قام حارس بفتح النار من بندقيته على الوفد فقتل شخصين.",
+    ],
+)
+def test_opening_fire_is_an_attack(text: str) -> None:
+    assert subs(text) == ["attack"]
+
+
+# --- an event reported in a statement dated Monday, with no day of its own, happened by Monday
+
+
+def test_an_event_said_on_a_day_is_dated_no_later_than_that_day() -> None:
+    text = "قالت وزارة الداخلية أمس الاثنين إن الانفجار الذي هز البلدة قتل 27 شخصا."
+    dated = [e["date"] for e in events(text, published="2015-07-21T10:00:00Z")]
+    assert dated == ["2015-07-20"]

@@ -231,8 +231,14 @@ def _date(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Dat
     if dates:
         nearest = min(dates, key=lambda d: abs(d.start_token - trig.start_token))
         return DateChoice(nearest.date, nearest, a.sentence)
-    if ctx.lead_date is not None and not any(d is ctx.lead_date for d in a.dates):
-        return DateChoice(ctx.lead_date.date)  # (not when it is this sentence's statement date)
+    # «قالت الوزارة امس الاثنين إن الانفجار ...»: what was said on Monday happened by Monday, not on
+    # the publication day after it
+    said_on = min((d.date for d in a.dates), default=None)
+    lead = ctx.lead_date
+    if lead is not None and not any(d is lead for d in a.dates) and (said_on is None or lead.date <= said_on):
+        return DateChoice(lead.date)  # (not when it is this sentence's statement date)
+    if said_on is not None:
+        return DateChoice(said_on)
     if ctx.published:
         return DateChoice(ctx.published)
     return DateChoice()
