@@ -10,8 +10,16 @@ import pytest
 from tests.test_extract import item, one
 from workers.contracts import EVENT, validation_errors
 from workers.extract.core import extract
-from workers.extract.lexicon import LEXICON_SCHEMAS, LexiconError, load_data, load_lexicon, validate_lexicon
+from workers.extract.lexicon import (
+    LEXICON_SCHEMAS,
+    LexiconError,
+    load_data,
+    load_lexicon,
+    trigger_index,
+    validate_lexicon,
+)
 from workers.extract.morph import keys_of, term_key
+from workers.extract.text import tokenize
 
 
 def subs(text: str, published: str = "2019-03-11T09:00:00Z") -> list[str]:
@@ -61,8 +69,12 @@ def test_inflected_forms_match_their_terms(text: str, sub: str) -> None:
 
 def test_a_phrase_allows_a_few_inserted_words() -> None:
     assert subs("سيطرت القوات، فجر اليوم، على البلدة.") == ["non_state_actor_overtakes_territory"]
-    # more than max_inserted_words (3) between its words: not the phrase
-    assert subs("سيطرت القوات الحكومية مساء الأمس بشكل كامل على البلدة.") == []
+    # more than max_inserted_words (3) between its words: not the phrase «سيطر على», only its verb,
+    # which stands by its own rule (triggers.json needs_territory_on: «على» and a place further on)
+    text = "سيطرت القوات الحكومية مساء الأمس بشكل كامل على البلدة."
+    (match,) = trigger_index().find(tokenize(text))
+    assert match.end_token - match.start_token == 1
+    assert subs(text) == ["government_regains_territory"]
 
 
 # --- sub-types, including the Saudi outlets' cross-border phrasings

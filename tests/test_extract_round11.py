@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_extract_causes import events, subs
+from workers.extract.lexicon import TERRITORY_SUB_TYPES
 
 # --- a generic attack word («هجوم», «هاجم») is violence against civilians when its target or its
 # victims are civilian (ACLED: an armed group attacking civilians is an attack, not a battle)
@@ -131,3 +132,30 @@ def test_an_event_said_on_a_day_is_dated_no_later_than_that_day() -> None:
     text = "قالت وزارة الداخلية أمس الاثنين إن الانفجار الذي هز البلدة قتل 27 شخصا."
     dated = [e["date"] for e in events(text, published="2015-07-21T10:00:00Z")]
     assert dated == ["2015-07-20"]
+
+
+# --- «سيطر»/«استولى» with a long subject before its «على» (past the three inserted words a phrase
+# allows) is a takeover when territory follows that «على»
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وسيطرت قوات الجيش الخاصة التابعة لوزارة الدفاع على بلدة جبلية قرب الحدود.",
+        "واستولى مقاتلو الجماعة المسلحة المدعومة من الخارج على معسكر للجيش.",
+    ],
+)
+def test_a_takeover_with_a_long_subject_is_found(text: str) -> None:
+    found = subs(text)
+    assert len(found) == 1 and found[0] in TERRITORY_SUB_TYPES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وسيطرت أجواء من التوتر الشديد بين الحزبين على الجلسة الأولى للبرلمان.",  # no territory
+        "وكانت الجماعة المسلحة تسيطر منذ سنوات طويلة على مساحات واسعة من البلاد.",  # who holds it
+    ],
+)
+def test_control_that_is_no_takeover_is_no_event(text: str) -> None:
+    assert not set(subs(text)) & TERRITORY_SUB_TYPES

@@ -226,6 +226,7 @@ class Trigger:
     needs_context: bool = False  # a term with common non-violent senses; see triggers.json
     needs_object: bool = False  # counts only with people as its object («أوقفت الشرطة 12 شخصا»)
     needs_territory: bool = False  # counts only with a place as its object («استعادت قريتين»)
+    needs_territory_on: bool = False  # counts only with «على» and a place after it («سيطرت … على عدن»)
     instrument: bool = False  # names a weapon or aircraft, not its use: counts only where it is used
     undone_by: str | None = None  # a cues.json word list that cancels it in its clause (a release)
     exact: frozenset[str] = frozenset()  # when set, the only surface forms (after و/ف) that count
@@ -284,6 +285,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
         needs_context = set(spec.get("needs_context", ()))
         needs_object = set(spec.get("needs_object", ()))
         needs_territory = set(spec.get("needs_territory", ()))
+        needs_territory_on = set(spec.get("needs_territory_on", ()))
         instruments = set(spec.get("instruments", ()))
         exact = frozenset(fold(w) for w in spec.get("exact", ()))
 
@@ -293,6 +295,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
             needs_context: set[str] = needs_context,
             needs_object: set[str] = needs_object,
             needs_territory: set[str] = needs_territory,
+            needs_territory_on: set[str] = needs_territory_on,
             instruments: set[str] = instruments,
             exact: frozenset[str] = exact,
             **flags: bool,
@@ -303,6 +306,7 @@ def trigger_index() -> PhraseIndex[Trigger]:
                 needs_context=term in needs_context,
                 needs_object=term in needs_object,
                 needs_territory=term in needs_territory,
+                needs_territory_on=term in needs_territory_on,
                 instrument=term in instruments,
                 exact=surfaces,
                 **flags,

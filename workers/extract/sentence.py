@@ -124,6 +124,12 @@ OBJECT_WINDOW = 4  # words after a needs_object verb where the people it takes m
 # words after a needs_territory verb where the place it takes may stand, past its subject and a time
 # («استعادت قوات الجيش خلال ساعات قريتين»)
 TERRITORY_OBJECT_WINDOW = 4
+# words after a needs_territory_on verb where its «على» may stand, past a long subject and a time
+# («سيطرت القوات الموالية للرئيس عبد ربه منصور هادي على»)
+TERRITORY_ON_WINDOW = 10
+_ON = fold("على")
+_ARTICLE = ("ال", "لل")
+_NOUN_ENDINGS = ("ه", "ة")
 # what ends a territory verb's object: a preposition («استعادة الاستقرار في اليمن»), and the
 # article after «ب»/«ل» on a word («بالمدينة»: a place where, not the place taken)
 _OBJECT_STOPS = frozenset(
@@ -253,6 +259,7 @@ class SentenceAnalysis:
             for m in triggers
             if not (m.entry.needs_object and not _people_object(tokens, m, found))
             and not (m.entry.needs_territory and not _territory_object(tokens, m, found))
+            and not (m.entry.needs_territory_on and not _territory_on(tokens, m, found))
         ]
         if any(m.entry.instrument for m in triggers) and not _weapon_used(tokens, triggers, found):
             triggers = [m for m in triggers if not m.entry.instrument]
@@ -610,9 +617,34 @@ def _territory_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatch
     «قريتين», «مناطق», «مدينة») or a place the gazetteer knows within TERRITORY_OBJECT_WINDOW words
     after it, before a preposition or a clause break? «استعادت قريتين», «استعاد عدن»; not
     «استعاد لياقته», «استعادة الاستقرار في اليمن», «استعادتها القوات العراقية»."""
+    return _territory_from(tokens, trig.end_token, found)
+
+
+def _territory_on(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) -> bool:
+    """Does a verb that names a takeover only with «على» and a place («سيطر»: took control, or
+    dominated anything) have them, however long its subject: «على» within TERRITORY_ON_WINDOW words
+    after it, in its clause, then territory as the object of that «على»? «سيطرت القوات الموالية
+    للرئيس عبد ربه منصور هادي على منطقة مثلث العلم»; not «سيطرت أجواء من التوتر على الانتخابات»."""
     words = tokens.words
-    end = min(len(words), trig.end_token + TERRITORY_OBJECT_WINDOW)
-    for i in range(trig.end_token, end):
+    written = without_conjunction(words[trig.start_token])
+    if written.startswith(_ARTICLE) or written.endswith(_NOUN_ENDINGS):
+        return False  # «السيطرة», «سيطرة», «سيطرته»: the noun (control), not the verb
+    if trig.entry.imperfect:
+        return False  # «التي تسيطر على القطاع», «كان يسيطر على ثلث العراق»: who holds it, not a takeover
+    for i in range(trig.end_token, min(len(words), trig.end_token + TERRITORY_ON_WINDOW)):
+        if words[i] in CLAUSE_BREAKS:
+            return False
+        if without_conjunction(words[i]) == _ON:
+            return _territory_from(tokens, i + 1, found)
+    return False
+
+
+def _territory_from(tokens: Tokens, start: int, found: SentenceMatches) -> bool:
+    """Territory (a word of cues.json territory_nouns, or a place the gazetteer knows) within
+    TERRITORY_OBJECT_WINDOW words from `start`, before a preposition or a clause break."""
+    words = tokens.words
+    end = min(len(words), start + TERRITORY_OBJECT_WINDOW)
+    for i in range(start, end):
         if words[i] in CLAUSE_BREAKS or without_conjunction(words[i]) in _OBJECT_STOPS:
             end = i
             break
@@ -620,12 +652,10 @@ def _territory_object(tokens: Tokens, trig: Match[Trigger], found: SentenceMatch
     if any(
         not nouns.isdisjoint(keys_of(words[i]))
         and not without_conjunction(words[i]).startswith(_PREP_ARTICLE)
-        for i in range(trig.end_token, end)
+        for i in range(start, end)
     ):
         return True
-    return any(
-        trig.end_token <= m.start_token < end and not m.had_prep and not is_nisba(m) for m in found.places
-    )
+    return any(start <= m.start_token < end and not m.had_prep and not is_nisba(m) for m in found.places)
 
 
 def _in_compound(m: Match[Trigger], tokens: Tokens) -> bool:
