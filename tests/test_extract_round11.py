@@ -159,3 +159,22 @@ def test_a_takeover_with_a_long_subject_is_found(text: str) -> None:
 )
 def test_control_that_is_no_takeover_is_no_event(text: str) -> None:
     assert not set(subs(text)) & TERRITORY_SUB_TYPES
+
+
+# --- fighting said to have taken place needs no other conflict word («تركزت المواجهات في …»),
+# and a mass shooting is one without it
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("وتركزت المواجهات في أطراف المديرية الجنوبية.", "armed_clash"),
+        ("حصد إطلاق نار جماعي في مدرسة ثانوية أرواح عشرة طلاب.", "attack"),
+    ],
+)
+def test_fighting_or_shooting_said_to_have_happened_is_an_event(text: str, sub: str) -> None:
+    assert subs(text) == [sub]
+
+
+def test_confrontations_named_as_an_activity_are_no_event() -> None:
+    assert subs("واتهم الوزير الجماعة بتجنيد الأطفال للمشاركة في المواجهات.") == []

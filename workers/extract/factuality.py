@@ -32,7 +32,7 @@ from functools import cache
 from workers.extract import lexicon
 from workers.extract.lexicon import TERRITORY_SUB_TYPES, Match, Trigger
 from workers.extract.morph import FUTURE_PREFIXES, keys_of, term_key, verb_forms
-from workers.extract.sentence import SentenceAnalysis, names_weapon_use
+from workers.extract.sentence import SentenceAnalysis, fighting_took_place, is_fighting_noun, names_weapon_use
 from workers.extract.text import fold, without_conjunction, without_proclitic
 
 FACTUALITY_WINDOW = 6  # words before a trigger (in its clause) where a cue word governs it
@@ -41,7 +41,6 @@ WEAPON_WORD_GAP = 2  # words before a weapon trigger where «برنامج», «�
 SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an imperfect verb («تشن»)
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
-OCCURRENCE_GAP = 2  # words either side of a fighting noun where «اندلعت», «عنيفة» say it took place
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
 # sub-types that a «ل» does not make a purpose: the word names what was there or was agreed
 _NOT_PURPOSES = frozenset({"agreement", "protest_with_intervention", "excessive_force_against_protesters"})
@@ -269,31 +268,16 @@ def judge(
     return Factuality(ASSERTED)
 
 
-_FIGHTING_NOUNS = frozenset(term_key(w) for w in ["قتال", "معارك", "معركة", "اقتتال"])
-
-
 def _unanchored_fighting(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     """«الزج بهم في المعارك», «مشاركتهم في القتال», «خلال معاركها ضد تنظيم داعش»: fighting named as
     an activity, with nothing in the sentence to make it one occasion: no place below a country (nor
-    a word for one), no day, no casualties."""
-    if trig.end_token - trig.start_token != 1 or _FIGHTING_NOUNS.isdisjoint(
-        keys_of(a.tokens.words[trig.start_token])
-    ):
+    a word for one), no day, no casualties, no word saying it broke out or raged."""
+    if not is_fighting_noun(trig, a.tokens):
         return False
     local = any(p.precision != "country" for m in a.places for p in m.entry)
     areas = lexicon.key_set("territory_nouns")  # «المدينة», «بمنطقة يعيس»: somewhere, if unnamed
     somewhere = local or any(not areas.isdisjoint(keys_of(w)) for w in a.tokens.words)
-    if somewhere or a.dates or a.casualty_cues:
-        return False
-    # «احتد القتال بين الطرفين», «معارك عنيفة», «أسفرت المعارك عن»: said to have broken out or raged
-    occurred = lexicon.key_set("fighting_occurrence_words")
-    clause = a.statement_clauses[trig.start_token]
-    near = range(
-        max(0, trig.start_token - OCCURRENCE_GAP), min(len(a.tokens.words), trig.end_token + OCCURRENCE_GAP)
-    )
-    return not any(
-        a.statement_clauses[i] == clause and not occurred.isdisjoint(keys_of(a.tokens.words[i])) for i in near
-    )
+    return not (somewhere or a.dates or a.casualty_cues or fighting_took_place(trig, a.tokens))
 
 
 def _purpose(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:

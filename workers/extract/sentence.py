@@ -22,7 +22,7 @@ from workers.extract.actors import coordinated_force
 from workers.extract.dates import MONTH_WORDS, DateMention, find_dates
 from workers.extract.gazetteer import ARAB_WORLD, LOCATIVE_CUES, Place, capital_place, country_place
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
-from workers.extract.morph import keys_of
+from workers.extract.morph import keys_of, term_key
 from workers.extract.numbers import Count, find_counts, is_number_word
 from workers.extract.text import (
     Sentence,
@@ -528,6 +528,8 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
     cue or a conflict word («مسلحين», «القوات», «قتلى») makes an ambiguous trigger («معركة») count."""
     if any(not m.entry.needs_context for m in triggers):
         return True
+    if any(is_fighting_noun(m, tokens) and fighting_took_place(m, tokens) for m in triggers):
+        return True  # «تركزت المواجهات في مناطق …», «اندلعت معارك»: fighting said to have taken place
     armed = any(m.entry.kind in _ARMED_KINDS for m in found.actors)
     if not armed and lexicon.phrase_list("accident_words").found_in(tokens.words):
         return False  # «مصرع 3 في حادث سير», «حريق يدمر منازل»: an accident, even with casualties
@@ -547,6 +549,29 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
     words, prefixes = lexicon.word_or_prefix_set("conflict_context")
     return any(
         stem in words or stem.startswith(prefixes) for w in tokens.words for stem, _, _ in clitic_variants(w)
+    )
+
+
+_FIGHTING_NOUNS = frozenset(term_key(w) for w in ["قتال", "معارك", "معركة", "اقتتال", "مواجهات"])
+OCCURRENCE_GAP = 2  # words either side of a fighting noun where «اندلعت», «عنيفة» say it took place
+
+
+def is_fighting_noun(trig: Match[Trigger], tokens: Tokens) -> bool:
+    """A one-word trigger that names fighting («قتال», «المعارك», «المواجهات»)."""
+    return trig.end_token - trig.start_token == 1 and not _FIGHTING_NOUNS.isdisjoint(
+        keys_of(tokens.words[trig.start_token])
+    )
+
+
+def fighting_took_place(trig: Match[Trigger], tokens: Tokens) -> bool:
+    """A word next to a fighting noun that says it broke out, raged or took place (cues.json
+    fighting_occurrence_words: «اندلعت معارك», «معارك عنيفة», «تركزت المواجهات»)."""
+    occurred = lexicon.key_set("fighting_occurrence_words")
+    words = tokens.words
+    near = range(max(0, trig.start_token - OCCURRENCE_GAP), min(len(words), trig.end_token + OCCURRENCE_GAP))
+    return any(
+        i not in range(trig.start_token, trig.end_token) and not occurred.isdisjoint(keys_of(words[i]))
+        for i in near
     )
 
 
