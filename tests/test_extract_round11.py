@@ -178,3 +178,17 @@ def test_fighting_or_shooting_said_to_have_happened_is_an_event(text: str, sub: 
 
 def test_confrontations_named_as_an_activity_are_no_event() -> None:
     assert subs("واتهم الوزير الجماعة بتجنيد الأطفال للمشاركة في المواجهات.") == []
+
+
+# --- «قضايا» (cases, issues) before a violence word speaks of a kind of case, not one event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وتناول الاستطلاع قضايا مثل التحرش الجنسي والعنف ضد المرأة.",
+        "ودخل السجن بسبب ضلوعه في قضايا اعتداء بالضرب.",
+    ],
+)
+def test_cases_of_a_kind_of_violence_are_no_event(text: str) -> None:
+    assert subs(text) == []
