@@ -18,6 +18,7 @@ from workers.extract.morph import keys_of
 from workers.extract.numbers import Count
 from workers.extract.sentence import (
     CLAUSE_BREAKS,
+    ON,
     SUPERSEDES,
     TARGET_CUES,
     SentenceAnalysis,
@@ -55,7 +56,6 @@ _NOT_VIOLENT_DEATHS = ("nonviolent_death_words", "accident_words")
 # «قتلوا على يد تنظيم داعش»: by the hand of, the party acting (not «على» of a target)
 _BY_THE_HAND_OF = frozenset(fold(w) for w in ["يد", "أيدي", "ايدي", "يدي"])
 _FROM = fold("من")
-_ON = frozenset({fold("على")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,8 +323,9 @@ def _not_superseded(superseded: list[Match[Trigger]], reported: list[Match[Trigg
 
 
 def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
-    """A generic attack word with a civilian target named just after it (cues.json civilian_targets):
-    «هجوم على حافلة», «الهجوم الذي استهدف المسجد»."""
+    """A generic attack word with a civilian target (cues.json civilian_targets) named just after it
+    («هجوم على حافلة», «الهجوم الذي استهدف المسجد») or after an «على» past the attacker («هجوم نفذته
+    حركة طالبان على مدرسة»), or with victims the sentence says were civilians."""
     words = a.tokens.words
     end = min(len(words), trig.end_token + CIVILIAN_TARGET_WINDOW)
     if _civilian_in(a, trig.end_token, end):
@@ -333,7 +334,7 @@ def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     for i in range(trig.end_token, min(len(words), trig.end_token + TARGET_ON_WINDOW)):
         if clauses[i] != clauses[trig.start_token]:
             break
-        if without_conjunction(words[i]) in _ON:  # «هجوم نفذته حركة طالبان على مدرسة»
+        if without_conjunction(words[i]) == ON:  # «هجوم نفذته حركة طالبان على مدرسة»
             if _civilian_in(a, i + 1, min(len(words), i + 1 + TARGET_AFTER_ON)):
                 return True
             break

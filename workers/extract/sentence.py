@@ -127,7 +127,7 @@ TERRITORY_OBJECT_WINDOW = 4
 # words after a needs_territory_on verb where its «على» may stand, past a long subject and a time
 # («سيطرت القوات الموالية للرئيس عبد ربه منصور هادي على»)
 TERRITORY_ON_WINDOW = 10
-_ON = fold("على")
+ON = fold("على")  # «على»: the preposition of a takeover's or an attack's object
 _ARTICLE = ("ال", "لل")
 _NOUN_ENDINGS = ("ه", "ة")
 # what ends a territory verb's object: a preposition («استعادة الاستقرار في اليمن»), and the
@@ -659,7 +659,7 @@ def _territory_on(tokens: Tokens, trig: Match[Trigger], found: SentenceMatches) 
     for i in range(trig.end_token, min(len(words), trig.end_token + TERRITORY_ON_WINDOW)):
         if words[i] in CLAUSE_BREAKS:
             return False
-        if without_conjunction(words[i]) == _ON:
+        if without_conjunction(words[i]) == ON:
             return _territory_from(tokens, i + 1, found)
     return False
 
