@@ -116,10 +116,11 @@ def test_the_trigger_lexicon_covers_all_25_acled_sub_types() -> None:
 
 
 def test_a_trigger_term_flag_names_one_of_its_entrys_terms() -> None:
-    # a misspelt term in needs_context, needs_object, needs_territory or instruments would silently flag nothing
+    # a misspelt term in needs_context, needs_object, needs_territory(_on) or instruments would silently
+    # flag nothing
     for spec in load_lexicon("triggers.json")["triggers"]:
         terms = {*spec["terms"], *spec.get("verbs", ()), *spec.get("exact", ())}
-        for flag in ("needs_context", "needs_object", "needs_territory", "instruments"):
+        for flag in ("needs_context", "needs_object", "needs_territory", "needs_territory_on", "instruments"):
             assert set(spec.get(flag, ())) <= terms, (spec["sub_event_type"], flag)
 
 
