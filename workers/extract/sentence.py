@@ -546,7 +546,13 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
         if m.entry.needs_context and m.entry.sub_event_type in _VICTIM_OBJECT_SUB_TYPES
     ):
         return True
-    words, prefixes = lexicon.word_or_prefix_set("conflict_context")
+    return _names_word_of(tokens, "conflict_context")
+
+
+def _names_word_of(tokens: Tokens, cue_list: str) -> bool:
+    """Does a word of the sentence, or its stem under a proclitic, belong to the cues.json list (a
+    trailing * there matches any ending)?"""
+    words, prefixes = lexicon.word_or_prefix_set(cue_list)
     return any(
         stem in words or stem.startswith(prefixes) for w in tokens.words for stem, _, _ in clitic_variants(w)
     )
@@ -727,16 +733,7 @@ def _criminal(tokens: Tokens) -> bool:
     """Ordinary crime (drugs, theft, residence violations, corruption): its arrests are not political
     events, unless the sentence names terrorism, journalists, activists or protesters («اعتقلت الشرطة
     4 أشخاص يشتبه في صلاتهم بالإرهاب», «صحافيان اعتقلا بعد نشر تحقيق بشأن فساد»)."""
-
-    def named(cue_list: str) -> bool:
-        words, prefixes = lexicon.word_or_prefix_set(cue_list)
-        return any(
-            stem in words or stem.startswith(prefixes)
-            for w in tokens.words
-            for stem, _, _ in clitic_variants(w)
-        )
-
-    return named("criminal_words") and not named("political_arrest_words")
+    return _names_word_of(tokens, "criminal_words") and not _names_word_of(tokens, "political_arrest_words")
 
 
 _FALL_OF = fold("مسقط")  # «مسقط رأس»: where one's head fell, a birthplace
