@@ -49,6 +49,7 @@ HOLDOUT_SEEDS = {
     "holdout_r9": {"ant": 2040, "saudinewsnet": 2041},
     "holdout_r10": {"ant": 2042, "saudinewsnet": 2043},
     "holdout_r11": {"ant": 2044, "saudinewsnet": 2045},
+    "holdout_r12": {"ant": 2046, "saudinewsnet": 2047},
 }
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
@@ -62,6 +63,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r9": 3040,
     "holdout_r10": 3042,
     "holdout_r11": 3044,
+    "holdout_r12": 3046,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
