@@ -11,7 +11,7 @@ from typing import Any
 from workers.extract import lexicon
 from workers.extract.context import ArticleContext, PlaceChoice
 from workers.extract.dates import DateMention
-from workers.extract.factuality import ASSERTED, Factuality, judge, weapon_found
+from workers.extract.factuality import ASSERTED, WAR_TOLL_MIN, Factuality, judge, weapon_found
 from workers.extract.gazetteer import PRECISION_RANK, resolve
 from workers.extract.lexicon import TERRITORY_SUB_TYPES, Actor, Match, Trigger
 from workers.extract.morph import keys_of
@@ -48,7 +48,6 @@ _FORCE_TYPES = frozenset({"riots", "violence_against_civilians"})
 _AGAINST = frozenset({"بحق", "ضد", "علي"})  # folded: «على» is «علي»
 _THAT = CLAUSE_BREAKS | {"ب" + w for w in CLAUSE_BREAKS}  # «أن», «إنه», «بأن»: what is said follows
 STATEMENT_DATE_GAP = 8  # words after a statement verb («أدانت … الأحد») where a date is the statement's
-WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no event word is a toll
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 # a casualty-only report of an accident or illness is not an event (cues.json)

@@ -42,6 +42,8 @@ SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an 
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
+WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no place or day is a war's toll
+TOLL_CUE_GAP = 3  # words between a casualty cue and the figure it counts («مقتل نحو 25 ألف شيشاني»)
 # sub-types that a «ل» does not make a purpose: the word names what was there or was agreed
 _NOT_PURPOSES = frozenset({"agreement", "protest_with_intervention", "excessive_force_against_protesters"})
 _BATTLE_NOUNS = frozenset(fold(w) for w in ["معركة", "المعركة", "معارك", "المعارك"])
@@ -271,13 +273,25 @@ def judge(
 def _unanchored_fighting(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     """«الزج بهم في المعارك», «مشاركتهم في القتال», «خلال معاركها ضد تنظيم داعش»: fighting named as
     an activity, with nothing in the sentence to make it one occasion: no place below a country (nor
-    a word for one), no day, no casualties, no word saying it broke out or raged."""
+    a word for one), no day, no casualties (a figure of WAR_TOLL_MIN or more is a war's toll, not
+    one occasion's), no word saying it broke out or raged."""
     if not is_fighting_noun(trig, a.tokens):
         return False
     local = any(p.precision != "country" for m in a.places for p in m.entry)
     areas = lexicon.key_set("territory_nouns")  # «المدينة», «بمنطقة يعيس»: somewhere, if unnamed
     somewhere = local or any(not areas.isdisjoint(keys_of(w)) for w in a.tokens.words)
-    return not (somewhere or a.dates or a.casualty_cues or fighting_took_place(trig, a.tokens))
+    # «قتل عشرة آلاف شخص في القتال في اليمن»: a whole war's toll counts no one occasion's dead
+    toll = any(
+        c.lo >= WAR_TOLL_MIN
+        and any(  # a figure of people a casualty cue counts, not a year («منذ 2015»)
+            -TOLL_CUE_GAP <= cue.start_token - c.end_token <= TOLL_CUE_GAP
+            or -TOLL_CUE_GAP <= c.start_token - cue.end_token <= TOLL_CUE_GAP
+            for cue in a.casualty_cues
+        )
+        for c in a.counts
+    )
+    casualties = bool(a.casualty_cues) and not toll
+    return not (somewhere or a.dates or casualties or fighting_took_place(trig, a.tokens))
 
 
 def _purpose(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:

@@ -8,6 +8,7 @@ eval/README.md): its text keeps the qualifier; «أكثر من 20», «ما لا
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
@@ -108,6 +109,9 @@ _QUALIFIER_WORDS = 4  # the longest qualifier: «ما لا يقل عن»
 _AT_LEAST = {fold(w) for w in ["اكثر", "أكثر", "يقل", "يزيد"]}
 _AT_MOST = {fold(w) for w in ["اقل"]}
 _OR = {"او", "الي", "و"}
+# «10.000 مدني»: outlets that write figures the European way group thousands with a dot; a dot
+# before exactly three digits is that grouping, never a decimal in a casualty figure («1.5 مليون» is)
+_DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,8 @@ class Count:
 @lru_cache(maxsize=100_000)
 def _value(tok: str) -> int | None:
     if tok[:1].isdigit():
+        if _DOT_GROUPED.fullmatch(tok):
+            return int(tok.replace(".", ""))
         try:
             return int(float(tok.replace(",", "")))
         except (ValueError, OverflowError):  # «1.2.3», 400 nines

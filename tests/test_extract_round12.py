@@ -1,0 +1,47 @@
+"""Round-12 causes (sentences written for these tests): war tolls, dot-grouped figures, ordinary crime."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_extract_causes import events, subs
+
+# --- a figure written with a dot between thousands («10.000») is ten thousand, not ten
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("قتل 12.500 شخص في هجوم على المدينة أمس.", 12500),
+        ("أسفر القصف عن مقتل 1.200 مدني في المدينة أمس.", 1200),
+    ],
+)
+def test_a_dot_grouped_figure_is_thousands(text: str, killed: int) -> None:
+    (event,) = events(text)
+    assert event["casualties"]["killed"]["min"] == killed
+
+
+# --- a fighting noun whose only anchor is a figure of thousands is a war's toll, not an occasion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقتل عشرة آلاف شخص على الأقل في القتال في اليمن وشرد الملايين.",
+        "وتسببت المعارك في مقتل نحو 25 ألف شخص وخلفت مئات الآلاف من اللاجئين.",
+        "وقتل في الصراع نحو 10.000 مدني منذ بدء الحرب.",  # casualty-only, once the figure reads 10,000
+    ],
+)
+def test_a_war_toll_is_no_event(text: str) -> None:
+    assert subs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل 20 شخصا في القتال في اليمن في 2015.",  # a year is not a toll
+        "وقتل ألف شخص على الأقل في القتال في مدينة حلب أمس.",  # a place and a day make it one occasion
+    ],
+)
+def test_fighting_with_a_year_or_a_place_stays_a_battle(text: str) -> None:
+    assert subs(text) == ["armed_clash"]
