@@ -205,6 +205,7 @@ ACLED_SUB_TYPES = {
         "holdout_r9",
         "holdout_r10",
         "holdout_r11",
+        "holdout_r12",
     ],
 )
 def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:
