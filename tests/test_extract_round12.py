@@ -45,3 +45,45 @@ def test_a_war_toll_is_no_event(text: str) -> None:
 )
 def test_fighting_with_a_year_or_a_place_stays_a_battle(text: str) -> None:
     assert subs(text) == ["armed_clash"]
+
+
+# --- a police report of ordinary violent crime (cues.json crime_report_words: «بلاغ», «الجاني»,
+# «عائلي») is no political event: its shootings, stabbings, beatings and arrests go, and the generic
+# words that would stand for them
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأوضح الناطق الإعلامي لشرطة المنطقة أنه ورد بلاغ عن قيام مواطن بإطلاق النار على زوجته وابنه"
+        " داخل منزلهم مما أسفر عن وفاة الابن وإصابة الزوجة.",
+        "وقال المتحدث باسم الشرطة إن الجاني سدد عدة طعنات للضحية أدت إلى وفاته قبل أن يلوذ بالفرار.",
+        "تلقت الشرطة بلاغا عن تعرض امرأة للاعتداء بالضرب من قبل زوجها إثر خلاف عائلي.",
+        "ورد للشرطة بلاغ عن حدوث إطلاق نار نتج عنه مقتل ثلاثة أشخاص وإصابة رابع.",  # casualty-only
+        "وتمكنت الشرطة من القبض على الجاني وضبط السلاح المستخدم في الجريمة.",
+    ],
+)
+def test_a_police_crime_report_is_no_event(text: str) -> None:
+    assert subs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a martyr: an attack on the security forces, reported by the police
+        (
+            "وقال الناطق الإعلامي للشرطة إنه ورد بلاغ عن تعرض دورية أمنية لإطلاق نار ما نتج عنه استشهاد"
+            " أحد رجال الأمن.",
+            ["attack"],
+        ),
+        # an armed group named: a political detention, whoever reported it
+        (
+            "قالت نقابة الأساتذة إنها تلقت بلاغا باعتقال عدد من أعضاء هيئة التدريس على يد ميليشيات الحوثي.",
+            ["arrests"],
+        ),
+        # shelling reported to the civil defence is no crime
+        ("تلقى الدفاع المدني بلاغا عن سقوط مقذوف عسكري على منزل في المدينة.", ["shelling_artillery_missile_attack"]),
+    ],
+)
+def test_a_report_with_a_political_party_or_shelling_stays(text: str, expected: list[str]) -> None:
+    assert subs(text) == expected

@@ -113,6 +113,7 @@ _AT_LEAST_GAP = 2  # words between a number and «على الأقل» («1700 م
 _SPEAKER_WINDOW = 12  # words after a reporting verb that may hold the speaker
 _SPEAKER_NAME_WORDS = 4
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
+_POLITICAL_PARTY_KINDS = frozenset({"nonstate", "international"})  # a crime report naming one is political
 # An abduction word is its own context when its object is people: a figure right after it («خطف 36
 # سيدة»), or a noun of people within VICTIM_OBJECT_WINDOW words («اختطاف صحفي», «خطف مواطنين»);
 # «خطف الأضواء», «خطف اللقب» stay out. Not for the other ambiguous words of violence against people:
@@ -179,6 +180,7 @@ _NAMED_WORDS = frozenset(
 )
 _NOUN_COUNTED = frozenset({"killed", "wounded", "captured"})  # cue kinds a noun of people next to them counts
 _CRIME_PRONE = frozenset({"arrests"})  # sub-types that ordinary crime words (cues.json) rule out
+_CRIME_REPORT_PRONE = frozenset({"arrests", "attack", "mob_violence"})  # ... and a police crime report
 
 
 @dataclass(slots=True)
@@ -265,6 +267,11 @@ class SentenceAnalysis:
             triggers = [m for m in triggers if not m.entry.instrument]
         if any(m.entry.needs_context for m in triggers) and not _conflict_context(tokens, triggers, found):
             triggers = [m for m in triggers if not m.entry.needs_context]
+        # a police crime report: its shootings, stabbings and arrests go, and with them the generic
+        # words («الهجوم», «ضربها») that would otherwise stand for them
+        crime = [m for m in triggers if m.entry.sub_event_type in _CRIME_REPORT_PRONE or m.entry.generic]
+        if crime and crime_report(tokens, found.actors):
+            triggers = [m for m in triggers if m not in crime]
         # a generic word («هجوم», «استهدف») names the event a specific one of its type, or of any
         # violent type, names better: «فجر انتحاري نفسه … في هجوم» is one suicide bombing, «حملة خطف
         # تستهدف» one abduction campaign
@@ -734,6 +741,22 @@ def _criminal(tokens: Tokens) -> bool:
     events, unless the sentence names terrorism, journalists, activists or protesters («اعتقلت الشرطة
     4 أشخاص يشتبه في صلاتهم بالإرهاب», «صحافيان اعتقلا بعد نشر تحقيق بشأن فساد»)."""
     return _names_word_of(tokens, "criminal_words") and not _names_word_of(tokens, "political_arrest_words")
+
+
+def crime_report(tokens: Tokens, actors: list[Match[Actor]]) -> bool:
+    """A police report of ordinary violent crime («ورد بلاغ عن قيام مواطن بإطلاق النار على زوجته»,
+    «القبض على الجاني», «خلاف عائلي»): its shootings, stabbings and arrests are no political event,
+    unless the sentence names an armed group or an international party («احتجاز أساتذة على يد
+    ميليشيات الحوثي»), terrorism, activists or protesters, a martyr or a wanted man (cues.json
+    political_arrest_words, political_violence_words: «استشهاد الجندي», «المطلوب على قائمة الـ23»).
+    Shelling reported by the civil defence («تلقى الدفاع المدني بلاغا عن سقوط مقذوف») is no attack
+    sub-type and stays."""
+    return (
+        not any(m.entry.kind in _POLITICAL_PARTY_KINDS for m in actors)
+        and _names_word_of(tokens, "crime_report_words")
+        and not _names_word_of(tokens, "political_arrest_words")
+        and not _names_word_of(tokens, "political_violence_words")
+    )
 
 
 _FALL_OF = fold("مسقط")  # «مسقط رأس»: where one's head fell, a birthplace
