@@ -87,3 +87,30 @@ def test_a_police_crime_report_is_no_event(text: str) -> None:
 )
 def test_a_report_with_a_political_party_or_shelling_stays(text: str, expected: list[str]) -> None:
     assert subs(text) == expected
+
+
+# --- «قد» fused to «و/ف» before a «يـ» verb is a possibility («وقد يؤدي الهجوم»); «وقد تم», «فقد
+# نفذت» are past and stay
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقد يؤدي الهجوم على المدينة إلى موجة نزوح جديدة.",
+        "وقد يشن الجيش هجوما على المدينة خلال الأيام المقبلة.",
+        "فقد يتعرض المتظاهرون للاعتقال إذا خرجوا إلى الشوارع.",
+    ],
+)
+def test_fused_qad_before_an_imperfect_is_no_event(text: str) -> None:
+    assert subs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وقد تم اعتقال ثلاثة أشخاص في المدينة أمس.", ["arrests"]),
+        ("وقد نفذت الطائرات غارات على مواقع المسلحين في المدينة.", ["air_drone_strike"]),
+    ],
+)
+def test_fused_qad_before_a_past_verb_stays(text: str, expected: list[str]) -> None:
+    assert subs(text) == expected

@@ -42,6 +42,7 @@ SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an 
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
+_CONJUNCTIONS = ("و", "ف")  # written fused to the next word: «وقد», «فقد»
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no place or day is a war's toll
 TOLL_CUE_GAP = 3  # words between a casualty cue and the figure it counts («مقتل نحو 25 ألف شيشاني»)
 # sub-types that a «ل» does not make a purpose: the word names what was there or was agreed
@@ -222,9 +223,16 @@ def judge(
                 if _hit(model, words, i):
                     return Factuality("generic", words[i])
     modal = lexicon.word_set("modal_words")
-    for i in window:
-        if words[i] in modal and i + 1 < len(words) and _imperfect(words[i + 1]):
+    # «وقد» opens a clause, so the window stops after it: the modal may stand just before it
+    for i in range(max(0, window.start - 1), window.stop):
+        if i + 1 >= len(words):
+            break
+        if words[i] in modal and _imperfect(words[i + 1]):
             return Factuality("hypothetical", words[i])  # «قد تشن»: may; «قد شنت»: has
+        if words[i][:1] in _CONJUNCTIONS and words[i][1:] in modal and words[i + 1][:1] == "ي":
+            # «وقد يؤدي الهجوم»: may; but «وقد تم», «فقد نفذت» are past, and more often so after a
+            # fused «و/ف» than after a bare «قد», so only a «يـ» verb counts there
+            return Factuality("hypothetical", words[i])
     hits = _window_hits(words, window)
     if GENERIC in hits:
         # «قوات مكافحة الشغب» (riot police) is no «مكافحة»: a generic cue word in an actor's name.
