@@ -114,3 +114,23 @@ def test_fused_qad_before_an_imperfect_is_no_event(text: str) -> None:
 )
 def test_fused_qad_before_a_past_verb_stays(text: str, expected: list[str]) -> None:
     assert subs(text) == expected
+
+
+# --- after «قد», «تم» and a past verb of a root in «ن» («نفذت», «نفذوا») are the pluperfect of a
+# report («وكانت القوات قد نفذت غارة»), not a possibility
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وكانت القوات الأمريكية قد نفذت غارة جوية قرب المدينة الأحد.", ["air_drone_strike"]),
+        ("وكان الحوثيون قد نفذوا حملة اعتقالات في المدينة.", ["arrests"]),
+        ("وكان قد تم اعتقال ثلاثة أشخاص في المدينة الأسبوع الماضي.", ["arrests"]),
+    ],
+)
+def test_qad_before_a_past_verb_is_a_report(text: str, expected: list[str]) -> None:
+    assert subs(text) == expected
+
+
+def test_qad_before_an_imperfect_in_nun_stays_a_possibility() -> None:
+    assert subs("قد نشن هجوما على المدينة إذا لزم الأمر.") == []

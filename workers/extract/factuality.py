@@ -42,6 +42,8 @@ SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an 
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
+_PAST_AFTER_QAD = frozenset({"تم"})  # «قد تم اعتقاله»: done
+_PAST_ENDINGS = ("ت", "وا")  # «نفذت», «نقلوا»: a past verb whose root starts with «ن»
 _CONJUNCTIONS = ("و", "ف")  # written fused to the next word: «وقد», «فقد»
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no place or day is a war's toll
 TOLL_CUE_GAP = 3  # words between a casualty cue and the figure it counts («مقتل نحو 25 ألف شيشاني»)
@@ -191,7 +193,10 @@ def _window(a: SentenceAnalysis, trig: Match[Trigger], size: int) -> range:
 
 def _imperfect(word: str) -> bool:
     """An imperfect verb form: «يشن», «نقصف», and «تشن» (a longer «تـ» word may be a past form V
-    verb: «تعرض»)."""
+    verb: «تعرض»). Not the past «تم», nor a past verb of a root in «ن» with its past ending («كانت
+    القوات قد نفذت», «قد نقلوا»): after «قد» these are the pluperfect of a report, not a maybe."""
+    if word in _PAST_AFTER_QAD or (word[:1] == "ن" and word.endswith(_PAST_ENDINGS)):
+        return False
     return word[:1] in ("ي", "ن") or (word[:1] == "ت" and len(word) <= SHORT_IMPERFECT)
 
 
