@@ -134,3 +134,19 @@ def test_qad_before_a_past_verb_is_a_report(text: str, expected: list[str]) -> N
 
 def test_qad_before_an_imperfect_in_nun_stays_a_possibility() -> None:
     assert subs("قد نشن هجوما على المدينة إذا لزم الأمر.") == []
+
+
+# --- a foiled plot or foiled attacks (triggers.json disrupted_weapons_use: «أحبط مخططا», «إحباط
+# هجمات», «أحبط مؤامرة») is disrupted weapons use, not an attack
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أعلن الجيش أنه أحبط مخططا إرهابيا لتهريب أسلحة عبر الحدود.",
+        "وقال المسؤول إن الاستخبارات أحبطت هجمات إرهابية كانت تستهدف الاحتفالات في العاصمة.",
+        "أعلنت السلطات إحباط مؤامرة لتفجير مبنى حكومي في المدينة.",
+    ],
+)
+def test_a_foiled_plot_is_disrupted_weapons_use(text: str) -> None:
+    assert subs(text) == ["disrupted_weapons_use"]
