@@ -150,3 +150,21 @@ def test_qad_before_an_imperfect_in_nun_stays_a_possibility() -> None:
 )
 def test_a_foiled_plot_is_disrupted_weapons_use(text: str) -> None:
     assert subs(text) == ["disrupted_weapons_use"]
+
+
+# --- a killing by a named hand with no figure («قد قتل على أيدي الشرطة») is a casualty-only event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وكان الشاب قد قتل على أيدي الشرطة الشهر الماضي.",
+        "وكان المهاجر قد قتل على يد القوات الفرنسية في المدينة.",
+    ],
+)
+def test_a_killing_by_a_named_hand_is_an_event(text: str) -> None:
+    assert subs(text) == ["attack"]
+
+
+def test_a_death_by_an_unarmed_hand_is_no_event() -> None:
+    assert subs("توفي الرجل على يد الأطباء في المستشفى.") == []

@@ -413,6 +413,8 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
     cue_tokens = {i for c in a.casualty_cues for i in range(c.start_token, c.end_token)}
     figures = [(c, _count_for_cue(a, c, cue_tokens, set())) for c in cues]
     first = next((c for c, ci in figures if ci is not None), None)
+    if first is None:  # no figure: a killing by a named hand is still one («قد قتل على أيدي الشرطة»)
+        first = next((c for c in cues if _by_a_named_hand(a, c)), None)
     if first is None:
         return []
     # «قتل نحو أربعة آلاف شخص»: a war's toll, not an event (eval/README.md)
@@ -439,6 +441,17 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
             first.had_prep,
         )
     ]
+
+
+def _by_a_named_hand(a: SentenceAnalysis, cue: Match[lexicon.CasualtyCue]) -> bool:
+    """Is the cue followed by «على يد/أيدي» and an actor the lexicon knows («قتل على أيدي الشرطة»)?"""
+    words, end = a.tokens.words, cue.end_token
+    return (
+        end + 1 < len(words)
+        and words[end] == ON
+        and words[end + 1] in _BY_THE_HAND_OF
+        and any(m.start_token == end + 2 for m in a.actors)
+    )
 
 
 def _count_for_cue(
