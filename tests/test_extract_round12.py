@@ -168,3 +168,18 @@ def test_a_killing_by_a_named_hand_is_an_event(text: str) -> None:
 
 def test_a_death_by_an_unarmed_hand_is_no_event() -> None:
     assert subs("توفي الرجل على يد الأطباء في المستشفى.") == []
+
+
+# --- a two-word GeoNames name is also found written as one word («دياربكر», «بورسعيد», «البوكمال»)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("قتل خمسة جنود في هجوم بمدينة دياربكر أمس.", "Diyarbakır"),
+        ("قتل ثلاثة أشخاص في قصف على مدينة البوكمال أمس.", "Ālbū Kamāl"),  # not an unknown «Al-Bukmal»
+    ],
+)
+def test_a_two_word_place_written_as_one_word_is_found(text: str, place: str) -> None:
+    (event,) = events(text)
+    assert event["location"]["name"] == place

@@ -58,6 +58,7 @@ ARAB_WORLD = {
 }
 MIN_POP_ARAB_WORLD = 15_000
 MIN_POP_ELSEWHERE = 100_000
+JOINED_NAME_MIN_FIRST = 3  # letters of a two-word name's first word for its joined spelling to count
 # Outside the Arab world a city under this needs a locative cue («في مدينة سوتشي»): 500,000 was the
 # floor before, and the place-resolution set names Sochi, Nantes, Valencia after such cues.
 CUE_FREE_ELSEWHERE = 500_000
@@ -451,6 +452,10 @@ def place_index() -> PhraseIndex[list[Place]]:
             if _bare(key) in stop or key in curated_names:
                 continue
             add(name, place)
+            words = key.split()
+            if len(words) == 2 and len(words[0]) >= JOINED_NAME_MIN_FIRST:
+                # «ديار بكر» is written «دياربكر» too, «أبو ظبي» «أبوظبي»: the joined form is no word
+                add("".join(words), place)
 
     # GeoNames' «مدينة زنجبار»: the text's «مدينة» is a cue; where the bare name is a town of its own
     # (Zinjibar, Yemen), the longer key would hide that reading: the two become one ambiguous name.
