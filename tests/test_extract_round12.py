@@ -183,3 +183,23 @@ def test_a_death_by_an_unarmed_hand_is_no_event() -> None:
 def test_a_two_word_place_written_as_one_word_is_found(text: str, place: str) -> None:
     (event,) = events(text)
     assert event["location"]["name"] == place
+
+
+# --- «تظاهرة» before a word of culture, science or sport is a festival, not a protest
+# (triggers.json peaceful_protest not_before); «الودية» (a friendly match) is a sport word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "يحظى الملتقى باهتمام دولي كبير كونه تظاهرة علمية ضخمة يجتمع خلالها الشباب.",
+        "أصبح المهرجان تظاهرة ثقافية منافسة ومؤثرة في المنطقة.",
+        "يخوض الفريق خامس مواجهاته الودية أمام فريق تورينو اليوم الأربعاء.",
+    ],
+)
+def test_a_festival_or_a_friendly_match_is_no_event(text: str) -> None:
+    assert subs(text) == []
+
+
+def test_a_protest_with_an_ordinary_adjective_stays() -> None:
+    assert subs("خرجت تظاهرة حاشدة في وسط العاصمة أمس.") == ["peaceful_protest"]
