@@ -203,3 +203,26 @@ def test_a_festival_or_a_friendly_match_is_no_event(text: str) -> None:
 
 def test_a_protest_with_an_ordinary_adjective_stays() -> None:
     assert subs("خرجت تظاهرة حاشدة في وسط العاصمة أمس.") == ["peaceful_protest"]
+
+
+# --- «كثير/العديد من» + a trigger with no day is a group's record, not one occasion (cues.json
+# many_words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وكانت الجماعة هي المسؤولة عن كثير من الهجمات على قوات حلف شمال الأطلسي في السنوات الأخيرة.",
+        "وأعلنت الحركة مسؤوليتها عن العديد من الهجمات على أفراد الشرطة والجيش منذ عام 2016.",
+    ],
+)
+def test_many_attacks_with_no_day_is_a_record(text: str) -> None:
+    assert subs(text) == []
+
+
+def test_many_attacks_on_a_day_stay_an_event() -> None:
+    assert subs("شن مسلحون العديد من الهجمات على مواقع الجيش في المدينة أمس.") == ["armed_clash"]
+
+
+def test_many_dead_is_a_figure_not_a_record() -> None:
+    assert subs("وقالت المتحدثة إن الحركة هي الملامة على أحداث العنف التي سقط خلالها العديد من القتلى.") != []

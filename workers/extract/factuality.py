@@ -44,7 +44,8 @@ WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) 
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
 _PAST_AFTER_QAD = frozenset({"تم"})  # «قد تم اعتقاله»: done
 _PAST_ENDINGS = ("ت", "وا")  # «نفذت», «نقلوا»: a past verb whose root starts with «ن»
-_CONJUNCTIONS = ("و", "ف")  # written fused to the next word: «وقد», «فقد»
+_CONJUNCTIONS = ("و", "ف")
+_OF = fold("من")  # written fused to the next word: «وقد», «فقد»
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no place or day is a war's toll
 TOLL_CUE_GAP = 3  # words between a casualty cue and the figure it counts («مقتل نحو 25 ألف شيشاني»)
 # sub-types that a «ل» does not make a purpose: the word names what was there or was agreed
@@ -216,6 +217,9 @@ def judge(
     window = _window(a, trig, FACTUALITY_WINDOW)
     if trig.start_token and fold(words[trig.start_token - 1]) in lexicon.word_set("indefinite_words"):
         return Factuality("generic", words[trig.start_token - 1])  # «أي هجوم»: no particular one
+    if _many_of(words, trig) and not a.dates and not trig.entry.casualty_only:  # «العديد من القتلى» counts
+        # «المسؤولة عن كثير من الهجمات», «تقف وراء العديد من الهجمات»: a record, no one occasion
+        return Factuality("habitual", words[trig.start_token - 2])
     if trig.entry.event_type == "explosions_remote_violence":
         not_used = cue_set("weapon_words_not_used")
         for i in range(max(0, trig.start_token - WEAPON_WORD_GAP), trig.start_token):
@@ -281,6 +285,16 @@ def judge(
     if event_date and published and event_date < published - timedelta(days=BACKGROUND_DAYS):
         return Factuality(BACKGROUND, None)
     return Factuality(ASSERTED)
+
+
+def _many_of(words: list[str], trig: Match[Trigger]) -> bool:
+    """Is the trigger «كثير/العديد من» + trigger (cues.json many_words, then «من»)?"""
+    start = trig.start_token
+    return (
+        start >= 2
+        and fold(words[start - 1]) == _OF
+        and without_conjunction(fold(words[start - 2])) in lexicon.word_set("many_words")
+    )
 
 
 def _unanchored_fighting(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
