@@ -226,3 +226,21 @@ def test_many_attacks_on_a_day_stay_an_event() -> None:
 
 def test_many_dead_is_a_figure_not_a_record() -> None:
     assert subs("وقالت المتحدثة إن الحركة هي الملامة على أحداث العنف التي سقط خلالها العديد من القتلى.") != []
+
+
+# --- ramming: «دهس» with a crowd as its object is an attack when the sentence speaks of violence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قالت الشرطة إن رجلا دهس حشدا من المارة في وسط المدينة السبت.",
+        "قالت الشرطة إن المهاجم قاد شاحنة صغيرة ودهس بها العديد من المارة في نيويورك.",
+    ],
+)
+def test_running_over_a_crowd_is_an_attack(text: str) -> None:
+    assert subs(text) == ["attack"]
+
+
+def test_running_over_with_no_context_is_no_event() -> None:
+    assert subs("قالت الصحيفة إن سيارة دهست المارة في الشارع الرئيسي بطريق الخطأ.") == []
