@@ -23,7 +23,6 @@ from workers.extract.sentence import (
     TARGET_CUES,
     SentenceAnalysis,
     country_as_actor,
-    crime_report,
     is_nisba,
     launch_site,
     reference_point,
@@ -422,7 +421,7 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
         return []
     if any(lexicon.phrase_list(name).found_in(a.tokens.words) for name in _NOT_VIOLENT_DEATHS):
         return []
-    if crime_report(a.tokens, a.actors):  # «ورد بلاغ عن إطلاق نار نتج عنه مقتل ثلاثة أشخاص»: a police crime report
+    if a.crime_report:  # «ورد بلاغ عن إطلاق نار نتج عنه مقتل ثلاثة أشخاص»: a police crime report
         return []
     violent = any(m.entry.kind in _ARMED_KINDS for m in a.actors) or lexicon.phrase_list(
         "violent_death_context"

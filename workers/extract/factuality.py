@@ -44,8 +44,9 @@ WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) 
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
 _PAST_AFTER_QAD = frozenset({"تم"})  # «قد تم اعتقاله»: done
 _PAST_ENDINGS = ("ت", "وا")  # «نفذت», «نقلوا»: a past verb whose root starts with «ن»
+# written fused to the next word: «وقد», «فقد» (text.without_conjunction keeps words of three letters)
 _CONJUNCTIONS = ("و", "ف")
-_OF = fold("من")  # written fused to the next word: «وقد», «فقد»
+_OF = fold("من")  # «كثير من الهجمات»
 WAR_TOLL_MIN = 1000  # people killed or wounded: a figure this large with no place or day is a war's toll
 TOLL_CUE_GAP = 3  # words between a casualty cue and the figure it counts («مقتل نحو 25 ألف شيشاني»)
 # sub-types that a «ل» does not make a purpose: the word names what was there or was agreed

@@ -239,6 +239,9 @@ class SentenceAnalysis:
         self, sentence: Sentence, tokens: Tokens, published: date | None, found: SentenceMatches
     ) -> None:
         self.sentence, self.tokens, self._published = sentence, tokens, published
+        self.actors: list[Match[Actor]] = _coordinated(
+            _named_armed_men([m for m in found.actors if not _nisba_names_no_one(m, tokens)]), tokens
+        )
         triggers = [
             m
             for m in found.triggers
@@ -270,7 +273,7 @@ class SentenceAnalysis:
         # a police crime report: its shootings, stabbings and arrests go, and with them the generic
         # words («الهجوم», «ضربها») that would otherwise stand for them
         crime = [m for m in triggers if m.entry.sub_event_type in _CRIME_REPORT_PRONE or m.entry.generic]
-        if crime and crime_report(tokens, found.actors):
+        if crime and self.crime_report:
             triggers = [m for m in triggers if m not in crime]
         # a generic word («هجوم», «استهدف») names the event a specific one of its type, or of any
         # violent type, names better: «فجر انتحاري نفسه … في هجوم» is one suicide bombing, «حملة خطف
@@ -296,9 +299,6 @@ class SentenceAnalysis:
             triggers = [m for m in triggers if m.entry.sub_event_type not in _CRIME_PRONE]
         self.triggers = triggers
         self.speaker = _speaker_span(tokens, lexicon.word_set("attribution_verbs"))
-        self.actors: list[Match[Actor]] = _coordinated(
-            _named_armed_men([m for m in found.actors if not _nisba_names_no_one(m, tokens)]), tokens
-        )
         self.casualty_cues: list[Match[CasualtyCue]] = found.casualty_cues
         # Not places: a name inside an actor's name («قوات سوريا الديمقراطية»), or a person's name in
         # the speaker slot («قال عدنان عفرين»), or a small town's name with no locative cue before it.
@@ -361,6 +361,12 @@ class SentenceAnalysis:
         ):
             end += 1
         return end
+
+    @cached_property
+    def crime_report(self) -> bool:
+        """Is this sentence a police report of ordinary violent crime (_crime_report_in)? Asked by the
+        trigger filter above and by casualty-only events (candidates.py), computed once."""
+        return _crime_report_in(self.tokens, self.actors)
 
     @cached_property
     def dates(self) -> list[DateMention]:
@@ -743,7 +749,7 @@ def _criminal(tokens: Tokens) -> bool:
     return _names_word_of(tokens, "criminal_words") and not _names_word_of(tokens, "political_arrest_words")
 
 
-def crime_report(tokens: Tokens, actors: list[Match[Actor]]) -> bool:
+def _crime_report_in(tokens: Tokens, actors: list[Match[Actor]]) -> bool:
     """A police report of ordinary violent crime («ورد بلاغ عن قيام مواطن بإطلاق النار على زوجته»,
     «القبض على الجاني», «خلاف عائلي»): its shootings, stabbings and arrests are no political event,
     unless the sentence names an armed group or an international party («احتجاز أساتذة على يد
