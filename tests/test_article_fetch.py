@@ -411,3 +411,27 @@ def test_an_article_the_feed_carries_is_stored_without_its_text_and_republished_
         fetcher.close()
     assert [i["text"] for i in first] == [i["text"] for i in again] == [parsed.items[0]["text"]]
     assert first[0]["text_source"] == again[0]["text_source"] == "feed"
+
+
+def test_a_page_in_a_pool_another_overrun_replaced_counts_as_a_timeout() -> None:
+    """CI saw it (round 12): with one worker, the first page's overrun terminates the pool while the
+    second page is in it; the second then failed as «extract_error» (BrokenProcessPool), or, still
+    queued, raised CancelledError into the feed's poll. Both are the other page's timeout."""
+    from workers.poll.fulltext import ExtractPool, ExtractTimeout
+
+    pool = ExtractPool(workers=1, timeout_s=30.0)
+    body = "<html><body><article><p>نص</p></article></body></html>".encode()
+
+    async def scenario() -> None:
+        running = asyncio.create_task(pool.extract(body, "http://x/1"))
+        queued = asyncio.create_task(pool.extract(body, "http://x/2"))
+        await asyncio.sleep(0)  # both submitted to the current pool
+        pool.replace(pool.current)  # what the first overrun does
+        for task in (running, queued):
+            with pytest.raises(ExtractTimeout):
+                await task
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.close()

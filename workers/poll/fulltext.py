@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Coroutine
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,17 +66,36 @@ class ExtractPool:
         if pool is None:
             return await asyncio.to_thread(extract_article, body, url)
         future = asyncio.get_running_loop().run_in_executor(pool, extract_article, body, url)
+        overrun = ExtractTimeout(f"extraction took over {self.timeout_s}s")
         try:
             return await asyncio.wait_for(future, self.timeout_s)
         except TimeoutError:
-            with self._lock:
-                if self._pool is pool:  # first to notice replaces the pool; the stuck worker dies
-                    self._pool = self._new()
-                    # As the poller does for feed parsing: a stuck worker only stops when terminated.
-                    for proc in list(getattr(pool, "_processes", {}).values()):
-                        proc.terminate()
-                    pool.shutdown(wait=False, cancel_futures=True)
-            raise ExtractTimeout(f"extraction took over {self.timeout_s}s") from None
+            self.replace(pool)
+            raise overrun from None
+        # As the poller's feed parsing does (worker.py _parse): a page queued in, or running in, a
+        # pool another page's overrun replaced fails with that overrun, not as an extraction error,
+        # and its cancelled future must not cancel the feed's poll.
+        except BrokenProcessPool:
+            raise overrun from None
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if future.cancelled() and not (task is not None and task.cancelling()):
+                raise overrun from None
+            raise
+
+    @property
+    def current(self) -> ProcessPoolExecutor | None:
+        return self._pool
+
+    def replace(self, pool: ProcessPoolExecutor) -> None:
+        """Put a new pool in place of `pool` (once, by the first to notice it overran) and stop the
+        old one's workers: a stuck worker only stops when terminated."""
+        with self._lock:
+            if self._pool is pool:
+                self._pool = self._new()
+                for proc in list(getattr(pool, "_processes", {}).values()):
+                    proc.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         if self._pool is not None:
