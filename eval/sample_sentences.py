@@ -50,6 +50,7 @@ HOLDOUT_SEEDS = {
     "holdout_r10": {"ant": 2042, "saudinewsnet": 2043},
     "holdout_r11": {"ant": 2044, "saudinewsnet": 2045},
     "holdout_r12": {"ant": 2046, "saudinewsnet": 2047},
+    "holdout_r13": {"ant": 2048, "saudinewsnet": 2049},
 }
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
@@ -64,6 +65,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r10": 3042,
     "holdout_r11": 3044,
     "holdout_r12": 3046,
+    "holdout_r13": 3048,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
