@@ -206,6 +206,7 @@ ACLED_SUB_TYPES = {
         "holdout_r10",
         "holdout_r11",
         "holdout_r12",
+        "holdout_r13",
     ],
 )
 def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:
