@@ -34,3 +34,55 @@ def test_taking_to_the_streets_with_a_purpose_is_a_protest(text: str) -> None:
 )
 def test_the_street_with_no_purpose_is_no_protest(text: str) -> None:
     assert subs(text) == []
+
+
+# --- a bombing word with a building as its object («تفجير مسجد») is a bombing with no other conflict
+# word: the condolences and condemnations that name one (cues.json bombing_targets)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "استنكر أهالي المحافظة حادثة تفجير مسجد الحي أثناء صلاة الجمعة.",
+        "وخرجت أمس عشر حالات من مصابي تفجير الكنيسة من المستشفى.",
+    ],
+)
+def test_a_bombed_building_is_a_bombing(text: str) -> None:
+    assert subs(text) == ["remote_explosive_landmine_ied"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وحذر المحلل من تفجير الأزمة بين الحزبين في البرلمان.",
+        "تفجير المساجد عمل خبيث لا يقره عقل ولا دين.",  # a plural: bombings in general
+        "ورجح المحققون وجود مشاكل بين الرجل وزوجته دفعته إلى تفجير منزله.",  # a house: often a crime
+    ],
+)
+def test_a_crisis_mosques_or_a_house_are_no_bombing(text: str) -> None:
+    assert subs(text) == []
+
+
+# --- a weapon that is the subject of a word of its use right after it («الصاروخ استهدف») struck
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأفادت مصادر محلية أن الصاروخ استهدف حيا سكنيا وسط المدينة.",
+        "وقال إن نحو 150 صاروخا أطلقت من القطاع تجاه الحدود.",
+    ],
+)
+def test_a_weapon_that_struck_is_an_attack(text: str) -> None:
+    assert subs(text) == ["shelling_artillery_missile_attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لا بالونات حارقة ولا صواريخ ولا إطلاق نار على الحدود.",  # a list of what did not happen
+        "وقال المسؤول إن برنامج الصواريخ يتطور بسرعة.",
+    ],
+)
+def test_a_weapon_named_with_no_use_is_no_attack(text: str) -> None:
+    assert subs(text) == []

@@ -161,6 +161,9 @@ _FROM_WORK = fold("عن")  # «أوقف عن العمل»: the «from» of a sus
 FROM_OBJECT_REACH = 4  # words after a trigger where «من» may stand before what it is from (not_before)
 _FROM = fold("من")
 _VICTIM_OBJECT_SUB_TYPES = frozenset({"abduction_forced_disappearance"})
+# a bomb's object that only a bombing has: «تفجير مسجد», «تفجير الكنيسة» (a crisis or a surprise is
+# «تفجير» too, a mosque is not)
+_BOMBING_SUB_TYPES = frozenset({"remote_explosive_landmine_ied", "suicide_bomb"})
 # ACLED codes one event where a sentence names two of these: the key's sub-type, not the values'
 # («فرقت الشرطة المتظاهرين»: a protest with intervention, not also a peaceful protest; «استعادت
 # السيطرة … عقب معارك»: the territory change, not also a clash).
@@ -559,7 +562,37 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
         if m.entry.needs_context and m.entry.sub_event_type in _VICTIM_OBJECT_SUB_TYPES
     ):
         return True
+    if any(_civilian_object(tokens, m) for m in triggers if m.entry.sub_event_type in _BOMBING_SUB_TYPES):
+        return True  # «استنكر … حادثة تفجير مسجد قوة الطوارئ»
+    if any(_used_right_after(tokens, m) for m in triggers if m.entry.instrument):
+        return True  # «الصاروخ استهدف حيا سكنيا»: a weapon that struck
     return _names_word_of(tokens, "conflict_context")
+
+
+def _civilian_object(tokens: Tokens, trig: Match[Trigger]) -> bool:
+    """Is the word right after a bombing word a building (cues.json bombing_targets): «تفجير مسجد»,
+    «تفجير الفندق»?"""
+    if trig.end_token >= len(tokens.words):
+        return False
+    return not lexicon.key_set("bombing_targets").isdisjoint(keys_of(tokens.words[trig.end_token]))
+
+
+WEAPON_USE_GAP = 2  # words after a weapon where a word of its use makes it a strike («الصاروخ استهدف»)
+
+
+def _used_right_after(tokens: Tokens, trig: Match[Trigger]) -> bool:
+    """Is a weapon (triggers.json instruments) the subject of a word of its use just after it
+    (cues.json weapon_use_words): «الصاروخ استهدف حيا», «قذيفة سقطت على»? Not across a negation:
+    «ولا صواريخ ولا إطلاق نار» lists what did not happen."""
+    after = tokens.words[trig.end_token : trig.end_token + WEAPON_USE_GAP]
+    negation = lexicon.word_set("negation_words")
+    for n, word in enumerate(after):
+        if word in negation or (
+            word[:1] in "وف" and word[1:] in negation
+        ):  # «ولا»: too short for without_conjunction
+            after = after[:n]
+            break
+    return names_weapon_use(after)
 
 
 def _names_word_of(tokens: Tokens, cue_list: str) -> bool:
