@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.extract.evaluate import evaluate, legacy_2018_id, load_gold, report
+from workers.extract.evaluate import _norm_name, evaluate, legacy_2018_id, load_gold, report
 
 
 def test_scores_per_field(tmp_path: Path) -> None:
@@ -273,3 +273,16 @@ def test_places_meet_by_name_skeleton_or_by_geonames_id() -> None:
     assert gold.same(PlaceName(_place_key("Kuniw"), geonames_id("geonames:55555")))
     assert not gold.same(PlaceName(_place_key("Kuniw"), geonames_id("geonames:1")))
     assert geonames_id("admin1:YE.08") is None and geonames_id(None) is None
+
+
+@pytest.mark.parametrize(
+    ("gold_name", "extracted_name"),
+    [
+        ("Hamas", "Hamas Movement"),
+        ("Boko Haram", "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"),
+        ("houthis", "Houthi Movement"),
+    ],
+)
+def test_an_english_alias_of_a_catalogue_actor_scores_as_its_name(gold_name: str, extracted_name: str) -> None:
+    assert _norm_name(gold_name) == _norm_name(extracted_name)
+    assert _norm_name("Hamas") != _norm_name("Hezbollah")

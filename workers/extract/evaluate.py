@@ -216,7 +216,22 @@ def legacy_2018_id(actor_id: str) -> str | None:
 
 
 def _norm_name(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """An actor's name as scored: case and spacing aside, and an English alias of a catalogue actor
+    (data/actors.json `en`: «Hamas», «Houthis») read as that actor's name («Hamas Movement»), as the
+    aliases of one place count as one place."""
+    plain = " ".join(name.casefold().split())
+    return _english_aliases().get(plain, plain)
+
+
+@cache
+def _english_aliases() -> dict[str, str]:
+    from workers.extract.actors import catalogue
+
+    return {
+        " ".join(alias.casefold().split()): " ".join(spec.name.casefold().split())
+        for spec in catalogue().values()
+        for alias in spec.en
+    }
 
 
 def _mention_covered(text: str, surface: str, pred: list[dict[str, Any]]) -> bool:
