@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_extract_causes import subs
+from tests.test_extract_causes import events, subs
 
 # --- taking to the streets with a purpose («نزلوا إلى الشوارع احتجاجا», «مطالبين», «للمطالبة»), and
 # protesters who «نزل/خرج»: a protest, even with words between the street and the purpose
@@ -86,3 +86,20 @@ def test_a_weapon_that_struck_is_an_attack(text: str) -> None:
 )
 def test_a_weapon_named_with_no_use_is_no_attack(text: str) -> None:
     assert subs(text) == []
+
+
+# --- a person named by role and nationality («الصحفي السعودي», «القس الأمريكي») is a civilian of
+# that country wherever the event is (ACLED's Civilians (Russia) for an attack on a Russian in Britain)
+
+
+@pytest.mark.parametrize(
+    ("text", "civilians"),
+    [
+        ("قتل الصحفي السعودي جمال خاشقجي في القنصلية في إسطنبول.", "Civilians (Saudi Arabia)"),
+        ("اعتقلت السلطات التركية القس الأمريكي أندرو برانسون في إزمير.", "Civilians (United States)"),
+        ("اختطف مسلحون الطالب الأمريكي في العاصمة الليبية طرابلس أمس.", "Civilians (United States)"),
+    ],
+)
+def test_a_person_of_a_nationality_is_a_civilian_of_that_country(text: str, civilians: str) -> None:
+    (event,) = events(text)
+    assert civilians in [a["name"] for a in event["actors"]]
