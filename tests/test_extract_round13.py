@@ -103,3 +103,14 @@ def test_a_weapon_named_with_no_use_is_no_attack(text: str) -> None:
 def test_a_person_of_a_nationality_is_a_civilian_of_that_country(text: str, civilians: str) -> None:
     (event,) = events(text)
     assert civilians in [a["name"] for a in event["actors"]]
+
+
+# --- a fire or a demolition that killed someone is an attack on people, not property destruction
+
+
+def test_an_arson_that_killed_is_an_attack() -> None:
+    assert subs("قتل مستوطنون رضيعا فلسطينيا حرقا في منزله في قرية قرب نابلس.") == ["attack"]
+
+
+def test_an_arson_that_killed_no_one_stays_property_destruction() -> None:
+    assert subs("أحرق مستوطنون منزلا فلسطينيا في قرية قرب نابلس فجر اليوم.") == ["looting_property_destruction"]

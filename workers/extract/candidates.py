@@ -295,6 +295,10 @@ def sentence_candidates(
                 # lethal force on a protest is excessive force (ACLED), not an intervention:
                 # «قتل أكثر من 700 شخص أثناء فض اعتصامي رابعة والنهضة»
                 cand.trigger = lexicon.excessive_force_trigger()
+            elif cand.trigger.sub_event_type == "looting_property_destruction" and "killed" in cand.casualties:
+                # a fire or a demolition that killed someone is an attack on people (ACLED), not
+                # property destruction: «قتل مستوطنون رضيعا فلسطينيا حرقا في منزله»
+                cand.trigger = lexicon.civilian_attack_trigger(cand.trigger.confidence)
     return cands
 
 
