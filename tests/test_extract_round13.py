@@ -114,3 +114,24 @@ def test_an_arson_that_killed_is_an_attack() -> None:
 
 def test_an_arson_that_killed_no_one_stays_property_destruction() -> None:
     assert subs("أحرق مستوطنون منزلا فلسطينيا في قرية قرب نابلس فجر اليوم.") == ["looting_property_destruction"]
+
+
+# --- natural disasters (cues.json accident_words: «إعصار», «فيضانات», «زلزال», «ثوران» …) give an
+# ambiguous trigger no conflict context and make a toll no casualty-only event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وفي 2007، أسفر الإعصار عن مقتل تسعة وأربعين شخصا وخلف خسائر مادية كبيرة.",
+        "لقي خمسة أشخاص مصرعهم إثر فيضانات اجتاحت عددا من المناطق في تونس.",
+        "قتل 25 على الأقل جراء ثوران بركان في غواتيمالا.",
+        "وارتفعت حصيلة قتلى الزلزال الذي ضرب الجزيرة إلى 90 شخصا.",
+    ],
+)
+def test_a_natural_disaster_is_no_event(text: str) -> None:
+    assert subs(text) == []
+
+
+def test_an_operation_named_a_storm_is_still_war() -> None:
+    assert subs("وقصفت طائرات التحالف مواقع الحوثيين في صعدة أمس ضمن عملية عاصفة الحزم.") != []
