@@ -135,3 +135,24 @@ def test_a_natural_disaster_is_no_event(text: str) -> None:
 
 def test_an_operation_named_a_storm_is_still_war() -> None:
     assert subs("وقصفت طائرات التحالف مواقع الحوثيين في صعدة أمس ضمن عملية عاصفة الحزم.") != []
+
+
+# --- an arrest for a crime («جريمة قتل») is ordinary crime (cues.json criminal_words), unless the
+# sentence names an assassination, a martyr or settlers (political_arrest_words)
+
+
+def test_an_arrest_for_a_murder_is_no_event() -> None:
+    text = "ألقت الشرطة القبض على شابين للاشتباه بعلاقتهما بجريمة قتل طالب في المدينة."
+    assert "arrests" not in subs(text)  # the killing itself stays a casualty-only event: left
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اعتقلت الشرطة رجلين يشتبه في تورطهما في جريمة اغتيال الصحفي المعارض.",
+        "اعتقلت الشرطة ثلاثة مشتبه بهم في الجريمة التي أدت إلى استشهاد جندي في الدورية.",
+        "أعلنت الشرطة اعتقالات مرتبطة مباشرة بجريمة المستوطنين في القرية.",
+    ],
+)
+def test_an_arrest_for_a_political_crime_stays(text: str) -> None:
+    assert "arrests" in subs(text)
