@@ -156,3 +156,18 @@ def test_an_arrest_for_a_murder_is_no_event() -> None:
 )
 def test_an_arrest_for_a_political_crime_stays(text: str) -> None:
     assert "arrests" in subs(text)
+
+
+# --- «في عملية دهم شمالي مدينة عدن»: an event named before a direction is no place near the town
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("قتل قيادي بارز في التنظيم في عملية دهم شمالي مدينة عدن فجر السبت.", "Aden"),
+        ("قتل 12 مسلحا في ضربات جوية جنوب البوكمال أمس.", "Ālbū Kamāl"),
+    ],
+)
+def test_an_event_named_before_a_direction_is_no_place(text: str, place: str) -> None:
+    (event,) = events(text)
+    assert event["location"]["name"] == place

@@ -56,6 +56,7 @@ from workers.extract.gazetteer import (
     resolve,
 )
 from workers.extract.lexicon import TERRITORY_SUB_TYPES, actor_index
+from workers.extract.morph import keys_of
 from workers.extract.text import fold, tokenize, without_conjunction
 
 # Words before a place that say the event was near it, not in it (ACLED geo_precision 2).
@@ -820,8 +821,11 @@ def _relative_before(words: list[str], at: int) -> tuple[int, int] | None:
             or (w[:1] in ("ب", "و") and w[1:] in SETTLEMENT_WORDS)
         )
         if opens:
-            # «في شمال شرق العاصمة الرياض»: a direction, no place of its own
+            # «في شمال شرق العاصمة الرياض»: a direction, no place of its own; «في مسيرات العودة شرق
+            # خان يونس»: an event named, not a place
             named = k + 1 < end and not all(words[t] in COMPASS for t in range(k + 1, end))
+            if named and not lexicon.key_set("event_nouns").isdisjoint(keys_of(words[k + 1])):
+                return None
             return (k + 1, end) if named else None
     return None
 
