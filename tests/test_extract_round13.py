@@ -171,3 +171,19 @@ def test_an_arrest_for_a_political_crime_stays(text: str) -> None:
 def test_an_event_named_before_a_direction_is_no_place(text: str, place: str) -> None:
     (event,) = events(text)
     assert event["location"]["name"] == place
+
+
+# --- «X في مديرية Y», «X بمحافظة Y»: a gazetteer town X of another country than the district or
+# province Y that contains it is a namesake; the event is in Y
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("سيطرت قوات الجيش الاثنين على جبال الرصيفة في مديرية كتاف بمحافظة صعدة.", "YE"),
+        ("أضرم مستوطنون النار في منزل عائلة في قرية دوما بمحافظة نابلس أمس.", "PS"),
+    ],
+)
+def test_a_foreign_namesake_in_a_district_gives_way_to_the_district(text: str, country: str) -> None:
+    (event,) = events(text)
+    assert event["location"]["country_code"] == country

@@ -23,6 +23,7 @@ from workers.extract.sentence import (
     TARGET_CUES,
     SentenceAnalysis,
     country_as_actor,
+    inside_foreign,
     is_nisba,
     launch_site,
     reference_point,
@@ -170,6 +171,8 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
         key=lambda m: (
             # where a missile or shell came from is not where it fell («من اليمن على نجران»)
             not (remote and launch_site(m, a.tokens)),
+            # a foreign namesake of a place in a district named after it («الرصيفة في مديرية كتاف»)
+            not inside_foreign(m, specific, a.tokens, lambda entry: resolve(entry, ctx.countries)),
             # a country named as a party («اتفاق رعته روسيا») yields to a place named
             not country_as_actor(m, a.tokens),
             # «الغوطة الشرقية بالقرب من دمشق»: the Ghouta, not the city that locates it

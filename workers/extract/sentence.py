@@ -875,6 +875,31 @@ def reference_point(m: Match[list[Place]], places: list[Match[list[Place]]], tok
     )
 
 
+CONTAINER_GAP = 3  # words between X and Y in «X في مديرية Y», «X بمحافظة Y»
+_ADMIN_NOUNS = frozenset(fold(w) for w in ["مديرية", "محافظة", "ولاية", "إقليم", "قضاء", "ناحية", "منطقة"])
+
+
+def inside_foreign(
+    m: Match[list[Place]], places: list[Match[list[Place]]], tokens: Tokens, resolve_: Callable[..., Any]
+) -> bool:
+    """Is the town X of «X في مديرية/بمحافظة Y» a town of another country than the district or
+    province Y that contains it? Then the gazetteer's X is a namesake («جبال الرصيفة في مديرية كتاف
+    بمحافظة صعدة» is no Russeifa in Jordan) and Y is where the event is."""
+    here = resolve_(m.entry)
+    if here.precision != "place":
+        return False
+    words = tokens.words
+    for o in places:
+        gap = o.start_token - m.end_token
+        if not 0 <= gap <= CONTAINER_GAP or o.entry[0].precision == "country":
+            continue
+        between = words[m.end_token : o.start_token]
+        if any(w in _ADMIN_NOUNS or (w[:1] == "ب" and w[1:] in _ADMIN_NOUNS) for w in between):
+            there = resolve_(o.entry)
+            return bool(there.country_code and here.country_code and there.country_code != here.country_code)
+    return False
+
+
 def launch_site(m: Match[list[Place]], tokens: Tokens) -> bool:
     """«من اليمن»: where a projectile came from."""
     return word_before(m, tokens) == "من"
