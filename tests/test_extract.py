@@ -193,9 +193,10 @@ def test_suffocation_cases_after_shelling_are_a_chemical_attack_but_tear_gas_is_
 
 
 def test_an_intercepted_missile_falls_where_it_was_aimed_not_where_it_came_from() -> None:
-    # «صاروخا»: the accusative spelling; «من اليمن»: the launch site, not the event's place
+    # «صاروخا»: the accusative spelling; «من اليمن»: the launch site, not the event's place. An
+    # interception is disrupted weapons use (ACLED), placed where the missile was aimed
     text = "اعترضت الدفاعات الجوية صاروخا أطلقه الحوثيون من اليمن على مدينة نجران."
-    event = one(extract(item(text)), "shelling_artillery_missile_attack")
+    event = one(extract(item(text)), "disrupted_weapons_use")
     assert event["location"]["country_code"] == "SA"
     assert "HOUTHI" in [a["id"] for a in event["actors"]]  # and the air defences (generated actors)
     text = "أطلقت الفصائل صاروخا من غزة باتجاه إسرائيل."
@@ -206,7 +207,7 @@ def test_an_intercepted_missile_falls_where_it_was_aimed_not_where_it_came_from(
 def test_big_cities_whose_names_are_also_stop_words_are_found() -> None:
     # «رياض» is a first name on the stop list; «الرياض» is the Saudi capital
     event = one(
-        extract(item("اعترضت الدفاعات الجوية صاروخا في سماء الرياض.")), "shelling_artillery_missile_attack"
+        extract(item("اعترضت الدفاعات الجوية صاروخا في سماء الرياض.")), "disrupted_weapons_use"
     )
     assert event["location"]["name"] == "Riyadh"
     event = one(extract(item("قتل شخصان في انفجار عبوة ناسفة في جدة.")), "remote_explosive_landmine_ied")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_extract import item
 from tests.test_extract_causes import events, subs
+from workers.extract.core import extract
 
 # --- taking to the streets with a purpose («نزلوا إلى الشوارع احتجاجا», «مطالبين», «للمطالبة»), and
 # protesters who «نزل/خرج»: a protest, even with words between the street and the purpose
@@ -187,3 +189,44 @@ def test_an_event_named_before_a_direction_is_no_place(text: str, place: str) ->
 def test_a_foreign_namesake_in_a_district_gives_way_to_the_district(text: str, country: str) -> None:
     (event,) = events(text)
     assert event["location"]["country_code"] == country
+
+
+# --- a missile, shell or drone intercepted or shot down is disrupted weapons use, not a strike
+# (cues.json interception_words), unless the weapon is the instrument or the interception failed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اعترضت الدفاعات الجوية مساء الخميس صاروخا باليستيا أطلقته الميليشيات باتجاه مدينة جازان.",
+        "وأطلق المسلحون صاروخا باتجاه المدينة، واعترضته صواريخ الباتريوت ودمرته في الجو.",
+        "وتمكنت قوات الدفاع الجوي من اعتراض وتدمير صاروخين أطلقا باتجاه العاصمة.",
+        "وأسقط الجيش طائرة مسيرة تابعة للمتمردين في ريف المحافظة.",
+    ],
+)
+def test_an_intercepted_weapon_is_disrupted_weapons_use(text: str) -> None:
+    assert subs(text) == ["disrupted_weapons_use"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقالت الحركة إن مقاتليها أسقطوا المروحية العسكرية بصاروخ أمس.",  # the missile is the instrument
+        "وذكر المرصد أن الدفاعات الجوية أخفقت في اعتراض الصاروخين اللذين سقطا على المطار.",
+    ],
+)
+def test_a_weapon_used_or_not_stopped_stays_a_strike(text: str) -> None:
+    assert "shelling_artillery_missile_attack" in subs(text)
+    assert "disrupted_weapons_use" not in subs(text)
+
+
+def test_a_headline_that_names_an_interception_leads_with_it() -> None:
+    # the body tells of a strike first; the headline names the interception, which is the story
+    text = (
+        "وقصفت الميليشيات بالصواريخ قرية في منطقة نجران. "
+        "واعترضت الدفاعات الجوية مساء الخميس صاروخا باليستيا أطلقته الميليشيات باتجاه مدينة جازان."
+    )
+    out = extract(item(text, title="اعتراض صاروخ باليستي أطلق باتجاه جازان"))
+    (lead,) = [e for e in out if e["lead"]]
+    assert lead["sub_event_type"] == "disrupted_weapons_use"
+    assert len(out) == 2

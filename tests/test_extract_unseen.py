@@ -188,11 +188,9 @@ def test_coming_from_is_a_direction_not_the_future() -> None:
             "قال الجيش إن ما لا يقل عن أربع قذائف أطلقت من غزة على إسرائيل.",
             "shelling_artillery_missile_attack",
         ),
-        ("أعلنت دمشق أن دفاعاتها الجوية تصدت للصواريخ الإسرائيلية.", "shelling_artillery_missile_attack"),
-        (
-            "اعترضت الدفاعات الجوية صاروخا باليستيا أطلقه الحوثيون باتجاه جازان.",
-            "shelling_artillery_missile_attack",
-        ),
+        # stopped by air defence: disrupted weapons use (ACLED; round 13)
+        ("أعلنت دمشق أن دفاعاتها الجوية تصدت للصواريخ الإسرائيلية.", "disrupted_weapons_use"),
+        ("اعترضت الدفاعات الجوية صاروخا باليستيا أطلقه الحوثيون باتجاه جازان.", "disrupted_weapons_use"),
         ("أطلقت الفصائل صواريخ على المستوطنات.", "shelling_artillery_missile_attack"),
     ],
 )

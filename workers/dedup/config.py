@@ -48,7 +48,9 @@ DEFAULT_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset({"suicide_bomb", "remote_explosive_landmine_ied", "attack"}),
     frozenset({"peaceful_protest", "protest_with_intervention", "excessive_force_against_protesters",
                "violent_demonstration", "mob_violence"}),
-    frozenset({"shelling_artillery_missile_attack", "air_drone_strike"}),
+    # A missile or drone stopped by air defence is disrupted weapons use in one report and the
+    # attack it was in another («اعترضت الدفاعات صاروخا» / «أطلق الحوثيون صاروخا على جازان»).
+    frozenset({"shelling_artillery_missile_attack", "air_drone_strike", "disrupted_weapons_use"}),
     frozenset({"armed_clash", "government_regains_territory", "non_state_actor_overtakes_territory"}),
     # A shooting is a clash in one report and an attack on civilians in another (a soldier shot by
     # militants, a Palestinian shot by soldiers, a knife attacker shot by police). Pairwise F1 with

@@ -11,7 +11,14 @@ from typing import Any
 from workers.extract import lexicon
 from workers.extract.context import ArticleContext, PlaceChoice
 from workers.extract.dates import DateMention
-from workers.extract.factuality import ASSERTED, WAR_TOLL_MIN, Factuality, judge, weapon_found
+from workers.extract.factuality import (
+    ASSERTED,
+    WAR_TOLL_MIN,
+    Factuality,
+    judge,
+    weapon_found,
+    weapon_intercepted,
+)
 from workers.extract.gazetteer import PRECISION_RANK, resolve
 from workers.extract.lexicon import TERRITORY_SUB_TYPES, Actor, Match, Trigger
 from workers.extract.morph import keys_of
@@ -267,7 +274,8 @@ def sentence_candidates(
             continue
         trig, when, fact = j.trigger, j.when, j.fact
         entry = trig.entry
-        if weapon_found(a, trig):  # «ضبط عبوة ناسفة»: found or defused, not used
+        # «ضبط عبوة ناسفة», «اعترضت الدفاعات صاروخا»: found, defused or intercepted, not used
+        if weapon_found(a, trig) or weapon_intercepted(a.tokens.words, trig):
             entry = lexicon.disrupted_weapons_trigger()
         elif entry.generic and entry.event_type == "battles" and _civilian_target(a, trig):
             entry = lexicon.civilian_attack_trigger(entry.confidence)  # «هجوم على حافلة»

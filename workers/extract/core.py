@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from itertools import compress, repeat
@@ -29,6 +29,7 @@ from workers.extract.candidates import (
 )
 from workers.extract.context import article_context
 from workers.extract.events import CASUALTY_KINDS, MAX_EVIDENCE, build_events
+from workers.extract.factuality import weapon_intercepted
 from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import Match, PhraseIndex
@@ -213,12 +214,14 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     title_tokens = tokenize(item.get("title") or "")
     title_starts = _may_start(title_tokens.words)  # the memo, not each lexicon's, screens new words
+    title_triggers = [
+        # «اعتراض صاروخ باليستي فوق الرياض» names the interception the body reports, not a strike
+        replace(m, entry=lexicon.disrupted_weapons_trigger()) if weapon_intercepted(title_tokens.words, m)
+        else m
+        for m in indexes[_TRIGGERS].find(title_tokens, title_starts[_TRIGGERS])
+    ]
     ctx = article_context(
-        item,
-        published,
-        analysed,
-        indexes[_PLACES].find(title_tokens, title_starts[_PLACES]),
-        indexes[_TRIGGERS].find(title_tokens, title_starts[_TRIGGERS]),
+        item, published, analysed, indexes[_PLACES].find(title_tokens, title_starts[_PLACES]), title_triggers
     )
     candidates: list[Candidate] = []
     last_attr: Attribution | None = None

@@ -42,6 +42,10 @@ SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an 
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
 WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
+INTERCEPTION_WINDOW = 8  # words before a weapon where «اعترضت الدفاعات الجوية (…)» may stand
+INTERCEPTION_AFTER = 4  # words after it: «أطلقوا صاروخا باتجاه مأرب واعترضته الدفاعات»
+INTERCEPTION_FAILED_GAP = 2  # words before it where «أخفقت (في) اعتراض» says it failed
+_INTERCEPTABLE = frozenset({"shelling_artillery_missile_attack", "air_drone_strike"})
 _PAST_AFTER_QAD = frozenset({"تم"})  # «قد تم اعتقاله»: done
 _PAST_ENDINGS = ("ت", "وا")  # «نفذت», «نقلوا»: a past verb whose root starts with «ن»
 # written fused to the next word: «وقد», «فقد» (text.without_conjunction keeps words of three letters)
@@ -379,3 +383,29 @@ def weapon_found(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
         return False
     found = cue_set("found_words")
     return any(_hit(found, a.tokens.words, i) for i in _window(a, trig, FACTUALITY_WINDOW))
+
+
+def weapon_intercepted(words: list[str], trig: Match[Trigger]) -> bool:
+    """«اعترضت الدفاعات الجوية صاروخا», «أسقط الجيش طائرة مسيرة»: a missile, shell or drone stopped
+    by air defence, which ACLED codes as disrupted weapons use, not a strike. Not a weapon used as
+    the instrument («أسقطت المروحية بصاروخ»), a manned aircraft, or an interception that failed
+    («أخفقت في اعتراض الصاروخين»). `words`: the sentence's (or the headline's) words."""
+    entry = trig.entry
+    if entry.sub_event_type not in _INTERCEPTABLE:
+        return False
+    if trig.had_prep and words[trig.start_token].startswith("ب"):
+        return False
+    drone = cue_set("interceptable_aircraft_words")
+    if entry.sub_event_type == "air_drone_strike" and not any(
+        _hit(drone, words, i) for i in range(trig.start_token, trig.end_token)
+    ):
+        return False
+    intercept, failed = cue_set("interception_words"), cue_set("interception_failed_words")
+    near = range(
+        max(0, trig.start_token - INTERCEPTION_WINDOW), min(len(words), trig.end_token + INTERCEPTION_AFTER)
+    )
+    return any(
+        _hit(intercept, words, i)
+        and not any(_hit(failed, words, j) for j in range(max(0, i - INTERCEPTION_FAILED_GAP), i))
+        for i in near
+    )
