@@ -202,6 +202,9 @@ def test_a_foreign_namesake_in_a_district_gives_way_to_the_district(text: str, c
         "وأطلق المسلحون صاروخا باتجاه المدينة، واعترضته صواريخ الباتريوت ودمرته في الجو.",
         "وتمكنت قوات الدفاع الجوي من اعتراض وتدمير صاروخين أطلقا باتجاه العاصمة.",
         "وأسقط الجيش طائرة مسيرة تابعة للمتمردين في ريف المحافظة.",
+        # destroyed, with the weapon as the direct object (cues.json interception_object_words)
+        "وقالت الوكالة إن الدفاعات الجوية دمرت صاروخين أطلقهما المتمردون باتجاه المدينة.",
+        "وأعلن التحالف تدمير طائرة مسيرة أطلقها المتمردون باتجاه المطار.",
     ],
 )
 def test_an_intercepted_weapon_is_disrupted_weapons_use(text: str) -> None:
@@ -213,6 +216,8 @@ def test_an_intercepted_weapon_is_disrupted_weapons_use(text: str) -> None:
     [
         "وقالت الحركة إن مقاتليها أسقطوا المروحية العسكرية بصاروخ أمس.",  # the missile is the instrument
         "وذكر المرصد أن الدفاعات الجوية أخفقت في اعتراض الصاروخين اللذين سقطا على المطار.",
+        "وقال الجيش إنه دمر بطارية صواريخ أطلقت منها قذائف على القرية.",  # a launcher destroyed
+        "وأضاف أن الأحياء القديمة دمرتها الصواريخ التي أطلقها الجيش على المدينة.",  # the weapon destroyed
     ],
 )
 def test_a_weapon_used_or_not_stopped_stays_a_strike(text: str) -> None:

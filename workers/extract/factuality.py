@@ -44,6 +44,7 @@ WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) 
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
 INTERCEPTION_WINDOW = 8  # words before a weapon where «اعترضت الدفاعات الجوية (…)» may stand
 INTERCEPTION_AFTER = 4  # words after it: «أطلقوا صاروخا باتجاه مأرب واعترضته الدفاعات»
+INTERCEPTION_OBJECT_GAP = 2  # words before it where «تدمير (…) صاروخ» has it as its direct object
 INTERCEPTION_FAILED_GAP = 2  # words before it where «أخفقت (في) اعتراض» says it failed
 _INTERCEPTABLE = frozenset({"shelling_artillery_missile_attack", "air_drone_strike"})
 _PAST_AFTER_QAD = frozenset({"تم"})  # «قد تم اعتقاله»: done
@@ -404,8 +405,16 @@ def weapon_intercepted(words: list[str], trig: Match[Trigger]) -> bool:
     near = range(
         max(0, trig.start_token - INTERCEPTION_WINDOW), min(len(words), trig.end_token + INTERCEPTION_AFTER)
     )
+    # as written, with no object pronoun: «دمرتها الصواريخ» has the weapon as its subject
+    destroy = lexicon.word_set("interception_object_words") if entry.instrument else frozenset()
+    # right before the weapon, or before a figure: «دمرت صاروخين», «دمر 7 صواريخ»; not «دمر بطارية صواريخ»
+    destroyed = {
+        i
+        for i in range(max(0, trig.start_token - INTERCEPTION_OBJECT_GAP), trig.start_token)
+        if all(w.isdigit() for w in words[i + 1 : trig.start_token])
+    }
     return any(
-        _hit(intercept, words, i)
+        (_hit(intercept, words, i) or (i in destroyed and without_conjunction(words[i]) in destroy))
         and not any(_hit(failed, words, j) for j in range(max(0, i - INTERCEPTION_FAILED_GAP), i))
         for i in near
     )
