@@ -3,6 +3,8 @@ for these tests). bench/extract_identity.py checks the same on both corpora, as 
 
 from __future__ import annotations
 
+import random
+import re
 from datetime import date
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from workers.extract import core, ner
 from workers.extract.dates import find_dates
 from workers.extract.fingerprint import simhash
-from workers.extract.text import tokenize
+from workers.extract.text import Sentence, split_sentences, tokenize
 
 SENTENCES = [
     "قصفت الطائرات مواقع المسلحين في ريف المدينة الشمالي صباح اليوم وقتل ثلاثة مدنيين",
@@ -56,3 +58,27 @@ def test_the_tagger_gets_only_features_it_knows_and_tags_the_same():
         full, passed = ner.features(words, ner.gazetteers()), ner._tagging_features(words)
         assert [[f for f in feats if f in known] for feats in full] == passed
         assert ner.tagger().tag(full) == ner.tagger().tag(passed)
+
+
+def _split_plainly(text: str) -> list[Sentence]:
+    """split_sentences as a loop over the separators, each piece stripped (what the one regex does)."""
+    out, pos = [], 0
+    for m in re.finditer(r"[.!?؟][,،\s]+|\n+", text):
+        end = m.start() if text[m.start()] == "\n" else m.start() + 1  # the stop stays in its sentence
+        out.append((pos, text[pos:end]))
+        pos = m.end()
+    out.append((pos, text[pos:]))
+    return [
+        Sentence(at + len(piece) - len(piece.lstrip()), at + len(piece.rstrip()), piece.strip())
+        for at, piece in out
+        if piece.strip()
+    ]
+
+
+def test_sentences_split_by_one_regex_are_those_of_the_plain_loop():
+    rng = random.Random(7)
+    alphabet = list(".!?؟,، \n\t\u00a0\u2029ab")
+    texts = [*SENTENCES, " ".join(SENTENCES), ".,".join(SENTENCES), "\n\n".join(SENTENCES) + " \n"]
+    texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 14))) for _ in range(20_000)]
+    for text in texts:
+        assert split_sentences(text) == _split_plainly(text), repr(text)

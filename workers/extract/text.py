@@ -95,8 +95,13 @@ def fold_with_offsets(original: str) -> Folded:
 
 
 # Sentences end at . ! ? ؟ or a newline; the shared corpus joins sentences with ".," too.
-# (A look-behind would be shorter, but the engine then tries it at every character.)
-_SENTENCE_END = re.compile(r"[.!?؟][,،\s]+|\n+")
+# One match per sentence, its separator included: leading spaces, then the sentence (group 1: up to a
+# stop that is followed by a comma or space, which stays in its sentence, or a newline, or the end),
+# then what separates it from the next. Only group 1's trailing spaces are left to strip in Python.
+# (The look-behind is tried once per sentence, not at every character.)
+_SENTENCE = re.compile(
+    r"\s*([^.!?؟\n]*(?:[.!?؟](?![,،\s])[^.!?؟\n]*)*(?:[.!?؟](?=[,،\s]))?)(?:(?<=[.!?؟])[,،\s]+|\n+)?"
+)
 
 
 @dataclass(frozen=True)
@@ -107,24 +112,11 @@ class Sentence:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    sentences: list[Sentence] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.start() if text[m.start()] == "\n" else m.start() + 1  # the stop stays in its sentence
-        if text[pos:end].strip():
-            sentences.append(_trimmed(text, pos, end))
-        pos = m.end()
-    if text[pos:].strip():
-        sentences.append(_trimmed(text, pos, len(text)))
-    return sentences
-
-
-def _trimmed(text: str, start: int, end: int) -> Sentence:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Sentence(start, end, text[start:end])
+    return [
+        Sentence(m.start(1), m.start(1) + len(s), s)
+        for m in _SENTENCE.finditer(text)
+        if (s := m.group(1).rstrip())  # blank pieces (between two newlines) are no sentence
+    ]
 
 
 class Token(NamedTuple):
