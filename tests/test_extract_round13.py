@@ -235,3 +235,40 @@ def test_a_headline_that_names_an_interception_leads_with_it() -> None:
     (lead,) = [e for e in out if e["lead"]]
     assert lead["sub_event_type"] == "disrupted_weapons_use"
     assert len(out) == 2
+
+
+# --- settlers storming a holy site with no one hurt are a demonstration (ACLED: peaceful protest),
+# not an armed clash; forces storming it stay what they were (cues.json storming_words, holy_sites)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اقتحم نحو 400 مستوطن، صباح الأحد، باحات المسجد الأقصى من جهة باب المغاربة.",
+        "واقتحمت مجموعات من المستوطنين المتطرفين أمس المسجد الأقصى بحراسة مشددة من الشرطة.",
+    ],
+)
+def test_settlers_storming_a_holy_site_are_a_protest(text: str) -> None:
+    assert subs(text) == ["peaceful_protest"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اقتحمت قوات الاحتلال باحات المسجد الأقصى واشتبكت مع المصلين.",  # forces, not settlers
+        "اقتحم مستوطنون قرية بورين وأصابوا ثلاثة فلسطينيين بجروح.",  # people hurt, no holy site
+    ],
+)
+def test_other_stormings_are_no_protest(text: str) -> None:
+    assert "peaceful_protest" not in subs(text)
+
+
+# --- protesters burning or wrecking property: a riot (ACLED), not property destruction
+
+
+def test_protesters_setting_fire_to_a_building_are_a_riot() -> None:
+    assert subs("وأضرم متظاهرون غاضبون النار في مقر الحزب وسط المدينة مساء الجمعة.") == ["violent_demonstration"]
+    # no protesters: property destruction stays
+    assert subs("أضرم مستوطنون النار في منزل فلسطيني في قرية قرب نابلس فجر اليوم.") == [
+        "looting_property_destruction"
+    ]

@@ -51,6 +51,8 @@ TARGET_AFTER_ON = 3  # words after that «على» that may name the target («�
 VICTIMS_FROM_WINDOW = 4
 HELD_AFTER_TARGET = 3  # words after a target that may say an armed party holds it («قرى تحت سيطرة»)
 _INCENDIARY = fold("حارق")  # «زجاجات حارقة»: fire bombs
+HOLY_SITE_WINDOW = 10  # words after a storming word where the site may stand, past its subject and day
+_SETTLERS = "SETTLERS"  # actors.json id
 PROTESTERS_OBJECT_WINDOW = 6  # words after a violence word where the protesters it targets may stand
 _FORCE_TYPES = frozenset({"riots", "violence_against_civilians"})
 _AGAINST = frozenset({"بحق", "ضد", "علي"})  # folded: «على» is «علي»
@@ -277,12 +279,17 @@ def sentence_candidates(
         # «ضبط عبوة ناسفة», «اعترضت الدفاعات صاروخا»: found, defused or intercepted, not used
         if weapon_found(a, trig) or weapon_intercepted(a.tokens.words, trig):
             entry = lexicon.disrupted_weapons_trigger()
+        elif entry.generic and entry.event_type == "battles" and _settlers_storm_holy_site(a, trig):
+            entry = lexicon.peaceful_protest_trigger()  # «اقتحم مئات المستوطنين باحات المسجد الأقصى»
         elif entry.generic and entry.event_type == "battles" and _civilian_target(a, trig):
             entry = lexicon.civilian_attack_trigger(entry.confidence)  # «هجوم على حافلة»
         elif _incendiary_on_civilians(a, trig):
             entry = lexicon.civilian_attack_trigger(entry.confidence)  # «ألقى مستوطنون زجاجات حارقة على منزل»
         elif entry.generic and entry.event_type == "battles" and _by_protesters(a):
             entry = lexicon.riot_trigger()  # «المحتجون الذين هاجموا مقار الأحزاب»: a riot
+        elif entry.sub_event_type == "looting_property_destruction" and _by_protesters(a):
+            # vandalism in a demonstration is a riot (ACLED): «أضرم متظاهرون النار في مقر الحزب»
+            entry = lexicon.riot_trigger()
         elif entry.event_type in _FORCE_TYPES and _against_protesters(a, trig):
             entry = lexicon.excessive_force_trigger()  # «أعمال العنف التي ترتكبها القوات بحق المتظاهرين»
         cand = Candidate(entry, a.sentence, trig, index, attribution=attribution, factuality=fact)
@@ -392,6 +399,19 @@ def _incendiary_on_civilians(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
         return False
     written = a.tokens.words[trig.start_token : trig.end_token]
     return any(_INCENDIARY in w for w in written) and _civilian_target(a, trig)
+
+
+def _settlers_storm_holy_site(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """Settlers storming a holy site with no one hurt («اقتحم مئات المستوطنين باحات المسجد
+    الأقصى»): a demonstration, which ACLED codes as a peaceful protest, not a clash."""
+    if a.casualty_cues or not any(m.entry.id == _SETTLERS for m in a.actors):
+        return False
+    words = a.tokens.words
+    if lexicon.key_set("storming_words").isdisjoint(keys_of(words[trig.start_token])):
+        return False
+    sites = lexicon.key_set("holy_sites")
+    after = words[trig.end_token : trig.end_token + HOLY_SITE_WINDOW]
+    return any(not sites.isdisjoint(keys_of(w)) for w in after)
 
 
 def _by_protesters(a: SentenceAnalysis) -> bool:

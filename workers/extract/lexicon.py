@@ -478,6 +478,13 @@ def surface_set(key: str) -> frozenset[str]:
 
 
 @cache
+def peaceful_protest_trigger() -> Trigger:
+    """What a storming becomes when settlers storm a holy site (candidates.py)."""
+    spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == "peaceful_protest")
+    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
+
+
+@cache
 def riot_trigger() -> Trigger:
     """What a generic attack word becomes when protesters are its party (candidates.py)."""
     spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == "violent_demonstration")
