@@ -272,3 +272,22 @@ def test_protesters_setting_fire_to_a_building_are_a_riot() -> None:
     assert subs("أضرم مستوطنون النار في منزل فلسطيني في قرية قرب نابلس فجر اليوم.") == [
         "looting_property_destruction"
     ]
+
+
+# --- «جبهات القتال» (the front lines) is a place, not fighting: recruits sent to it, fighters who
+# flee it (triggers.json armed_clash not_after)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وتلجأ الميليشيات إلى تجنيد المدنيين وإرسالهم إلى جبهات القتال في الساحل الغربي.",
+        "أظهر مقطع فيديو هروب مسلحين من مواقعهم في جبهات القتال بمحافظة الجوف.",
+    ],
+)
+def test_the_front_lines_are_no_fighting(text: str) -> None:
+    assert "armed_clash" not in subs(text)
+
+
+def test_fighting_on_a_front_is_still_fighting() -> None:
+    assert "armed_clash" in subs("واندلعت معارك عنيفة بين القوات والمتمردين على جبهة نهم شرق صنعاء أمس.")
