@@ -291,3 +291,22 @@ def test_the_front_lines_are_no_fighting(text: str) -> None:
 
 def test_fighting_on_a_front_is_still_fighting() -> None:
     assert "armed_clash" in subs("واندلعت معارك عنيفة بين القوات والمتمردين على جبهة نهم شرق صنعاء أمس.")
+
+
+# --- an explosion at a factory, a mine or a gas cylinder with no armed actor is an accident
+# (cues.json accident_words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل خمسة عمال وأصيب آخرون في انفجار بمصنع للكيماويات شمال المدينة الخميس.",
+        "لقي ثلاثة أشخاص مصرعهم في انفجار أسطوانة غاز داخل مطعم وسط العاصمة.",
+    ],
+)
+def test_an_industrial_explosion_is_no_event(text: str) -> None:
+    assert subs(text) == []
+
+
+def test_militants_bombing_a_factory_stay_an_event() -> None:
+    assert subs("فجر مسلحون من تنظيم داعش عبوة ناسفة داخل مصنع للإسمنت في المدينة فقتلوا ثلاثة عمال.") != []
