@@ -310,3 +310,17 @@ def test_an_industrial_explosion_is_no_event(text: str) -> None:
 
 def test_militants_bombing_a_factory_stay_an_event() -> None:
     assert subs("فجر مسلحون من تنظيم داعش عبوة ناسفة داخل مصنع للإسمنت في المدينة فقتلوا ثلاثة عمال.") != []
+
+
+# --- the feminine dual past «ـتا» (two aircraft, two cars): «قصفتا», «انفجرتا» (morph._INFLECTIONS)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("وقال الجيش إن طائرتين حربيتين قصفتا المطار العسكري فجر اليوم.", "air_drone_strike"),
+        ("وذكر سكان أن سيارتين ملغومتين انفجرتا أمس أمام مقر الشرطة في المدينة.", "remote_explosive_landmine_ied"),
+    ],
+)
+def test_a_feminine_dual_verb_is_found(text: str, sub: str) -> None:
+    assert sub in subs(text)

@@ -25,7 +25,7 @@ _PRONOUNS = ("هما", "كما", "هم", "هن", "كم", "ها", "نا")
 # one inflection: dual, sound plurals, verb endings, feminine (ة folds to ه), tanween alef
 # (not the feminine nisba «ـية»: «الاحتجاجية», «القتالية» describe, they do not name an event)
 # nor the nisba «ـي»: «السلبي» is not «سلب» (looting); «قتلى», «جرحى» are listed as written
-_INFLECTIONS = ("تين", "تان", "يين", "ات", "ون", "ين", "ان", "وا", "ه", "ت", "ا")
+_INFLECTIONS = ("تين", "تان", "يين", "ات", "ون", "ين", "ان", "وا", "تا", "ه", "ت", "ا")
 _MEMO = 200_000
 
 
