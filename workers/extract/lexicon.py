@@ -261,10 +261,16 @@ def casualty_only_trigger() -> Trigger:
 
 
 @cache
-def disrupted_weapons_trigger() -> Trigger:
-    """What a weapon trigger becomes when the weapon was found or defused («تفكيك عبوة»)."""
-    spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == "disrupted_weapons_use")
+def sub_event_trigger(sub_event_type: str) -> Trigger:
+    """The trigger of a triggers.json sub-type (its first entry's type and confidence): what a
+    trigger becomes when a rule of candidates.py retypes it."""
+    spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == sub_event_type)
     return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
+
+
+def disrupted_weapons_trigger() -> Trigger:
+    """What a weapon trigger becomes when the weapon was found, defused or intercepted."""
+    return sub_event_trigger("disrupted_weapons_use")
 
 
 @cache
@@ -477,26 +483,16 @@ def surface_set(key: str) -> frozenset[str]:
     return frozenset(words | {c + w for w in words for c in ("و", "ف")})
 
 
-@cache
 def peaceful_protest_trigger() -> Trigger:
     """What a storming becomes when settlers storm a holy site (candidates.py)."""
-    spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == "peaceful_protest")
-    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
+    return sub_event_trigger("peaceful_protest")
 
 
-@cache
 def riot_trigger() -> Trigger:
     """What a generic attack word becomes when protesters are its party (candidates.py)."""
-    spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == "violent_demonstration")
-    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
+    return sub_event_trigger("violent_demonstration")
 
 
-@cache
 def excessive_force_trigger() -> Trigger:
     """What violence becomes when the protesters are its object (candidates.py)."""
-    spec = next(
-        t
-        for t in trigger_lexicon()["triggers"]
-        if t["sub_event_type"] == "excessive_force_against_protesters"
-    )
-    return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
+    return sub_event_trigger("excessive_force_against_protesters")
