@@ -35,12 +35,11 @@ from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import Match, PhraseIndex
 from workers.extract.morph import MIN_STEM, stem_keys
 from workers.extract.sentence import SentenceAnalysis, SentenceMatches
-from workers.extract.text import Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
+from workers.extract.text import Memo, Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
 
 __all__ = ["CASUALTY_KINDS", "MAX_EVIDENCE", "extract"]
 
-_TRIGGERS, _ACTORS, _PLACES, _CUES = range(4)  # bit k of _PhraseStarts: lexicon k of _indexes()
-_STARTS_MEMO_LIMIT = 200_000
+_TRIGGERS, _ACTORS, _PLACES, _CUES = range(4)  # bit k of _PHRASE_STARTS: lexicon k of _indexes()
 LINK_OPENER_WORDS = 3  # words at the start of a sentence compared with cues.json link_list_openers
 
 # A dateline: a few words, then an agency in parentheses and/or a dash: «لندن، بريطانيا (CNN) --»,
@@ -83,26 +82,21 @@ def _first_word_bits() -> tuple[dict[str, int], dict[str, int], frozenset[str]]:
     return as_written, by_key, frozenset(key[:MIN_STEM] for key in by_key)
 
 
-class _PhraseStarts(dict[str, int]):
-    """token -> bit k set when lexicon k (of _indexes()) has a phrase starting with it (memoized), so
-    each lexicon looks only at the few tokens that can start one of its phrases. The same test as
+def _phrase_start_bits(token: str) -> int:
+    """Bit k set when lexicon k (of _indexes()) has a phrase starting with this token, so each
+    lexicon looks only at the few tokens that can start one of its phrases. The same test as
     PhraseIndex.starts_phrase for each lexicon, done once for all four: a new word cost 4x as much."""
-
-    def __missing__(self, token: str) -> int:
-        if len(self) >= _STARTS_MEMO_LIMIT:
-            self.clear()
-        as_written, by_key, key_starts = _first_word_bits()
-        mask = 0
-        for stem, _, _ in clitic_variants(token):
-            mask |= as_written.get(stem, 0) | by_key.get(stem, 0)
-            if stem[:MIN_STEM] in key_starts:
-                for key in stem_keys(stem):
-                    mask |= by_key.get(key, 0)
-        self[token] = mask
-        return mask
+    as_written, by_key, key_starts = _first_word_bits()
+    mask = 0
+    for stem, _, _ in clitic_variants(token):
+        mask |= as_written.get(stem, 0) | by_key.get(stem, 0)
+        if stem[:MIN_STEM] in key_starts:
+            for key in stem_keys(stem):
+                mask |= by_key.get(key, 0)
+    return mask
 
 
-_PHRASE_STARTS = _PhraseStarts()
+_PHRASE_STARTS = Memo(_phrase_start_bits)  # token -> its bits, one dict lookup per token
 
 
 def _by_sentence(matches: list[Match[Any]], spans: list[tuple[int, int]]) -> list[list[Match[Any]]]:

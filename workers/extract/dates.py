@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import compress, count
 
-from workers.extract.text import Tokens, clitic_variants
+from workers.extract.text import Memo, Tokens, clitic_variants
 
 # Python: Monday = 0
 _WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
@@ -48,21 +48,15 @@ class DateMention:
 
 
 _DATE_STEMS = frozenset((*_WEEKDAYS, "اليوم", "امس", "الاسبوع", "الشهر", "اول", "الليله", "ليله"))
-_STEM_MEMO_LIMIT = 100_000
+_DATES_MEMO_LIMIT = 100_000
 
 
-class _Stems(dict[str, str]):
-    """token -> the date word it is under a proclitic, else itself (memoized: a plain dict, whose hit
-    is one C lookup, about half what an lru_cache hit costs; find_dates asks for every word)."""
-
-    def __missing__(self, tok: str) -> str:
-        if len(self) >= _STEM_MEMO_LIMIT:
-            self.clear()
-        self[tok] = found = next((s for s, _a, _p in clitic_variants(tok) if s in _DATE_STEMS), tok)
-        return found
+def _date_stem(tok: str) -> str:
+    """The date word a token is under a proclitic, else the token itself."""
+    return next((s for s, _a, _p in clitic_variants(tok) if s in _DATE_STEMS), tok)
 
 
-_stem = _Stems().__getitem__
+_stem = Memo(_date_stem, _DATES_MEMO_LIMIT).__getitem__  # find_dates asks for every word
 
 
 _YEAR_WORDS = frozenset({"عام", "العام", "سنه", "لعام"})
@@ -225,15 +219,10 @@ _DATE_WORDS = frozenset(
 )
 
 
-class _StartsDate(dict[str, bool]):
-    """token -> whether a date may start at it (memoized: one dict lookup per token)."""
-
-    def __missing__(self, tok: str) -> bool:
-        if len(self) >= 100_000:
-            self.clear()
-        w = _stem(tok)
-        self[tok] = found = w in _DATE_WORDS or (len(w) <= 2 and w.isdecimal())
-        return found
+def _starts_date(tok: str) -> bool:
+    """Whether a date may start at this token."""
+    w = _stem(tok)
+    return w in _DATE_WORDS or (len(w) <= 2 and w.isdecimal())
 
 
-_STARTS_DATE = _StartsDate()
+_STARTS_DATE = Memo(_starts_date, _DATES_MEMO_LIMIT)  # one dict lookup per token

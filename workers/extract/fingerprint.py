@@ -6,7 +6,7 @@ import hashlib
 
 import numpy as np
 
-from workers.extract.text import tokenize
+from workers.extract.text import Memo, tokenize
 
 SYNDICATION_MAX_DISTANCE = 6  # of 64 bits: copies with light edits still match
 _EMPTY = "0" * 16
@@ -14,19 +14,14 @@ _EMPTY = "0" * 16
 _MIX = np.array([0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB], dtype=np.uint64)
 
 
-class _WordHashes(dict[str, bytes]):
-    """word -> stable 64-bit hash (blake2b, the same in every process; 8 bytes, little-endian),
-    computed once per word. Kept as bytes: joining them and reading the buffer as uint64 costs a
-    tenth of converting a list of Python ints to an array."""
-
-    def __missing__(self, word: str) -> bytes:
-        if len(self) >= 200_000:
-            self.clear()
-        self[word] = h = hashlib.blake2b(word.encode(), digest_size=8).digest()
-        return h
+def _word_hash(word: str) -> bytes:
+    """A stable 64-bit hash (blake2b, the same in every process; 8 bytes, little-endian). Kept as
+    bytes: joining them and reading the buffer as uint64 costs a tenth of converting a list of Python
+    ints to an array."""
+    return hashlib.blake2b(word.encode(), digest_size=8).digest()
 
 
-_HASHES = _WordHashes()
+_HASHES = Memo(_word_hash)  # computed once per word
 
 
 def simhash_words(words: list[str], shingle: int = 3) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
-from workers.extract.text import Tokens, clitic_variants, fold
+from workers.extract.text import Memo, Tokens, clitic_variants, fold
 
 _UNITS = {
     "واحد": 1,
@@ -150,17 +150,12 @@ def _vague(tok: str) -> tuple[int, int | None] | None:
     return None
 
 
-class _IsNumeric(dict[str, bool]):
-    """token -> whether it can start a count (memoized: one dict lookup per token of an article)."""
-
-    def __missing__(self, tok: str) -> bool:
-        if len(self) >= 200_000:
-            self.clear()
-        self[tok] = found = _value(tok) is not None or _vague(tok) is not None
-        return found
+def _is_numeric(tok: str) -> bool:
+    """Whether a token can start a count."""
+    return _value(tok) is not None or _vague(tok) is not None
 
 
-_NUMERIC = _IsNumeric()
+_NUMERIC = Memo(_is_numeric)  # one dict lookup per token of an article
 
 
 def is_number_word(tok: str) -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple, overload
+from typing import NamedTuple, TypeVar, overload
 
 import numpy as np
 from camel_tools.utils.dediac import dediac_ar
@@ -261,17 +261,23 @@ def without_proclitic(word: str) -> str:
     return word[1:] if word[:1] in ("و", "ف", "ل") and len(word) > 3 else word
 
 
-_CLITIC_MEMO_LIMIT = 200_000  # distinct tokens remembered; the memo starts over past this
+_V = TypeVar("_V")
+MEMO_LIMIT = 200_000  # distinct tokens a per-token memo remembers; it starts over past this
 
 
-class _CliticVariants(dict[str, tuple[tuple[str, bool, bool], ...]]):
-    """token -> its clitic readings (memoized). A plain dict: a hit, a few hundred per article, is one
-    C lookup, about half what an lru_cache hit costs."""
+class Memo(dict[str, _V]):
+    """token -> compute(token), filled on first sight and cleared when `limit` tokens are held. A
+    plain dict: a hit, hundreds per article, is one C lookup (`memo[token]`, or `map(memo.__getitem__,
+    words)`), about half what an lru_cache hit costs."""
 
-    def __missing__(self, token: str) -> tuple[tuple[str, bool, bool], ...]:
-        if len(self) >= _CLITIC_MEMO_LIMIT:
+    def __init__(self, compute: Callable[[str], _V], limit: int = MEMO_LIMIT) -> None:
+        super().__init__()
+        self._compute, self._limit = compute, limit
+
+    def __missing__(self, token: str) -> _V:
+        if len(self) >= self._limit:
             self.clear()
-        self[token] = found = _clitic_variants(token)
+        self[token] = found = self._compute(token)
         return found
 
 
@@ -302,4 +308,4 @@ def _clitic_variants(token: str) -> tuple[tuple[str, bool, bool], ...]:
     return tuple(seen.values())
 
 
-clitic_variants = _CliticVariants().__getitem__  # (stem, had_article, had_preposition) readings, bare first
+clitic_variants = Memo(_clitic_variants).__getitem__  # (stem, had_article, had_preposition) readings, bare first
