@@ -51,6 +51,7 @@ HOLDOUT_SEEDS = {
     "holdout_r11": {"ant": 2044, "saudinewsnet": 2045},
     "holdout_r12": {"ant": 2046, "saudinewsnet": 2047},
     "holdout_r13": {"ant": 2048, "saudinewsnet": 2049},
+    "holdout_r14": {"ant": 2050, "saudinewsnet": 2051},
 }
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
@@ -66,6 +67,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r11": 3044,
     "holdout_r12": 3046,
     "holdout_r13": 3048,
+    "holdout_r14": 3050,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
