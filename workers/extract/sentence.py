@@ -51,7 +51,11 @@ TARGET_CUES = frozenset(
         "لصالح",
     ]
 )
-CLAUSE_BREAKS = frozenset(fold(w) for w in ["ان", "إن", "أن", "انه", "إنه", "أنه", "انها", "إنها", "أنها"])
+CLAUSE_BREAKS = frozenset(
+    fold(w)
+    for w in ["ان", "إن", "أن", "انه", "إنه", "أنه", "انها", "إنها", "أنها"]
+    + ["انهم", "إنهم", "أنهم", "انهما", "إنهما", "أنهما"]  # «قالت إنهما متورطان»
+)
 # A speaker's name ends before these (or a comma): «أعلن بالي عن انتهاء المهلة».
 _SPEAKER_STOPS = CLAUSE_BREAKS | frozenset(
     fold(w)
