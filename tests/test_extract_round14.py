@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_extract_causes import events
+from tests.test_extract_causes import events, subs
 
 # --- a day in the clause of a reporting verb («أعلن المتحدث، الاثنين، قصف ...», «أفادت مصادر،
 # الثلاثاء، بمقتل ...») is when it was said, not when the event happened: no date evidence
@@ -46,3 +46,46 @@ def test_a_day_in_the_reporting_clause_is_no_event_date(text: str) -> None:
 )
 def test_the_event_day_is_kept(text: str, day: str) -> None:
     assert dated(text) == [day]
+
+
+# --- an aircraft named before a strike verb («مقاتلات التحالف العربي استهدفت», «طائرة عسكرية
+# استهدفت»): an air strike, as «قصفت الطائرات» after it is (triggers.json air_drone_strike)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقالت مصادر أمنية تركية إن مقاتلات تركية قصفت أهدافا للمسلحين الأكراد شمال العراق.",
+        "أعلن الجيش الإسرائيلي أن طائرة عسكرية استهدفت تسعة أهداف في قطاع غزة.",
+        "وأكدت الحكومة أن المقاتلات التركية قصفت ليل الجمعة السبت سبعة أهداف لحزب العمال الكردستاني.",
+        "وقال المرصد إن الطائرات قصفت الاثنين مواقع في المدينة.",
+        "وقال المرصد إن مقاتلات النظام استهدفت منطقة الشيفونية.",
+    ],
+)
+def test_an_aircraft_before_a_strike_verb_is_an_air_strike(text: str) -> None:
+    assert subs(text) == ["air_drone_strike"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ووقعت الحكومة عقدا لشراء طائرات قصف استراتيجية من الولايات المتحدة.",
+        "وقال الطيار إن الطائرة ضربت شحنة كانت تحملها مروحية أخرى بعد إقلاعها.",
+    ],
+)
+def test_an_aircraft_with_no_strike_is_no_air_strike(text: str) -> None:
+    assert subs(text) == []
+
+
+# --- reinforcements as what a strike hit («استهدفت تعزيزات المتمردين») are no change to a group's
+# activity: the strike is the event
+
+
+def test_reinforcements_struck_are_no_deployment() -> None:
+    text = "وقالت مصادر ميدانية إن مقاتلات التحالف استهدفت تعزيزات للمتمردين في مديرية باقم."
+    assert subs(text) == ["air_drone_strike"]
+
+
+def test_an_aircraft_as_instrument_of_a_foiled_attack_is_no_air_strike() -> None:
+    text = "كشف المرصد عن إحباط هجوم بطائرات دون طيار مفخخة، استهدف قاعدة حميميم العسكرية الروسية في سوريا."
+    assert subs(text) == ["disrupted_weapons_use"]
