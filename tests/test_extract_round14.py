@@ -89,3 +89,45 @@ def test_reinforcements_struck_are_no_deployment() -> None:
 def test_an_aircraft_as_instrument_of_a_foiled_attack_is_no_air_strike() -> None:
     text = "كشف المرصد عن إحباط هجوم بطائرات دون طيار مفخخة، استهدف قاعدة حميميم العسكرية الروسية في سوريا."
     assert subs(text) == ["disrupted_weapons_use"]
+
+
+# --- a named attack cited by its target (known_attacks.json) takes its own sub-type, whatever the
+# sentence calls it: the Abha emergency-forces mosque bombing was a suicide bombing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأدان رئيس اللجنة التفجير الإرهابي الغاشم الذي تعرض له مسجد قوات الطوارئ في منطقة عسير.",
+        "استنكر القنصل العام العمل الإرهابي الدنيء الذي استهدف مسجد قوات الطوارئ الخاصة في منطقة عسير.",
+        "زار المدير العام المصابين إثر التفجير الإرهابي الذي وقع بمسجد منسوبي قوات الطوارئ في عسير.",
+        "وقال الوزير إن التفجير الذي استهدف مسجد الإمام الصادق في الكويت هز المنطقة كلها.",
+    ],
+)
+def test_a_named_attack_takes_its_own_sub_type(text: str) -> None:
+    assert subs(text) == ["suicide_bomb"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # a bombing with no named target keeps its own sub-type
+        ("وأدان المجلس التفجير الإرهابي الذي استهدف مسجدا في المدينة.", "remote_explosive_landmine_ied"),
+        # a clash near the forces' headquarters is no reference to the mosque bombing
+        ("واندلعت اشتباكات عنيفة قرب مقر قوات الطوارئ في المدينة.", "armed_clash"),
+    ],
+)
+def test_no_named_attack_keeps_the_sub_type(text: str, sub: str) -> None:
+    assert subs(text) == [sub]
+
+
+def test_every_known_attack_names_a_trigger_sub_type() -> None:
+    from workers.extract.lexicon import load_lexicon, trigger_lexicon
+
+    known = {t["sub_event_type"] for t in trigger_lexicon()["triggers"]}
+    assert {a["sub_event_type"] for a in load_lexicon("known_attacks.json")["attacks"]} <= known
+
+
+def test_a_town_of_a_named_attack_is_no_reference_to_it() -> None:
+    text = "وباشرت الشرطة بلاغا عن وفاة المطلوب في مستوصف ببلدة القديح بعد تعرضه للإصابة بطلقات نارية."
+    assert "suicide_bomb" not in subs(text)

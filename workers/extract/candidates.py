@@ -299,6 +299,7 @@ def sentence_candidates(
     if a.superseded:
         reported = [j.trigger for j in judged if j.fact.reported]
         judged += _judge_all(a, _not_superseded(a.superseded, reported), ctx)
+    known = _known_attack(a) if any(j.fact.reported and _cites_an_attack(j.trigger) for j in judged) else None
     for j in judged:
         if not j.fact.reported:
             continue
@@ -307,6 +308,8 @@ def sentence_candidates(
         # «ضبط عبوة ناسفة», «اعترضت الدفاعات صاروخا»: found, defused or intercepted, not used
         if weapon_found(a, trig) or weapon_intercepted(a.tokens.words, trig):
             entry = lexicon.disrupted_weapons_trigger()
+        elif known is not None and _cites_an_attack(trig):
+            entry = lexicon.sub_event_trigger(known.sub_event_type)  # «التفجير الذي استهدف مسجد قوات الطوارئ»
         elif entry.generic and entry.event_type == "battles" and _settlers_storm_holy_site(a, trig):
             entry = lexicon.peaceful_protest_trigger()  # «اقتحم مئات المستوطنين باحات المسجد الأقصى»
         elif entry.generic and entry.event_type == "battles" and _civilian_target(a, trig):
@@ -427,6 +430,23 @@ def _incendiary_on_civilians(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
         return False
     written = a.tokens.words[trig.start_token : trig.end_token]
     return any(_INCENDIARY in w for w in written) and _civilian_target(a, trig)
+
+
+# what a sentence may call a named attack that it cites by its target: a bombing, or a generic attack
+# word («الهجوم», «العمل الإرهابي», «الاعتداء»)
+_ATTACK_REFERENCES = frozenset({"remote_explosive_landmine_ied", "suicide_bomb", "grenade", "attack"})
+
+
+def _cites_an_attack(trig: Match[Trigger]) -> bool:
+    return trig.entry.sub_event_type in _ATTACK_REFERENCES or (
+        trig.entry.generic and trig.entry.event_type in ("battles", "violence_against_civilians")
+    )
+
+
+def _known_attack(a: SentenceAnalysis) -> lexicon.KnownAttack | None:
+    """A named attack the sentence cites by its target (known_attacks.json): «مسجد قوات الطوارئ» is
+    the Abha emergency-forces mosque suicide bombing, whatever the sentence calls it."""
+    return next((m.entry for m in lexicon.known_attack_index().find(a.tokens)), None)
 
 
 def _settlers_storm_holy_site(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:

@@ -34,6 +34,7 @@ LEXICON_SCHEMAS = {
     "admin2.json": "admin_lexicon.json",
     "countries_ar.json": "country_lexicon.json",
     "place_names_ar.json": "place_display_names.json",
+    "known_attacks.json": "known_attack_lexicon.json",
 }
 
 
@@ -266,6 +267,25 @@ def sub_event_trigger(sub_event_type: str) -> Trigger:
     trigger becomes when a rule of candidates.py retypes it."""
     spec = next(t for t in trigger_lexicon()["triggers"] if t["sub_event_type"] == sub_event_type)
     return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownAttack:
+    """A named attack the news cites by its target (known_attacks.json)."""
+
+    name: str
+    sub_event_type: str
+
+
+@cache
+def known_attack_index() -> PhraseIndex[KnownAttack]:
+    data = load_lexicon("known_attacks.json")
+    index: PhraseIndex[KnownAttack] = PhraseIndex(morph=True, max_inserted=data["max_inserted_words"])
+    for spec in data["attacks"]:
+        attack = KnownAttack(spec["name"], spec["sub_event_type"])
+        for phrase in spec["ar"]:
+            index.add(phrase, attack)
+    return index
 
 
 def disrupted_weapons_trigger() -> Trigger:

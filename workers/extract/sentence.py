@@ -570,6 +570,8 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
         return True  # «استنكر … حادثة تفجير مسجد قوة الطوارئ»
     if any(_used_right_after(tokens, m) for m in triggers if m.entry.instrument):
         return True  # «الصاروخ استهدف حيا سكنيا»: a weapon that struck
+    if lexicon.known_attack_index().find(tokens):
+        return True  # «التفجير الذي استهدف مسجد الإمام الصادق»: a named attack (known_attacks.json)
     return _names_word_of(tokens, "conflict_context")
 
 
