@@ -131,3 +131,33 @@ def test_every_known_attack_names_a_trigger_sub_type() -> None:
 def test_a_town_of_a_named_attack_is_no_reference_to_it() -> None:
     text = "وباشرت الشرطة بلاغا عن وفاة المطلوب في مستوصف ببلدة القديح بعد تعرضه للإصابة بطلقات نارية."
     assert "suicide_bomb" not in subs(text)
+
+
+# --- a change of territory that names an operation or a battle («معركة تحرير المطار», «عملية
+# تحرير المدينة») is the fighting, not the capture: an armed clash (ACLED codes the offensive as a
+# battle, and the capture only when it is reported)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقتل في معركة تحرير المطار أكثر من 250 مسلحا من الميليشيات.",
+        "ويستمر الجيش والمقاومة في التقدم لليوم الثاني من إطلاق عملية تحرير المدينة.",
+        "ونشر المركز الإعلامي للجيش فيديو لجانب من معارك تحرير سلسلة الجبال في المديرية.",
+    ],
+)
+def test_an_operation_named_by_its_aim_is_a_battle(text: str) -> None:
+    assert subs(text) == ["armed_clash"]
+
+
+def test_a_capture_after_a_battle_stays_a_capture() -> None:
+    text = "واستعادت القوات الحكومية السيطرة على المطار بعد معارك عنيفة مع المسلحين."
+    assert "government_regains_territory" in subs(text)
+
+
+def test_the_commander_of_an_operation_is_a_title() -> None:
+    text = (
+        "وأكد العميد قائد اللواء الخامس وقائد عملية تحرير المدينة، أن المسلحين الذين سلموا أنفسهم "
+        "أثناء المواجهات سيعاملون وفق القانون."
+    )
+    assert subs(text) == []

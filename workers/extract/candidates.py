@@ -35,7 +35,7 @@ from workers.extract.sentence import (
     launch_site,
     reference_point,
 )
-from workers.extract.text import Sentence, clitic_variants, fold, without_conjunction
+from workers.extract.text import Sentence, clitic_variants, fold, without_conjunction, without_proclitic
 
 ATTEMPT_WINDOW = 4  # words before a trigger that may say it was only attempted («حاول»)
 CUE_BEFORE_NUMBER_GAP = 3  # «قتل 5»: tokens allowed between a cue and the number after it
@@ -310,6 +310,10 @@ def sentence_candidates(
             entry = lexicon.disrupted_weapons_trigger()
         elif known is not None and _cites_an_attack(trig):
             entry = lexicon.sub_event_trigger(known.sub_event_type)  # «التفجير الذي استهدف مسجد قوات الطوارئ»
+        elif entry.sub_event_type in TERRITORY_SUB_TYPES and _names_an_operation(a, trig):
+            if _commands_it(a, trig.start_token - 1):
+                continue  # «قائد عملية تحرير عدن»: a title, no event
+            entry = lexicon.sub_event_trigger("armed_clash")  # «قتل في معركة تحرير المطار 250 مسلحا»
         elif entry.generic and entry.event_type == "battles" and _settlers_storm_holy_site(a, trig):
             entry = lexicon.peaceful_protest_trigger()  # «اقتحم مئات المستوطنين باحات المسجد الأقصى»
         elif entry.generic and entry.event_type == "battles" and _civilian_target(a, trig):
@@ -441,6 +445,26 @@ def _cites_an_attack(trig: Match[Trigger]) -> bool:
     return trig.entry.sub_event_type in _ATTACK_REFERENCES or (
         trig.entry.generic and trig.entry.event_type in ("battles", "violence_against_civilians")
     )
+
+
+def _names_an_operation(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
+    """«معركة تحرير مطار الحديدة», «إطلاق عملية تحرير المدينة»: a change of territory right after a
+    battle or operation noun (cues.json operation_nouns) is what the operation is called; the event
+    is the fighting."""
+    if trig.start_token == 0:
+        return False
+    before = without_proclitic(without_conjunction(a.tokens.words[trig.start_token - 1]))
+    return before in lexicon.word_set("operation_nouns") or (
+        before.startswith("ال") and before[2:] in lexicon.word_set("operation_nouns")
+    )
+
+
+_COMMAND_WORDS = frozenset(fold(w) for w in ["قائد", "قادة", "قيادة"])
+
+
+def _commands_it(a: SentenceAnalysis, operation: int) -> bool:
+    """«قائد عملية تحرير عدن», «قيادة عمليات تحرير نينوى»: the operation noun is part of a title."""
+    return operation > 0 and without_proclitic(without_conjunction(a.tokens.words[operation - 1])) in _COMMAND_WORDS
 
 
 def _known_attack(a: SentenceAnalysis) -> lexicon.KnownAttack | None:
