@@ -161,3 +161,22 @@ def test_the_commander_of_an_operation_is_a_title() -> None:
         "أثناء المواجهات سيعاملون وفق القانون."
     )
     assert subs(text) == []
+
+
+# --- a named attack cited by name alone, with no word of the act, is that attack (the gold sets'
+# background-event reading: «the Skripal poisoning … gets one»)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("وتفاقمت أزمة تسمم سكريبال وابنته منذرة بمواجهة دبلوماسية غير مسبوقة.", "attack"),
+        ("أدى أمير المنطقة صلاة الميت على الشهداء الذين سقطوا في مسجد قوات الطوارئ الخاصة.", "suicide_bomb"),
+    ],
+)
+def test_a_named_attack_cited_by_name_is_an_event(text: str, sub: str) -> None:
+    assert subs(text) == [sub]
+
+
+def test_a_named_attack_in_a_question_is_no_event() -> None:
+    assert subs("هل كانت موسكو وراء تسميم سكريبال؟") == []

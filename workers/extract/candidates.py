@@ -292,6 +292,10 @@ def sentence_candidates(
     attempt_words = lexicon.word_set("attempt_words")
     cands: list[Candidate] = []
     triggers = a.triggers or _casualty_only(a)
+    if not any(_cites_an_attack(t) for t in triggers):
+        # «أزمة تسمم سكريبال وابنته», «صلاة الميت على شهداء مسجد قوات الطوارئ»: a named attack cited
+        # by name alone (known_attacks.json) is that attack, as the gold sets read such references
+        triggers = [*triggers, *_named_attack(a)]
     judged = _judge_all(a, triggers, ctx)
     if a.set_aside and not any(j.fact.reported for j in judged):
         # no specific word the sentence reports: the generic ones it set aside speak for themselves
@@ -465,6 +469,15 @@ _COMMAND_WORDS = frozenset(fold(w) for w in ["قائد", "قادة", "قيادة
 def _commands_it(a: SentenceAnalysis, operation: int) -> bool:
     """«قائد عملية تحرير عدن», «قيادة عمليات تحرير نينوى»: the operation noun is part of a title."""
     return operation > 0 and without_proclitic(without_conjunction(a.tokens.words[operation - 1])) in _COMMAND_WORDS
+
+
+def _named_attack(a: SentenceAnalysis) -> list[Match[Trigger]]:
+    """The first named attack (known_attacks.json) in the sentence, as a trigger of its sub-type."""
+    m = next(iter(lexicon.known_attack_index().find(a.tokens)), None)
+    if m is None:
+        return []
+    entry = lexicon.sub_event_trigger(m.entry.sub_event_type)
+    return [Match(entry, m.start_token, m.end_token, m.start, m.end, m.had_article, m.had_prep)]
 
 
 def _known_attack(a: SentenceAnalysis) -> lexicon.KnownAttack | None:
