@@ -180,3 +180,8 @@ def test_a_named_attack_cited_by_name_is_an_event(text: str, sub: str) -> None:
 
 def test_a_named_attack_in_a_question_is_no_event() -> None:
     assert subs("هل كانت موسكو وراء تسميم سكريبال؟") == []
+
+
+def test_a_named_attack_with_no_place_named_is_in_its_own_country() -> None:
+    (event,) = events("وتفاقمت أزمة تسمم سكريبال وابنته منذرة بمواجهة دبلوماسية غير مسبوقة.")
+    assert event["location"]["country_code"] == "GB"

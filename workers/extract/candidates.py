@@ -19,7 +19,7 @@ from workers.extract.factuality import (
     weapon_found,
     weapon_intercepted,
 )
-from workers.extract.gazetteer import PRECISION_RANK, resolve
+from workers.extract.gazetteer import PRECISION_RANK, country_place, resolve
 from workers.extract.lexicon import TERRITORY_SUB_TYPES, Actor, Match, Trigger
 from workers.extract.morph import keys_of
 from workers.extract.numbers import Count
@@ -337,6 +337,8 @@ def sentence_candidates(
             if role:
                 cand.actors.setdefault(m.entry.id, ActorRole(m.entry, role, m))
         cand.place = _place(a, trig, ctx)
+        if known is not None and entry.sub_event_type == known.sub_event_type:
+            cand.place = _known_attack_place(cand.place, known, a)
         cand.date = when
         window = set(a.tokens.words[max(0, trig.start_token - ATTEMPT_WINDOW) : trig.start_token])
         cand.attempted = bool(window & attempt_words)
@@ -478,6 +480,14 @@ def _named_attack(a: SentenceAnalysis) -> list[Match[Trigger]]:
         return []
     entry = lexicon.sub_event_trigger(m.entry.sub_event_type)
     return [Match(entry, m.start_token, m.end_token, m.start, m.end, m.had_article, m.had_prep)]
+
+
+def _known_attack_place(place: PlaceChoice | None, known: lexicon.KnownAttack, a: SentenceAnalysis) -> PlaceChoice | None:
+    """A named attack happened in its own country: a sentence that names no place of it («أزمة تسمم
+    سكريبال») takes that country, not the article's main place elsewhere («موسكو ترد على لندن»)."""
+    if place is not None and (place.match is not None or place.place.country_code == known.country):
+        return place
+    return PlaceChoice(country_place(known.country), None, a.sentence)
 
 
 def _known_attack(a: SentenceAnalysis) -> lexicon.KnownAttack | None:

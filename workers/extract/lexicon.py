@@ -275,6 +275,7 @@ class KnownAttack:
 
     name: str
     sub_event_type: str
+    country: str  # ISO code of where it happened
 
 
 @cache
@@ -282,7 +283,7 @@ def known_attack_index() -> PhraseIndex[KnownAttack]:
     data = load_lexicon("known_attacks.json")
     index: PhraseIndex[KnownAttack] = PhraseIndex(morph=True, max_inserted=data["max_inserted_words"])
     for spec in data["attacks"]:
-        attack = KnownAttack(spec["name"], spec["sub_event_type"])
+        attack = KnownAttack(spec["name"], spec["sub_event_type"], spec["country"])
         for phrase in spec["ar"]:
             index.add(phrase, attack)
     return index
