@@ -20,7 +20,14 @@ from typing import Any
 from workers.extract import lexicon
 from workers.extract.actors import coordinated_force
 from workers.extract.dates import MONTH_WORDS, DateMention, find_dates
-from workers.extract.gazetteer import ARAB_WORLD, LOCATIVE_CUES, Place, capital_place, country_place
+from workers.extract.gazetteer import (
+    ADMIN2_WORDS,
+    ARAB_WORLD,
+    LOCATIVE_CUES,
+    Place,
+    capital_place,
+    country_place,
+)
 from workers.extract.lexicon import Actor, CasualtyCue, Match, Trigger
 from workers.extract.morph import keys_of, term_key
 from workers.extract.numbers import Count, find_counts, is_number_word
@@ -882,7 +889,8 @@ def reference_point(m: Match[list[Place]], places: list[Match[list[Place]]], tok
 
 
 CONTAINER_GAP = 3  # words between X and Y in «X في مديرية Y», «X بمحافظة Y»
-_ADMIN_NOUNS = frozenset(fold(w) for w in ["مديرية", "محافظة", "ولاية", "إقليم", "قضاء", "ناحية", "منطقة"])
+# a district or province word (gazetteer.ADMIN2_WORDS, and those of the other levels) before Y
+_CONTAINER_NOUNS = frozenset(fold(w) for w in (*ADMIN2_WORDS, "ولاية", "إقليم", "ناحية", "منطقة"))
 
 
 def inside_foreign(
@@ -900,7 +908,7 @@ def inside_foreign(
         if not 0 <= gap <= CONTAINER_GAP or o.entry[0].precision == "country":
             continue
         between = words[m.end_token : o.start_token]
-        if any(w in _ADMIN_NOUNS or (w[:1] == "ب" and w[1:] in _ADMIN_NOUNS) for w in between):
+        if any(stem in _CONTAINER_NOUNS for w in between for stem, _, _ in clitic_variants(w)):
             there = resolve_(o.entry)
             return bool(there.country_code and here.country_code and there.country_code != here.country_code)
     return False
