@@ -185,3 +185,23 @@ def test_a_named_attack_in_a_question_is_no_event() -> None:
 def test_a_named_attack_with_no_place_named_is_in_its_own_country() -> None:
     (event,) = events("وتفاقمت أزمة تسمم سكريبال وابنته منذرة بمواجهة دبلوماسية غير مسبوقة.")
     assert event["location"]["country_code"] == "GB"
+
+
+# --- a stray bullet («طلقة طائشة», «رصاص طائش») is an accident of celebratory or careless fire, not
+# violence aimed at anyone (cues.json accident_words), unless fighting is reported beside it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أصيبت امرأة حامل بطلقة نارية طائشة في الكتف خلال وجودها في فناء منزلها.",
+        "وتحقق الشرطة في طلقة طائشة اخترقت جدار منزل للعمال في المحافظة.",
+    ],
+)
+def test_a_stray_bullet_is_no_attack(text: str) -> None:
+    assert subs(text) == []
+
+
+def test_a_stray_bullet_in_fighting_keeps_the_fighting() -> None:
+    text = "قتل طفل برصاصة طائشة خلال اشتباكات عنيفة بين قوات الأمن ومسلحين في المدينة."
+    assert "armed_clash" in subs(text)
