@@ -205,3 +205,17 @@ def test_a_stray_bullet_is_no_attack(text: str) -> None:
 def test_a_stray_bullet_in_fighting_keeps_the_fighting() -> None:
     text = "قتل طفل برصاصة طائشة خلال اشتباكات عنيفة بين قوات الأمن ومسلحين في المدينة."
     assert "armed_clash" in subs(text)
+
+
+# --- «كيمياوي» and «كيمائي» are the same word as «كيماوي/كيميائي» (spellings some outlets use)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وخلص التقرير إلى أن قوات النظام نفذت الهجوم الكيمياوي على المدينة.",
+        "وقتل العشرات في هجوم كيمائي على البلدة المحاصرة.",
+    ],
+)
+def test_other_spellings_of_chemical_are_a_chemical_attack(text: str) -> None:
+    assert subs(text) == ["chemical_weapon"]
