@@ -219,3 +219,14 @@ def test_a_stray_bullet_in_fighting_keeps_the_fighting() -> None:
 )
 def test_other_spellings_of_chemical_are_a_chemical_attack(text: str) -> None:
     assert subs(text) == ["chemical_weapon"]
+
+
+def test_the_nerve_agent_of_a_named_poisoning_is_that_attack() -> None:
+    text = "وتفاقمت أزمة تسمم سكريبال وابنته اللذين تعرضا لهجوم بغاز سام في إحدى مدن جنوب إنكلترا."
+    assert subs(text) == ["attack"]
+
+
+def test_a_named_attack_condemned_elsewhere_is_in_its_own_country() -> None:
+    text = "وأعرب الأزهر في القاهرة عن استنكاره الشديد للهجوم الإرهابي الذي استهدف مسجد قوات الطوارئ."
+    (event,) = events(text)
+    assert event["location"]["country_code"] == "SA"

@@ -292,10 +292,6 @@ def sentence_candidates(
     attempt_words = lexicon.word_set("attempt_words")
     cands: list[Candidate] = []
     triggers = a.triggers or _casualty_only(a)
-    if not any(_cites_an_attack(t) for t in triggers):
-        # «أزمة تسمم سكريبال وابنته», «صلاة الميت على شهداء مسجد قوات الطوارئ»: a named attack cited
-        # by name alone (known_attacks.json) is that attack, as the gold sets read such references
-        triggers = [*triggers, *_named_attack(a)]
     judged = _judge_all(a, triggers, ctx)
     if a.set_aside and not any(j.fact.reported for j in judged):
         # no specific word the sentence reports: the generic ones it set aside speak for themselves
@@ -303,6 +299,11 @@ def sentence_candidates(
     if a.superseded:
         reported = [j.trigger for j in judged if j.fact.reported]
         judged += _judge_all(a, _not_superseded(a.superseded, reported), ctx)
+    if not any(j.fact.reported and _cites_an_attack(j.trigger) for j in judged):
+        # «أزمة تسمم سكريبال وابنته», «صلاة الميت على شهداء مسجد قوات الطوارئ»: a named attack cited
+        # by name alone (known_attacks.json) is that attack, as the gold sets read such references,
+        # also beside a word of the act the sentence does not report («منظمة حظر الأسلحة الكيمياوية»)
+        judged += _judge_all(a, _named_attack(a), ctx)
     known = _known_attack(a) if any(j.fact.reported and _cites_an_attack(j.trigger) for j in judged) else None
     for j in judged:
         if not j.fact.reported:
@@ -442,9 +443,11 @@ def _incendiary_on_civilians(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     return any(_INCENDIARY in w for w in written) and _civilian_target(a, trig)
 
 
-# what a sentence may call a named attack that it cites by its target: a bombing, or a generic attack
-# word («الهجوم», «العمل الإرهابي», «الاعتداء»)
-_ATTACK_REFERENCES = frozenset({"remote_explosive_landmine_ied", "suicide_bomb", "grenade", "attack"})
+# what a sentence may call a named attack that it cites by its target: a bombing, a generic attack
+# word («الهجوم», «العمل الإرهابي», «الاعتداء») or its agent («غاز سام», «غاز الأعصاب» of a poisoning)
+_ATTACK_REFERENCES = frozenset(
+    {"remote_explosive_landmine_ied", "suicide_bomb", "grenade", "attack", "chemical_weapon"}
+)
 
 
 def _cites_an_attack(trig: Match[Trigger]) -> bool:
@@ -483,9 +486,10 @@ def _named_attack(a: SentenceAnalysis) -> list[Match[Trigger]]:
 
 
 def _known_attack_place(place: PlaceChoice | None, known: lexicon.KnownAttack, a: SentenceAnalysis) -> PlaceChoice | None:
-    """A named attack happened in its own country: a sentence that names no place of it («أزمة تسمم
-    سكريبال») takes that country, not the article's main place elsewhere («موسكو ترد على لندن»)."""
-    if place is not None and (place.match is not None or place.place.country_code == known.country):
+    """A named attack happened in its own country: a sentence that names no place there («أزمة تسمم
+    سكريبال», «استنكر الأزهر في القاهرة الهجوم على مسجد قوات الطوارئ») takes that country, not the
+    article's main place or a place of the statement elsewhere."""
+    if place is not None and place.place.country_code == known.country:
         return place
     return PlaceChoice(country_place(known.country), None, a.sentence)
 
