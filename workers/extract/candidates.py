@@ -34,6 +34,7 @@ from workers.extract.sentence import (
     is_nisba,
     launch_site,
     reference_point,
+    word_before,
 )
 from workers.extract.text import Sentence, clitic_variants, fold, without_conjunction, without_proclitic
 
@@ -226,11 +227,7 @@ def _statement_date(a: SentenceAnalysis, day: DateMention, trig: Match[Trigger])
     words = a.tokens.words
     # «قال مصدر أمني، الأربعاء، إنه تم القبض»: a date between a reporting verb and what it reports
     # (its «أن/إن») is when it was said
-    before_what_is_said = (
-        trig.start_token > day.start_token
-        and day.end_token < len(words)
-        and without_conjunction(words[day.end_token]) in _THAT
-    )
+    before_what_is_said = trig.start_token > day.start_token and _what_is_said_follows(words, day)
     for v in range(max(0, day.start_token - STATEMENT_DATE_GAP), day.start_token):
         stems = {stem for stem, _, _ in clitic_variants(words[v])}
         if not (v < trig.start_token < day.start_token) and not stems.isdisjoint(verbs):
@@ -238,6 +235,11 @@ def _statement_date(a: SentenceAnalysis, day: DateMention, trig: Match[Trigger])
         if before_what_is_said and not stems.isdisjoint(said):
             return True
     return _in_reporting_clause(a, day, trig)
+
+
+def _what_is_said_follows(words: list[str], day: DateMention) -> bool:
+    """Does «أن/إن» (what a reporting verb says) come right after the date?"""
+    return day.end_token < len(words) and without_conjunction(words[day.end_token]) in _THAT
 
 
 def _in_reporting_clause(a: SentenceAnalysis, day: DateMention, trig: Match[Trigger]) -> bool:
@@ -249,8 +251,7 @@ def _in_reporting_clause(a: SentenceAnalysis, day: DateMention, trig: Match[Trig
     الجيش، الجمعة، مقتل 5 مسلحين»): the 2018 set dates the act by that day and the later sets do not,
     so that reading is left as it was."""
     words = a.tokens.words
-    what_is_said_follows = day.end_token < len(words) and without_conjunction(words[day.end_token]) in _THAT
-    if not (what_is_said_follows or trig.start_token < day.start_token):
+    if not (_what_is_said_follows(words, day) or trig.start_token < day.start_token):
         return False
     said = lexicon.word_set("attribution_verbs")
     # another date or a number on the way back is already what was said («أعلنت الوكالة، الخميس،
@@ -299,12 +300,14 @@ def sentence_candidates(
     if a.superseded:
         reported = [j.trigger for j in judged if j.fact.reported]
         judged += _judge_all(a, _not_superseded(a.superseded, reported), ctx)
-    if not any(j.fact.reported and _cites_an_attack(j.trigger) for j in judged):
+    named = _named_attack(a)
+    if named is not None and not any(j.fact.reported and _cites_an_attack(j.trigger) for j in judged):
         # «أزمة تسمم سكريبال وابنته», «صلاة الميت على شهداء مسجد قوات الطوارئ»: a named attack cited
         # by name alone (known_attacks.json) is that attack, as the gold sets read such references,
         # also beside a word of the act the sentence does not report («منظمة حظر الأسلحة الكيمياوية»)
-        judged += _judge_all(a, _named_attack(a), ctx)
-    known = _known_attack(a) if any(j.fact.reported and _cites_an_attack(j.trigger) for j in judged) else None
+        judged += _judge_all(a, [_as_trigger(named)], ctx)
+    cites = named is not None and any(j.fact.reported and _cites_an_attack(j.trigger) for j in judged)
+    known = named.entry if cites else None
     for j in judged:
         if not j.fact.reported:
             continue
@@ -460,12 +463,9 @@ def _names_an_operation(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     """«معركة تحرير مطار الحديدة», «إطلاق عملية تحرير المدينة»: a change of territory right after a
     battle or operation noun (cues.json operation_nouns) is what the operation is called; the event
     is the fighting."""
-    if trig.start_token == 0:
-        return False
-    before = without_proclitic(without_conjunction(a.tokens.words[trig.start_token - 1]))
-    return before in lexicon.word_set("operation_nouns") or (
-        before.startswith("ال") and before[2:] in lexicon.word_set("operation_nouns")
-    )
+    before = without_proclitic(without_conjunction(word_before(trig, a.tokens)))
+    nouns = lexicon.word_set("operation_nouns")
+    return before in nouns or before.removeprefix("ال") in nouns
 
 
 _COMMAND_WORDS = frozenset(fold(w) for w in ["قائد", "قادة", "قيادة"])
@@ -476,13 +476,16 @@ def _commands_it(a: SentenceAnalysis, operation: int) -> bool:
     return operation > 0 and without_proclitic(without_conjunction(a.tokens.words[operation - 1])) in _COMMAND_WORDS
 
 
-def _named_attack(a: SentenceAnalysis) -> list[Match[Trigger]]:
-    """The first named attack (known_attacks.json) in the sentence, as a trigger of its sub-type."""
-    m = next(iter(lexicon.known_attack_index().find(a.tokens)), None)
-    if m is None:
-        return []
+def _named_attack(a: SentenceAnalysis) -> Match[lexicon.KnownAttack] | None:
+    """The first named attack the sentence cites by its target or name (known_attacks.json): «مسجد
+    قوات الطوارئ» is the Abha emergency-forces mosque suicide bombing, whatever the sentence calls it."""
+    return next(iter(lexicon.known_attack_index().find(a.tokens)), None)
+
+
+def _as_trigger(m: Match[lexicon.KnownAttack]) -> Match[Trigger]:
+    """A named attack's mention as a trigger of its sub-type."""
     entry = lexicon.sub_event_trigger(m.entry.sub_event_type)
-    return [Match(entry, m.start_token, m.end_token, m.start, m.end, m.had_article, m.had_prep)]
+    return Match(entry, m.start_token, m.end_token, m.start, m.end, m.had_article, m.had_prep)
 
 
 def _known_attack_place(place: PlaceChoice | None, known: lexicon.KnownAttack, a: SentenceAnalysis) -> PlaceChoice | None:
@@ -492,12 +495,6 @@ def _known_attack_place(place: PlaceChoice | None, known: lexicon.KnownAttack, a
     if place is not None and place.place.country_code == known.country:
         return place
     return PlaceChoice(country_place(known.country), None, a.sentence)
-
-
-def _known_attack(a: SentenceAnalysis) -> lexicon.KnownAttack | None:
-    """A named attack the sentence cites by its target (known_attacks.json): «مسجد قوات الطوارئ» is
-    the Abha emergency-forces mosque suicide bombing, whatever the sentence calls it."""
-    return next((m.entry for m in lexicon.known_attack_index().find(a.tokens)), None)
 
 
 def _settlers_storm_holy_site(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
