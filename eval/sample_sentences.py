@@ -52,6 +52,7 @@ HOLDOUT_SEEDS = {
     "holdout_r12": {"ant": 2046, "saudinewsnet": 2047},
     "holdout_r13": {"ant": 2048, "saudinewsnet": 2049},
     "holdout_r14": {"ant": 2050, "saudinewsnet": 2051},
+    "holdout_r15": {"ant": 2052, "saudinewsnet": 2053},
 }
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
@@ -68,6 +69,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r12": 3046,
     "holdout_r13": 3048,
     "holdout_r14": 3050,
+    "holdout_r15": 3052,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
