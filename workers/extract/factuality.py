@@ -32,6 +32,7 @@ from functools import cache
 from workers.extract import lexicon
 from workers.extract.lexicon import TERRITORY_SUB_TYPES, Match, Trigger
 from workers.extract.morph import FUTURE_PREFIXES, keys_of, term_key, verb_forms
+from workers.extract.numbers import is_number_word
 from workers.extract.sentence import SentenceAnalysis, fighting_took_place, is_fighting_noun, names_weapon_use
 from workers.extract.text import fold, without_conjunction, without_proclitic
 
@@ -57,6 +58,7 @@ TOLL_CUE_GAP = 3  # words between a casualty cue and the figure it counts («م�
 # sub-types that a «ل» does not make a purpose: the word names what was there or was agreed
 _NOT_PURPOSES = frozenset({"agreement", "protest_with_intervention", "excessive_force_against_protesters"})
 _BATTLE_NOUNS = frozenset(fold(w) for w in ["معركة", "المعركة", "معارك", "المعارك"])
+YEARS = (1900, 2100)  # a four-digit number in this range before a word is a year, not a count
 PURPOSE_WINDOW = 8  # words before a «ل» + trigger where «تعرض», «هدفا» make it an act undergone
 # («تعرضت قرية غمام بريف اللاذقية الشمالي لقصف»: a place named between them)
 
@@ -248,7 +250,7 @@ def judge(
             # «وقد يؤدي الهجوم»: may; but «وقد تم», «فقد نفذت» are past, and more often so after a
             # fused «و/ف» than after a bare «قد», so only a «يـ» verb counts there
             return Factuality("hypothetical", words[i])
-    hits = _window_hits(words, window)
+    hits = _window_hits(words, [i for i in window if not _counted(words, i)])
     if GENERIC in hits:
         # «قوات مكافحة الشغب» (riot police) is no «مكافحة»: a generic cue word in an actor's name.
         # Only the generic list: letting the other lists' words in names through moved the lead
@@ -291,6 +293,14 @@ def judge(
     if event_date and published and event_date < published - timedelta(days=BACKGROUND_DAYS):
         return Factuality(BACKGROUND, None)
     return Factuality(ASSERTED)
+
+
+def _counted(words: list[str], i: int) -> bool:
+    """Is the word counted by a number just before it («قتل 20 طالباً»: students, not «طالب», a call)?
+    A year is no count («في 2015 دعا التنظيم إلى شن هجمات»)."""
+    if i == 0 or not is_number_word(words[i - 1]):
+        return False
+    return not (words[i - 1].isdigit() and YEARS[0] <= int(words[i - 1]) <= YEARS[1])
 
 
 def _many_of(words: list[str], trig: Match[Trigger]) -> bool:

@@ -1,0 +1,39 @@
+"""Round-15 causes (sentences written for these tests): counted nouns that look like cue verbs, …"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_extract_causes import events, subs
+
+# --- a word counted by a number is a noun: «قتل 20 طالباً» counts students; it is not «طالب» (a call
+# that would make the attack no event)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        ("قتل 20 طالباً في هجوم انتحاري في كابول.", "suicide_bomb"),
+        ("أصيب 12 طالبا في انفجار عبوة ناسفة قرب مدرسة في المدينة.", "remote_explosive_landmine_ied"),
+        ("وقالت السلطات إن 17 طالبا أصيبوا في إطلاق النار على المدرسة.", "attack"),
+    ],
+)
+def test_a_counted_noun_is_no_call(text: str, sub_type: str) -> None:
+    assert subs(text) == [sub_type]
+
+
+def test_the_counted_figure_is_kept() -> None:
+    (event,) = events("قتل 20 طالباً في هجوم انتحاري في كابول.")
+    assert (event["casualties"]["killed"]["min"], event["casualties"]["killed"]["max"]) == (20, 20)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a year before the verb is no count: the call stands
+        "وفي 2015 دعا التنظيم إلى شن هجمات على الشرطة.",
+        "طالب 20 نائبا بوقف القصف على المدينة.",
+    ],
+)
+def test_a_call_is_still_a_call(text: str) -> None:
+    assert subs(text) == []
