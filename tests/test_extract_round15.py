@@ -37,3 +37,30 @@ def test_the_counted_figure_is_kept() -> None:
 )
 def test_a_call_is_still_a_call(text: str) -> None:
     assert subs(text) == []
+
+
+# --- «شديد/شديدة الانفجار», «قابل للانفجار», «سريعة الاشتعال»: what a material or a weapon is, not an
+# explosion (triggers.json remote_explosive_landmine_ied not_after)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وافقت الولايات المتحدة على بيع قطر خمسة آلاف رأس حربي شديد الانفجار.",
+        "وقال المصدر إن إيران أجرت تجارب على مواد شديدة الانفجار في منشأة عسكرية.",
+        "وقالت الناشطة إن البلاد على فوهة بركان قابل للانفجار.",
+    ],
+)
+def test_a_highly_explosive_material_is_no_explosion(text: str) -> None:
+    assert "remote_explosive_landmine_ied" not in subs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_types"),
+    [
+        ("قصف الجيش البلدة بصواريخ شديدة الانفجار ما أدى إلى مقتل خمسة مدنيين.", ["shelling_artillery_missile_attack"]),
+        ("قتل ثلاثة أشخاص في انفجار شديد هز وسط المدينة.", ["remote_explosive_landmine_ied"]),
+    ],
+)
+def test_the_weapon_and_a_strong_blast_are_kept(text: str, sub_types: list[str]) -> None:
+    assert subs(text) == sub_types
