@@ -208,6 +208,7 @@ ACLED_SUB_TYPES = {
         "holdout_r12",
         "holdout_r13",
         "holdout_r14",
+        "holdout_r15",
     ],
 )
 def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:
