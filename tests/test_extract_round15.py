@@ -64,3 +64,40 @@ def test_a_highly_explosive_material_is_no_explosion(text: str) -> None:
 )
 def test_the_weapon_and_a_strong_blast_are_kept(text: str, sub_types: list[str]) -> None:
     assert subs(text) == sub_types
+
+
+# --- a riot and what it throws: grenades and bombs named right after a riot's word («يرشقون … بالحجارة
+# والعبوات الناسفة والقنابل اليدوية») are the violent demonstration's, not explosions beside it; a
+# violent demonstration includes the protest and the police's intervention (sentence.SUPERSEDES);
+# a missile salvo («رشقة صاروخية») is shelling, not a riot
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال الجيش إن المحتجين كانوا يرشقون القوات والسياج الحدودي بالحجارة والعبوات الناسفة والقنابل اليدوية.",
+        "رشق المتظاهرون قوات الأمن بالحجارة وقنبلة يدوية في وسط المدينة.",
+        "أطلقت الشرطة الغاز المسيل للدموع على متظاهرين كانوا يرشقون مبنى المحافظة بالحجارة.",
+        "واستخدمت شرطة مكافحة الشغب الغاز المسيل للدموع لتفريق المتظاهرين الذين رشقوا القوات بقنابل حارقة.",
+    ],
+)
+def test_a_riot_is_one_violent_demonstration(text: str) -> None:
+    assert subs(text) == ["violent_demonstration"]
+
+
+def test_a_bombing_beside_a_riot_stays() -> None:
+    assert subs("قتل خمسة في انفجار عبوة ناسفة، فيما رشق متظاهرون الشرطة بالحجارة.") == [
+        "remote_explosive_landmine_ied",
+        "violent_demonstration",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أطلقت الفصائل رشقة صاروخية على المستوطنات الإسرائيلية.",
+        "وقال المصدر إنه تم رصد رشقات صاروخية أطلقت من القطاع على البلدات المجاورة.",
+    ],
+)
+def test_a_missile_salvo_is_shelling(text: str) -> None:
+    assert subs(text) == ["shelling_artillery_missile_attack"]

@@ -34,6 +34,7 @@ from workers.extract.sentence import (
     is_nisba,
     launch_site,
     reference_point,
+    thrown_in_riot,
     word_before,
 )
 from workers.extract.text import Sentence, clitic_variants, fold, without_conjunction, without_proclitic
@@ -358,7 +359,9 @@ def sentence_candidates(
                 # lethal force on a protest is excessive force (ACLED), not an intervention:
                 # «قتل أكثر من 700 شخص أثناء فض اعتصامي رابعة والنهضة»
                 cand.trigger = lexicon.excessive_force_trigger()
-            elif cand.trigger.sub_event_type == "looting_property_destruction" and "killed" in cand.casualties:
+            elif (
+                cand.trigger.sub_event_type == "looting_property_destruction" and "killed" in cand.casualties
+            ):
                 # a fire or a demolition that killed someone is an attack on people (ACLED), not
                 # property destruction: «قتل مستوطنون رضيعا فلسطينيا حرقا في منزله»
                 cand.trigger = lexicon.civilian_attack_trigger(cand.trigger.confidence)
@@ -383,9 +386,12 @@ def _judge_all(a: SentenceAnalysis, triggers: list[Match[Trigger]], ctx: Article
 
 
 def _not_superseded(superseded: list[Match[Trigger]], reported: list[Match[Trigger]]) -> list[Match[Trigger]]:
-    """The set-aside sub-types that no reported trigger of the sentence includes (SUPERSEDES)."""
+    """The set-aside sub-types that no reported trigger of the sentence includes (SUPERSEDES), and
+    weapons no reported riot threw (sentence.thrown_in_riot)."""
     covered = {sub for t in reported for sub in SUPERSEDES.get(t.entry.sub_event_type, ())}
-    return [m for m in superseded if m.entry.sub_event_type not in covered]
+    return [
+        m for m in superseded if m.entry.sub_event_type not in covered and not thrown_in_riot(m, reported)
+    ]
 
 
 def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
@@ -473,7 +479,10 @@ _COMMAND_WORDS = frozenset(fold(w) for w in ["قائد", "قادة", "قيادة
 
 def _commands_it(a: SentenceAnalysis, operation: int) -> bool:
     """«قائد عملية تحرير عدن», «قيادة عمليات تحرير نينوى»: the operation noun is part of a title."""
-    return operation > 0 and without_proclitic(without_conjunction(a.tokens.words[operation - 1])) in _COMMAND_WORDS
+    return (
+        operation > 0
+        and without_proclitic(without_conjunction(a.tokens.words[operation - 1])) in _COMMAND_WORDS
+    )
 
 
 def _named_attack(a: SentenceAnalysis) -> Match[lexicon.KnownAttack] | None:
@@ -488,7 +497,9 @@ def _as_trigger(m: Match[lexicon.KnownAttack]) -> Match[Trigger]:
     return Match(entry, m.start_token, m.end_token, m.start, m.end, m.had_article, m.had_prep)
 
 
-def _known_attack_place(place: PlaceChoice | None, known: lexicon.KnownAttack, a: SentenceAnalysis) -> PlaceChoice | None:
+def _known_attack_place(
+    place: PlaceChoice | None, known: lexicon.KnownAttack, a: SentenceAnalysis
+) -> PlaceChoice | None:
     """A named attack happened in its own country: a sentence that names no place there («أزمة تسمم
     سكريبال», «استنكر الأزهر في القاهرة الهجوم على مسجد قوات الطوارئ») takes that country, not the
     article's main place or a place of the statement elsewhere."""

@@ -185,6 +185,11 @@ SUPERSEDES: dict[str, frozenset[str]] = {
     ),
     "government_regains_territory": frozenset({"armed_clash", "non_state_actor_overtakes_territory"}),
     "non_state_actor_overtakes_territory": frozenset({"armed_clash"}),
+    # protesters who throw stones or Molotovs riot, whatever the police do (ACLED codes no excessive
+    # force on a violent demonstration; eval/README.md: the Ultras' clashes and arrests are one riot)
+    "violent_demonstration": frozenset(
+        {"peaceful_protest", "protest_with_intervention", "excessive_force_against_protesters"}
+    ),
 }
 VIOLENT_TYPES = frozenset({"battles", "explosions_remote_violence", "violence_against_civilians"})
 # words before a person's name («المدعو», «يدعى»): what follows is no place even when a town shares it
@@ -782,10 +787,32 @@ def _one_generic(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
 
 
 def _superseded(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
-    """Drop the sub-types a more specific one in the sentence includes (SUPERSEDES)."""
+    """Drop the sub-types a more specific one in the sentence includes (SUPERSEDES), and the weapons
+    a riot throws (thrown_in_riot)."""
     present = {m.entry.sub_event_type for m in triggers}
     dropped = {sub for p in present for sub in SUPERSEDES.get(p, ())}
-    return [m for m in triggers if m.entry.sub_event_type not in dropped] if dropped else triggers
+    kept = [m for m in triggers if m.entry.sub_event_type not in dropped] if dropped else triggers
+    if "violent_demonstration" in present:
+        kept = [m for m in kept if not thrown_in_riot(m, triggers)]
+    return kept
+
+
+# weapons that rioters throw: a grenade or a bomb named just after a riot's word is what it threw
+_THROWN_SUB_TYPES = frozenset({"grenade", "remote_explosive_landmine_ied"})
+RIOT_WEAPON_GAP = 8  # words after a riot's word where what it threw is listed («يرشقون … بالحجارة والعبوات»)
+
+
+def thrown_in_riot(m: Match[Trigger], triggers: list[Match[Trigger]]) -> bool:
+    """«كانوا يرشقون القوات والسياج بالحجارة والعبوات الناسفة والقنابل اليدوية»: the grenades and
+    bombs protesters throw are the riot's, as ACLED codes a violent demonstration, not explosions
+    beside it. A bombing named before the riot, or further on, stays its own event."""
+    if m.entry.sub_event_type not in _THROWN_SUB_TYPES:
+        return False
+    return any(
+        r.entry.sub_event_type == "violent_demonstration"
+        and 0 <= m.start_token - r.end_token <= RIOT_WEAPON_GAP
+        for r in triggers
+    )
 
 
 def _criminal(tokens: Tokens) -> bool:
