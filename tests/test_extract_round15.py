@@ -101,3 +101,31 @@ def test_a_bombing_beside_a_riot_stays() -> None:
 )
 def test_a_missile_salvo_is_shelling(text: str) -> None:
     assert subs(text) == ["shelling_artillery_missile_attack"]
+
+
+# --- clashes in a protest («خرجت تظاهرات … حيث اندلعت مواجهات», «اشتباكات بين المتظاهرين وقوات
+# الأمن») are the protest turned violent: one violent demonstration (cues.json riot_clash_words),
+# unless an armed group is named
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اندلعت اشتباكات بين المتظاهرين وقوات الأمن في وسط العاصمة.",
+        "وخرجت الجمعة تظاهرات في المدينة حيث اندلعت مواجهات مع الشرطة.",
+        "وقتل ثلاثة أشخاص في مواجهات بين محتجين وقوات الشرطة أمام مقر المحافظة.",
+    ],
+)
+def test_clashes_in_a_protest_are_a_violent_demonstration(text: str) -> None:
+    assert subs(text) == ["violent_demonstration"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "اشتبك الجيش مع مسلحي داعش في الموصل، فيما تظاهر السكان في بغداد.",
+        "اندلعت اشتباكات عنيفة بين الجيش والمتمردين في ريف المدينة.",
+    ],
+)
+def test_a_battle_stays_a_battle(text: str) -> None:
+    assert "armed_clash" in subs(text) and "violent_demonstration" not in subs(text)

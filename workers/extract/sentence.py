@@ -309,6 +309,9 @@ class SentenceAnalysis:
             if len(kept) < len(triggers):
                 self.set_aside = [m for m in triggers if m not in kept]
             triggers = kept
+        if _clash_in_a_protest(triggers, self.actors, tokens):
+            riot = lexicon.riot_trigger()
+            triggers = [replace(m, entry=riot) if _clash_word(m, tokens) else m for m in triggers]
         kept = _superseded(triggers)
         # the sub-types a more specific one set aside: they stand when the sentence does not report
         # the specific one («المعركة الدائرة لاستعادة المدينة»: a purpose, the battle still stands)
@@ -784,6 +787,29 @@ def _one_generic(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
     if len(generic) < 2:
         return triggers
     return [m for m in triggers if not m.entry.generic or m is generic[0]]
+
+
+_PROTEST_TYPES = frozenset({"protests", "riots"})
+
+
+def _clash_word(m: Match[Trigger], tokens: Tokens) -> bool:
+    """A clash noun or verb («اشتباكات», «مواجهات», «اشتبك»: cues.json riot_clash_words)."""
+    return m.entry.sub_event_type == "armed_clash" and not lexicon.key_set("riot_clash_words").isdisjoint(
+        keys_of(tokens.words[m.start_token])
+    )
+
+
+def _clash_in_a_protest(triggers: list[Match[Trigger]], actors: list[Match[Actor]], tokens: Tokens) -> bool:
+    """«خرجت تظاهرات عند الحدود حيث اندلعت مواجهات», «مواجهات عنيفة بين الشرطة وطلبة منعوا
+    الامتحانات احتجاجا»: clashes in a sentence that reports a protest or names protesters, with no
+    armed group named, are the protest turned violent (ACLED: a violent demonstration), not a battle."""
+    if not any(_clash_word(m, tokens) for m in triggers):
+        return False
+    if any(m.entry.kind == "nonstate" for m in actors):
+        return False  # «اشتباكات بين الجيش ومسلحي التنظيم … وتظاهر السكان»: a battle beside a protest
+    return any(m.entry.event_type in _PROTEST_TYPES for m in triggers) or any(
+        m.entry.kind == "protesters" for m in actors
+    )
 
 
 def _superseded(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
