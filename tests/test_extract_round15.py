@@ -129,3 +129,31 @@ def test_clashes_in_a_protest_are_a_violent_demonstration(text: str) -> None:
 )
 def test_a_battle_stays_a_battle(text: str) -> None:
     assert "armed_clash" in subs(text) and "violent_demonstration" not in subs(text)
+
+
+# --- a verbal attack: «شن هجوما حادا على ألمانيا متهما إياها», «هاجم نتنياهو واصفا إياه» are words,
+# not violence (cues.json verbal_attack_tone right after the word, verbal_attack_words a few words on)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شن الرئيس الأمريكي هجوما حادا على ألمانيا متهما إياها بإثراء روسيا خلال قمة حلف شمال الأطلسي في بروكسل.",
+        "وهاجم الرئيس التركي رئيس الوزراء الإسرائيلي واصفا إياه بأنه محتل وإرهابي.",
+        "من جانبه، شن النائب هجوما على الحكومة داعيا البرلمان إلى مساءلتها عن تدهور الأمن.",
+    ],
+)
+def test_a_verbal_attack_is_no_event(text: str) -> None:
+    assert subs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a tone word further on describes something else
+        "قتل عشرة جنود في هجوم على ثكنة عسكرية أسفر عن أزمة حادة بين البلدين.",
+        "شن مسلحون هجوما عنيفا على مركز للشرطة في المدينة وقتلوا ثلاثة من عناصره.",
+    ],
+)
+def test_an_armed_attack_stays(text: str) -> None:
+    assert subs(text) != []

@@ -58,6 +58,8 @@ TOLL_CUE_GAP = 3  # words between a casualty cue and the figure it counts («م�
 # sub-types that a «ل» does not make a purpose: the word names what was there or was agreed
 _NOT_PURPOSES = frozenset({"agreement", "protest_with_intervention", "excessive_force_against_protesters"})
 _BATTLE_NOUNS = frozenset(fold(w) for w in ["معركة", "المعركة", "معارك", "المعارك"])
+VERBAL_ATTACK_WINDOW = 6  # words after «هجوما» where the accusation it makes («متهما») may stand
+VERBAL_TONE_GAP = 2  # ... and where its tone may («هجوما حادا», «هجوما جديدا لاذعا»)
 YEARS = (1900, 2100)  # a four-digit number in this range before a word is a year, not a count
 PURPOSE_WINDOW = 8  # words before a «ل» + trigger where «تعرض», «هدفا» make it an act undergone
 # («تعرضت قرية غمام بريف اللاذقية الشمالي لقصف»: a place named between them)
@@ -286,6 +288,9 @@ def judge(
             return Factuality("habitual", words[i])
     if trig.end_token < len(words) and _hit(cue_set("metaphor_objects"), words, trig.end_token):
         return Factuality("metaphor", words[trig.end_token])
+    verbal = _verbal_attack(a, trig)
+    if verbal is not None:
+        return Factuality("metaphor", words[verbal])
     if _unanchored_fighting(a, trig):
         return Factuality(GENERIC, words[trig.start_token])
     if BACKGROUND in hits:
@@ -293,6 +298,23 @@ def judge(
     if event_date and published and event_date < published - timedelta(days=BACKGROUND_DAYS):
         return Factuality(BACKGROUND, None)
     return Factuality(ASSERTED)
+
+
+def _verbal_attack(a: SentenceAnalysis, trig: Match[Trigger]) -> int | None:
+    """«شن ترامب هجوما حادا على ألمانيا متهما إياها»: a generic attack word followed, in its clause,
+    by its tone or the accusation it makes (cues.json verbal_attack_tone, verbal_attack_words) is
+    words, not violence.
+    The position of that word, or None."""
+    if not (trig.entry.generic and trig.entry.event_type == "battles"):
+        return None
+    words, clause = a.tokens.words, a.statement_clauses[trig.start_token]
+    tone, accusation = cue_set("verbal_attack_tone"), cue_set("verbal_attack_words")
+    for i in range(trig.end_token, min(len(words), trig.end_token + VERBAL_ATTACK_WINDOW)):
+        if a.statement_clauses[i] != clause:
+            break
+        if _hit(accusation, words, i) or (i - trig.end_token < VERBAL_TONE_GAP and _hit(tone, words, i)):
+            return i
+    return None
 
 
 def _counted(words: list[str], i: int) -> bool:
