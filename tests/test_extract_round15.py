@@ -157,3 +157,30 @@ def test_a_verbal_attack_is_no_event(text: str) -> None:
 )
 def test_an_armed_attack_stays(text: str) -> None:
     assert subs(text) != []
+
+
+# --- a gathering to celebrate, welcome or bid farewell is no protest (cues.json celebration_words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ونظمت المحافظة، مسيرة حاشدة، احتفالاً بافتتاح الجسر الجديد.",
+        "تعيش المدينة تظاهرة اجتماعية واحتفالية ابتهاجاً بقدوم العيد.",
+        "احتشد آلاف الأشخاص في الساحة لوداع المغني الراحل.",
+    ],
+)
+def test_a_celebration_is_no_protest(text: str) -> None:
+    assert subs(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "تظاهر مئات الطلاب في وسط العاصمة احتجاجا على رفع الرسوم الجامعية.",
+        # a protest beside a celebration stays
+        "وخرجت مسيرة العودة الكبرى التي تزامنت مع احتفال نقل السفارة إلى القدس.",
+    ],
+)
+def test_a_protest_stays(text: str) -> None:
+    assert subs(text) == ["peaceful_protest"]

@@ -60,6 +60,7 @@ _NOT_PURPOSES = frozenset({"agreement", "protest_with_intervention", "excessive_
 _BATTLE_NOUNS = frozenset(fold(w) for w in ["معركة", "المعركة", "معارك", "المعارك"])
 VERBAL_ATTACK_WINDOW = 6  # words after «هجوما» where the accusation it makes («متهما») may stand
 VERBAL_TONE_GAP = 2  # ... and where its tone may («هجوما حادا», «هجوما جديدا لاذعا»)
+CELEBRATION_WINDOW = 4  # words either side of a protest word where «احتفالا», «لوداع» may stand
 YEARS = (1900, 2100)  # a four-digit number in this range before a word is a year, not a count
 PURPOSE_WINDOW = 8  # words before a «ل» + trigger where «تعرض», «هدفا» make it an act undergone
 # («تعرضت قرية غمام بريف اللاذقية الشمالي لقصف»: a place named between them)
@@ -291,6 +292,9 @@ def judge(
     verbal = _verbal_attack(a, trig)
     if verbal is not None:
         return Factuality("metaphor", words[verbal])
+    celebration = _celebration(a, trig)
+    if celebration is not None:
+        return Factuality("celebration", words[celebration])
     if _unanchored_fighting(a, trig):
         return Factuality(GENERIC, words[trig.start_token])
     if BACKGROUND in hits:
@@ -315,6 +319,19 @@ def _verbal_attack(a: SentenceAnalysis, trig: Match[Trigger]) -> int | None:
         if _hit(accusation, words, i) or (i - trig.end_token < VERBAL_TONE_GAP and _hit(tone, words, i)):
             return i
     return None
+
+
+def _celebration(a: SentenceAnalysis, trig: Match[Trigger]) -> int | None:
+    """«نظمت المحافظة مسيرة حاشدة احتفالاً بافتتاح القناة», «احتشد أكثر من مليون شخص لوداع الأميرة»:
+    a gathering to celebrate, welcome or bid farewell (cues.json celebration_words, within
+    CELEBRATION_WINDOW words of the protest word) is no protest. Its position, or None."""
+    if trig.entry.sub_event_type != "peaceful_protest":
+        return None
+    words, cues = a.tokens.words, lexicon.surface_set("celebration_words")
+    lo = max(0, trig.start_token - CELEBRATION_WINDOW)
+    hi = min(len(words), trig.end_token + CELEBRATION_WINDOW)
+    # across a comma: «مسيرة حاشدة، احتفالاً بافتتاح القناة»; as written, the forms of a purpose
+    return next((i for i in range(lo, hi) if words[i] in cues), None)
 
 
 def _counted(words: list[str], i: int) -> bool:
