@@ -184,3 +184,32 @@ def test_a_celebration_is_no_protest(text: str) -> None:
 )
 def test_a_protest_stays(text: str) -> None:
     assert subs(text) == ["peaceful_protest"]
+
+
+# --- combatants killed with no event word («مقتل نحو 10 متشددين», «مقتل ضابطين», «قتلى المليشيات
+# الحوثية … 44 قتيلاً») are fighting: an armed clash, not an attack on civilians
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأدت واحدة من العمليات إلى مقتل نحو 10 متشددين السبت في مالي.",
+        "أعلن المتحدث باسم القوات المسلحة، الخميس، مقتل ضابطين وإصابة ثلاثة آخرين في سيناء.",
+        "وأكد التحالف أن عدد قتلى المليشيات الحوثية خلال الـ24 ساعة الماضية في صعدة بلغ 44 قتيلاً.",
+    ],
+)
+def test_combatants_killed_are_fighting(text: str) -> None:
+    assert subs(text) == ["armed_clash"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل خمسة مدنيين برصاص الجيش في المدينة.",
+        "أدت الأحداث إلى قتل رجل غير مسلح على يد الشرطة في المدينة.",
+        # civilians counted beside militia named as the ones held responsible
+        "وحملت ميليشيا الحوثي مسؤولية مقتل 370 مدنيا وإصابة 471 آخرين في تعز.",
+    ],
+)
+def test_civilians_killed_stay_an_attack(text: str) -> None:
+    assert subs(text) == ["attack"]

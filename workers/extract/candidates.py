@@ -63,6 +63,7 @@ STATEMENT_DATE_GAP = 8  # words after a statement verb («أدانت … الأ�
 # words after a reporting verb («أعلن المتحدث الرسمي باسم قوات التحالف العقيد الركن ...، الجمعة،») in
 # which a date, before any «أن/إن», still stands in the verb's own clause
 REPORTING_CLAUSE_GAP = 20
+COMBATANT_WINDOW = 6  # words after a killed/wounded cue where who it counts is named («قتل ما لا يقل عن 40 شخصا»)
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 # a casualty-only report of an accident or illness is not an event (cues.json)
@@ -70,6 +71,7 @@ _NOT_VIOLENT_DEATHS = ("nonviolent_death_words", "accident_words")
 # «قتلوا على يد تنظيم داعش»: by the hand of, the party acting (not «على» of a target)
 _BY_THE_HAND_OF = frozenset(fold(w) for w in ["يد", "أيدي", "ايدي", "يدي"])
 _FROM = fold("من")
+_NOT_ARMED = fold("غير")  # «غير مسلح»
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,7 +572,11 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
     ).found_in(a.tokens.words)
     if not violent:
         return []
-    trig = lexicon.casualty_only_trigger()
+    # «عدد قتلى المليشيات الحوثية … بلغ 44 قتيلاً»: any of its cues may say who they are, and
+    # none may count civilians («حالة قتل، وحملت ميليشيا الحوثي مسؤولية مقتل 370 مدنيا»)
+    victims = [_victims(a, c) for c in cues]
+    combatants = VICTIMS_COMBATANT in victims and VICTIMS_CIVILIAN not in victims
+    trig = lexicon.casualty_only_trigger(combatants=combatants)
     return [
         Match(
             trig,
@@ -582,6 +588,29 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
             first.had_prep,
         )
     ]
+
+
+VICTIMS_CIVILIAN, VICTIMS_COMBATANT, VICTIMS_UNKNOWN = "civilian", "combatant", "unknown"
+
+
+def _victims(a: SentenceAnalysis, cue: Match[lexicon.CasualtyCue]) -> str:
+    """Whom the cue counts, by the words within COMBATANT_WINDOW after it: civilians (cues.json
+    noncombatant_nouns: «مقتل 370 مدنيا», «مقتل طاقمها», «ضابط المخابرات السابق»), combatants (a
+    combatant noun: «مقتل نحو 10 متشددين», «مقتل ضابطين», «قتلى المليشيات الحوثية»), or unknown.
+    Combatants make the report fighting, not an attack on civilians."""
+    words = a.tokens.words
+    end = min(len(words), cue.end_token + COMBATANT_WINDOW)
+    window = range(cue.start_token, end)
+    if any(not lexicon.key_set("noncombatant_nouns").isdisjoint(keys_of(words[i])) for i in window):
+        return VICTIMS_CIVILIAN
+    nouns = lexicon.key_set("combatant_nouns")
+    # not an armed actor's name: after a verb it is the killer («قتلت القوات الإسرائيلية أكثر من مائة
+    # متظاهر»), and an actor after a noun cue is named by a combatant noun often enough («قتلى المليشيات»)
+    if any(
+        not nouns.isdisjoint(keys_of(words[i])) and not (i and words[i - 1] == _NOT_ARMED) for i in window
+    ):  # «رجل غير مسلح» is no combatant
+        return VICTIMS_COMBATANT
+    return VICTIMS_UNKNOWN
 
 
 def _by_a_named_hand(a: SentenceAnalysis, cue: Match[lexicon.CasualtyCue]) -> bool:

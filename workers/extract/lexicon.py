@@ -256,8 +256,10 @@ def trigger_lexicon() -> dict[str, Any]:
 
 
 @cache
-def casualty_only_trigger() -> Trigger:
-    spec = trigger_lexicon()["casualty_only"]
+def casualty_only_trigger(combatants: bool = False) -> Trigger:
+    """People killed or wounded with no event word: an attack of unknown type, or fighting when the
+    dead are combatants (triggers.json casualty_only / casualty_only_combatants)."""
+    spec = trigger_lexicon()["casualty_only_combatants" if combatants else "casualty_only"]
     return Trigger(spec["event_type"], spec["sub_event_type"], spec["confidence"], False, casualty_only=True)
 
 
