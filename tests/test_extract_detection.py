@@ -172,9 +172,18 @@ def test_a_bad_edit_to_an_actor_or_place_file_fails_loudly(name: str, break_it, 
 
 
 def test_people_killed_with_no_event_word_are_an_attack_of_unknown_type() -> None:
-    events = extract(item("قتل خمسة جنود وأصيب ثمانية آخرون في المدينة."))
+    events = extract(item("قتل خمسة أشخاص وأصيب ثمانية آخرون في المدينة."))
     event = one(events, "attack")
     assert event["event_type"] == "violence_against_civilians"
+    assert event["casualties"]["killed"]["min"] == 5 and event["casualties"]["wounded"]["min"] == 8
+    assert trigger_evidence(event)[0]["casualty_only"] is True
+    assert validation_errors(EVENT, event) == []
+
+
+def test_soldiers_killed_with_no_event_word_are_fighting() -> None:
+    # combatants killed (cues.json combatant_nouns) are an armed clash, still casualty-only
+    events = extract(item("قتل خمسة جنود وأصيب ثمانية آخرون في المدينة."))
+    event = one(events, "armed_clash")
     assert event["casualties"]["killed"]["min"] == 5 and event["casualties"]["wounded"]["min"] == 8
     assert trigger_evidence(event)[0]["casualty_only"] is True
     assert validation_errors(EVENT, event) == []
