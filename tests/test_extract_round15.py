@@ -213,3 +213,22 @@ def test_combatants_killed_are_fighting(text: str) -> None:
 )
 def test_civilians_killed_stay_an_attack(text: str) -> None:
     assert subs(text) == ["attack"]
+
+
+# --- sport: an injury («الإصابة») in a sentence about a match is no casualty that makes «المواجهة» a
+# clash (sentence._conflict_context checks sport before the casualty cues, unless someone was killed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ودخل منتخب فرنسا المواجهة محروما من خدمات مهاجمه بسبب الإصابة.",
+        "ولن يتمكن قائد المنتخب من خوض أي من تلك المواجهات بسبب العدوى التي أصابته.",
+    ],
+)
+def test_an_injury_in_sport_is_no_clash(text: str) -> None:
+    assert subs(text) == []
+
+
+def test_players_killed_in_an_attack_stay() -> None:
+    assert subs("قتل خمسة لاعبين في هجوم على حافلة الفريق.") == ["attack"]

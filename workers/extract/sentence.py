@@ -568,13 +568,16 @@ def _conflict_context(tokens: Tokens, triggers: list[Match[Trigger]], found: Sen
     armed = any(m.entry.kind in _ARMED_KINDS for m in found.actors)
     if not armed and lexicon.phrase_list("accident_words").found_in(tokens.words):
         return False  # «مصرع 3 في حادث سير», «حريق يدمر منازل»: an accident, even with casualties
+    sport = not lexicon.surface_set("sport_words").isdisjoint(tokens.words)
+    if sport and not armed and not any(m.entry.kind == "killed" for m in found.casualty_cues):
+        return False  # «مواجهة القادسية», «معسكر إعدادي»; «خط الهجوم بعد إصابة الثنائي»: an injury
     trigger_tokens = {i for m in triggers for i in range(m.start_token, m.end_token)}
     if any(
         m.start_token not in trigger_tokens for m in found.casualty_cues
     ):  # «خطف» is a cue as well as a trigger
         return True
-    if not lexicon.surface_set("sport_words").isdisjoint(tokens.words):
-        return False  # «مواجهة القادسية», «معسكر إعدادي»: sport
+    if sport:
+        return False
     if armed or any(
         _people_after(tokens, m, found)
         for m in triggers
