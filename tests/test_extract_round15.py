@@ -232,3 +232,31 @@ def test_an_injury_in_sport_is_no_clash(text: str) -> None:
 
 def test_players_killed_in_an_attack_stay() -> None:
     assert subs("قتل خمسة لاعبين في هجوم على حافلة الفريق.") == ["attack"]
+
+
+# --- who carried it out: «الضربات التي شنتها الولايات المتحدة وحليفتاها فرنسا وبريطانيا», «العمليات التي
+# نفذتها كل من الولايات المتحدة وبريطانيا وفرنسا» name the forces that acted (acled_coding._agent_start)
+
+
+def actor_names(text: str) -> set[str]:
+    return {a["name"] for e in events(text) for a in e["actors"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقالت الوزارة إن الضربات الجوية التي شنتها الولايات المتحدة وحليفتاها فرنسا وبريطانيا على مواقع في سوريا لم توقع ضحايا.",
+        "وقال الجيش إن صواريخ أطلقت على مطار عسكري في حمص، في إشارة إلى الضربات التي نفذتها كل من الولايات المتحدة وبريطانيا وفرنسا ليلا.",
+    ],
+)
+def test_the_countries_that_carried_out_strikes_are_their_forces(text: str) -> None:
+    assert {
+        "Military Forces of the United States",
+        "Military Forces of the United Kingdom",
+        "Military Forces of France",
+    } <= actor_names(text)
+
+
+def test_the_turkish_raids_name_turkey() -> None:
+    text = "ونددت الحكومة بالغارات التي نفذتها تركيا أمس على قرى حدودية في شمال العراق."
+    assert "Military Forces of Turkey" in actor_names(text)

@@ -518,6 +518,29 @@ COUNTRY_PARTY_WINDOW = (6, 4)  # tokens before, after
 JOINT_PARTY_WINDOW = 10
 _WITH = fold("مع")
 _JOINT_TYPES = frozenset({"battles", "explosions_remote_violence"})  # not «التعاون مع إيران» in an arrest
+# «العمليات التي نفذتها كل من الولايات المتحدة وبريطانيا وفرنسا», «الضربة التي وجهتها أمريكا»: a
+# verb of carrying out with a pronoun for the act names who did it right after it (or after «كل من»),
+# this far after the trigger
+AGENT_CLAUSE_WINDOW = 16
+_AGENT_VERBS = frozenset(
+    fold(w)
+    for w in ["نفذتها", "نفذها", "شنتها", "شنها", "وجهتها", "وجهها", "قادتها", "قادها", "أطلقتها", "أطلقها"]
+)
+_EACH_OF = (fold("كل"), fold("من"))
+# «شنتها الولايات المتحدة وحليفتاها فرنسا وبريطانيا»: a word that carries a list of countries on
+_ALLY_WORDS = frozenset(fold(w) for w in ["وحليفتاها", "وحليفتيها", "وحليفتها", "وحلفاؤها", "وحلفائها", "وحليفها"])
+
+
+def _agent_start(words: list[str], trig: int) -> int | None:
+    """Where the doer of the act starts after «التي نفذتها (كل من)» within AGENT_CLAUSE_WINDOW tokens
+    after the trigger, or None."""
+    for v in range(trig + 1, min(len(words) - 1, trig + AGENT_CLAUSE_WINDOW)):
+        if words[v] in _AGENT_VERBS:
+            after = v + 1
+            if tuple(words[after : after + 2]) == _EACH_OF:
+                after += 2
+            return after
+    return None
 
 
 def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
@@ -541,19 +564,23 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
     }
     before, after = COUNTRY_PARTY_WINDOW
     joint_end = -1  # where the last country joined by «مع» (or listed after one) ends
+    agent = _agent_start(tokens.words, trig) if event["event_type"] in _JOINT_TYPES else None
     named = _sentence_actors(sentence, offset)
     for m in _sentence_places(sentence, offset):
         place = m.entry[0]
         word_before = tokens.words[m.start_token - 1] if m.start_token else ""
         if place.capital and place.country_code and not m.had_prep and word_before not in LOCATIVE_CUES:
             place = country_place(place.country_code)  # «تشن أنقرة هجوما»: the capital for its country
+        listed = (m.start_token == joint_end and tokens.words[m.start_token][:1] == "و") or (
+            joint_end >= 0 and m.start_token == joint_end + 1 and tokens.words[joint_end] in _ALLY_WORDS
+        )  # «وبريطانيا», «وحليفتاها فرنسا»: the list goes on
         joint = (
             place.precision == "country"
             and event["event_type"] in _JOINT_TYPES
-            and trig < m.start_token <= trig + JOINT_PARTY_WINDOW
             and (
-                word_before == _WITH
-                or (m.start_token == joint_end and tokens.words[m.start_token][:1] == "و")
+                m.start_token == agent  # «التي نفذتها (كل من) الولايات المتحدة»
+                or (agent is not None and agent < m.start_token and listed)
+                or (trig < m.start_token <= trig + JOINT_PARTY_WINDOW and (word_before == _WITH or listed))
             )
         )
         if joint:
@@ -566,7 +593,7 @@ def _parties_named_otherwise(event: dict[str, Any], text: str) -> None:
             continue  # an actor's name, or a nisba after a noun: «مواطنا ألمانيا» is a German, not Germany
         if (
             m.had_prep
-            or word_before in LOCATIVE_CUES
+            or (word_before in LOCATIVE_CUES and m.start_token != agent)  # «كل من أمريكا» is no «from»
             or (
                 place.nisba and m.start_token != trig_end
             )  # «الضربة الإسرائيلية» acts; «من الأراضي اليمنية» not
