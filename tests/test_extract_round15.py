@@ -260,3 +260,15 @@ def test_the_countries_that_carried_out_strikes_are_their_forces(text: str) -> N
 def test_the_turkish_raids_name_turkey() -> None:
     text = "ونددت الحكومة بالغارات التي نفذتها تركيا أمس على قرى حدودية في شمال العراق."
     assert "Military Forces of Turkey" in actor_names(text)
+
+
+# --- a day of a month a few days after publication is still to come («اجتماع يوم 15 أبريل الحالي»):
+# it dates no event, and is not read as the same day a year before (dates.FUTURE_DAYS, is_future)
+
+
+def test_a_coming_day_dates_no_event() -> None:
+    # published 2019-03-11: the 15th is four days on
+    text = "وقتل خمسة جنود في هجوم على نقطة تفتيش، قبل اجتماع للحلف يوم 15 مارس الحالي."
+    assert events(text) and all(
+        not any(ev["field"] == "date" for ev in e["evidence"]) for e in events(text)
+    )

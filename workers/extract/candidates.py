@@ -10,7 +10,7 @@ from typing import Any
 
 from workers.extract import lexicon
 from workers.extract.context import ArticleContext, PlaceChoice
-from workers.extract.dates import DateMention
+from workers.extract.dates import DateMention, is_future
 from workers.extract.factuality import (
     ASSERTED,
     WAR_TOLL_MIN,
@@ -63,7 +63,9 @@ STATEMENT_DATE_GAP = 8  # words after a statement verb («أدانت … الأ�
 # words after a reporting verb («أعلن المتحدث الرسمي باسم قوات التحالف العقيد الركن ...، الجمعة،») in
 # which a date, before any «أن/إن», still stands in the verb's own clause
 REPORTING_CLAUSE_GAP = 20
-COMBATANT_WINDOW = 6  # words after a killed/wounded cue where who it counts is named («قتل ما لا يقل عن 40 شخصا»)
+COMBATANT_WINDOW = (
+    6  # words after a killed/wounded cue where who it counts is named («قتل ما لا يقل عن 40 شخصا»)
+)
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 # a casualty-only report of an accident or illness is not an event (cues.json)
@@ -270,13 +272,15 @@ def _in_reporting_clause(a: SentenceAnalysis, day: DateMention, trig: Match[Trig
 
 
 def _date(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> DateChoice:
-    dates = [d for d in a.dates if not _statement_date(a, d, trig)]
+    # a day to come is no day an event happened on
+    days = [d for d in a.dates if not is_future(d, ctx.published)]
+    dates = [d for d in days if not _statement_date(a, d, trig)]
     if dates:
         nearest = min(dates, key=lambda d: abs(d.start_token - trig.start_token))
         return DateChoice(nearest.date, nearest, a.sentence)
     # «قالت الوزارة امس الاثنين إن الانفجار ...»: what was said on Monday happened by Monday, not on
     # the publication day after it
-    said_on = min((d.date for d in a.dates), default=None)
+    said_on = min((d.date for d in days), default=None)
     lead = ctx.lead_date
     if lead is not None and not any(d is lead for d in a.dates) and (said_on is None or lead.date <= said_on):
         return DateChoice(lead.date)  # (not when it is this sentence's statement date)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from workers.extract.dates import DateMention
+from workers.extract.dates import DateMention, is_future
 from workers.extract.factuality import BACKGROUND_DAYS
 from workers.extract.gazetteer import PRECISION_RANK, Place, resolve
 from workers.extract.lexicon import Match, Trigger
@@ -77,6 +77,7 @@ def article_context(
             for d in a.dates
             if d.precision == "day"
             and (published is None or d.date >= published - timedelta(days=BACKGROUND_DAYS))
+            and not is_future(d, published)
         ),
         None,
     )

@@ -67,6 +67,14 @@ _MAX_MONTH_WORDS = 4  # a month, its other name (one or two words) and «عام�
 MONTH_WORDS = frozenset(w for name in _MONTHS for w in name.split())
 
 
+FUTURE_DAYS = 31  # a day of a month up to this long after publication, with no year, is still to come
+
+
+def is_future(mention: DateMention, published: date | None) -> bool:
+    """Is the date after the publication day (a day to come, which dates no event that happened)?"""
+    return published is not None and mention.date > published + timedelta(days=1)
+
+
 def _weekday_on_or_before(ref: date, weekday: int) -> date:
     return ref - timedelta(days=(ref.weekday() - weekday) % 7)
 
@@ -180,8 +188,10 @@ def _day_of_month(words: list[str], start: int, day: int, at: int, published: da
         if year is not None:
             return DateMention(date(year, month, day), "day", start, at + month_words + 1, 0.9)
         d = date(published.year, month, day)
-        if d > published + timedelta(days=1):
+        if d > published + timedelta(days=FUTURE_DAYS):
             d = date(published.year - 1, month, day)
+        # a day a few days after publication is a coming one («اجتماع للحلف يوم 15 أبريل الحالي»,
+        # «الاقتراع في 12 أيار»), not the same day a year ago: it dates no event (is_future)
         return DateMention(d, "day", start, at + 1, 0.9)
     except ValueError:
         return None
@@ -214,9 +224,7 @@ def _ordinal_day(words: list[str], i: int) -> tuple[int, int] | None:
 _ORDINAL_FIRST_WORDS = tuple(dict.fromkeys(w.split()[0] for w in _ORDINAL_DAYS))
 
 # the words the cases of find_dates start with (after _stem)
-_DATE_WORDS = frozenset(
-    ["اليوم", "امس", "اول", "الاسبوع", "الشهر", _AGO, *_WEEKDAYS, *_ORDINAL_FIRST_WORDS]
-)
+_DATE_WORDS = frozenset(["اليوم", "امس", "اول", "الاسبوع", "الشهر", _AGO, *_WEEKDAYS, *_ORDINAL_FIRST_WORDS])
 
 
 def _starts_date(tok: str) -> bool:
