@@ -26,15 +26,14 @@ from workers.extract.numbers import Count
 from workers.extract.sentence import (
     CLAUSE_BREAKS,
     ON,
-    SUPERSEDES,
     TARGET_CUES,
     SentenceAnalysis,
     country_as_actor,
+    included_by,
     inside_foreign,
     is_nisba,
     launch_site,
     reference_point,
-    thrown_in_riot,
     word_before,
 )
 from workers.extract.text import Sentence, clitic_variants, fold, without_conjunction, without_proclitic
@@ -63,9 +62,8 @@ STATEMENT_DATE_GAP = 8  # words after a statement verb («أدانت … الأ�
 # words after a reporting verb («أعلن المتحدث الرسمي باسم قوات التحالف العقيد الركن ...، الجمعة،») in
 # which a date, before any «أن/إن», still stands in the verb's own clause
 REPORTING_CLAUSE_GAP = 20
-COMBATANT_WINDOW = (
-    6  # words after a killed/wounded cue where who it counts is named («قتل ما لا يقل عن 40 شخصا»)
-)
+# words after a killed/wounded cue where who it counts is named («قتل ما لا يقل عن 40 شخصا»)
+COMBATANT_WINDOW = 6
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 # a casualty-only report of an accident or illness is not an event (cues.json)
@@ -392,12 +390,9 @@ def _judge_all(a: SentenceAnalysis, triggers: list[Match[Trigger]], ctx: Article
 
 
 def _not_superseded(superseded: list[Match[Trigger]], reported: list[Match[Trigger]]) -> list[Match[Trigger]]:
-    """The set-aside sub-types that no reported trigger of the sentence includes (SUPERSEDES), and
-    weapons no reported riot threw (sentence.thrown_in_riot)."""
-    covered = {sub for t in reported for sub in SUPERSEDES.get(t.entry.sub_event_type, ())}
-    return [
-        m for m in superseded if m.entry.sub_event_type not in covered and not thrown_in_riot(m, reported)
-    ]
+    """The set-aside triggers that no reported trigger of the sentence includes (sentence.included_by)."""
+    included = included_by(reported)
+    return [m for m in superseded if not included(m)]
 
 
 def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
@@ -605,7 +600,8 @@ def _victims(a: SentenceAnalysis, cue: Match[lexicon.CasualtyCue]) -> str:
     words = a.tokens.words
     end = min(len(words), cue.end_token + COMBATANT_WINDOW)
     window = range(cue.start_token, end)
-    if any(not lexicon.key_set("noncombatant_nouns").isdisjoint(keys_of(words[i])) for i in window):
+    noncombatants = lexicon.key_set("noncombatant_nouns")
+    if any(not noncombatants.isdisjoint(keys_of(words[i])) for i in window):
         return VICTIMS_CIVILIAN
     nouns = lexicon.key_set("combatant_nouns")
     # not an armed actor's name: after a verb it is the killer («قتلت القوات الإسرائيلية أكثر من مائة

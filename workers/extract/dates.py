@@ -68,6 +68,12 @@ MONTH_WORDS = frozenset(w for name in _MONTHS for w in name.split())
 
 
 FUTURE_DAYS = 31  # a day of a month up to this long after publication, with no year, is still to come
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a four-digit number in this range is a year («عام 2015», «5 يناير 2017»)
+
+
+def is_year(token: str) -> bool:
+    """A year written as a number («2015»), not a count of people («في 2015 دعا», «20 طالباً»)."""
+    return len(token) == 4 and token.isdecimal() and FIRST_YEAR <= int(token) <= LAST_YEAR
 
 
 def is_future(mention: DateMention, published: date | None) -> bool:
@@ -183,7 +189,7 @@ def _day_of_month(words: list[str], start: int, day: int, at: int, published: da
         else:
             break
     after = words[at + month_words] if at + month_words < len(words) else ""
-    year = int(after) if len(after) == 4 and after.isdecimal() and 1900 <= int(after) <= 2100 else None
+    year = int(after) if is_year(after) else None
     try:
         if year is not None:
             return DateMention(date(year, month, day), "day", start, at + month_words + 1, 0.9)

@@ -8,7 +8,10 @@ future («سوف», a generated future verb form «سيقصف», «الجمعة 
 instruction, a hypothesis («خشية هجمات») or a generic statement (a penalty: «حكم بالإعدام», a law);
 a trigger written with the «ل» of purpose («أرسل قواته للقتال», «لتحرير الكويت») is a purpose unless a
 word of undergoing just before it makes it an act that happened («تعرضت لقصف»);
-or when the word after it makes it a metaphor («اختطاف القرار»). An imperfect verb («تقصف القوات
+or when the word after it makes it a metaphor («اختطاف القرار»), or a generic attack word is a
+verbal attack (its tone or accusation after it: «هجوما حادا», «متهما إياها»), or a protest word a
+celebration («مسيرة حاشدة احتفالاً»). A cue word counted by a number is a noun, not a cue («قتل 20
+طالباً» are students, not «طالب», a call). An imperfect verb («تقصف القوات
 القرى») tells what someone does, a habit, unless the sentence tells of one occasion: a narrative
 word in its window («وبدأ الجنود يعتقلون»), a date, or an exact figure (a headline's present:
 «الجيش يقتل 31 مسلحا»); a generic one («حملة أمنية تستهدف») is a purpose even then. A trigger
@@ -30,6 +33,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from workers.extract import lexicon
+from workers.extract.dates import is_year
 from workers.extract.lexicon import TERRITORY_SUB_TYPES, Match, Trigger
 from workers.extract.morph import FUTURE_PREFIXES, keys_of, term_key, verb_forms
 from workers.extract.numbers import is_number_word
@@ -61,7 +65,6 @@ _BATTLE_NOUNS = frozenset(fold(w) for w in ["معركة", "المعركة", "م�
 VERBAL_ATTACK_WINDOW = 6  # words after «هجوما» where the accusation it makes («متهما») may stand
 VERBAL_TONE_GAP = 2  # ... and where its tone may («هجوما حادا», «هجوما جديدا لاذعا»)
 CELEBRATION_WINDOW = 4  # words either side of a protest word where «احتفالا», «لوداع» may stand
-YEARS = (1900, 2100)  # a four-digit number in this range before a word is a year, not a count
 PURPOSE_WINDOW = 8  # words before a «ل» + trigger where «تعرض», «هدفا» make it an act undergone
 # («تعرضت قرية غمام بريف اللاذقية الشمالي لقصف»: a place named between them)
 
@@ -337,9 +340,7 @@ def _celebration(a: SentenceAnalysis, trig: Match[Trigger]) -> int | None:
 def _counted(words: list[str], i: int) -> bool:
     """Is the word counted by a number just before it («قتل 20 طالباً»: students, not «طالب», a call)?
     A year is no count («في 2015 دعا التنظيم إلى شن هجمات»)."""
-    if i == 0 or not is_number_word(words[i - 1]):
-        return False
-    return not (words[i - 1].isdigit() and YEARS[0] <= int(words[i - 1]) <= YEARS[1])
+    return i > 0 and is_number_word(words[i - 1]) and not is_year(words[i - 1])
 
 
 def _many_of(words: list[str], trig: Match[Trigger]) -> bool:

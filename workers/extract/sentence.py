@@ -19,7 +19,7 @@ from typing import Any
 
 from workers.extract import lexicon
 from workers.extract.actors import coordinated_force
-from workers.extract.dates import MONTH_WORDS, DateMention, find_dates
+from workers.extract.dates import FIRST_YEAR, LAST_YEAR, MONTH_WORDS, DateMention, find_dates
 from workers.extract.gazetteer import (
     ADMIN2_WORDS,
     ARAB_WORLD,
@@ -119,7 +119,6 @@ _TIME_UNIT_WORDS = frozenset(
     ]
 )
 _AT_LEAST = [fold("على"), fold("الأقل")]
-_FIRST_YEAR, _LAST_YEAR = 1900, 2100  # a number after a month name in this range is a year
 _AT_LEAST_GAP = 2  # words between a number and «على الأقل» («1700 مدني على الأقل»)
 _SPEAKER_WINDOW = 12  # words after a reporting verb that may hold the speaker
 _SPEAKER_NAME_WORDS = 4
@@ -415,7 +414,7 @@ class SentenceAnalysis:
                 or after in _TIME_UNIT_WORDS
             ):
                 continue
-            if before in MONTH_WORDS and c.lo == c.hi and _FIRST_YEAR <= c.lo <= _LAST_YEAR:
+            if before in MONTH_WORDS and c.lo == c.hi and FIRST_YEAR <= c.lo <= LAST_YEAR:
                 continue  # «في تشرين 2015»: a year
             end = self.tokens.ends[c.end_token - 1] - self.sentence.start
             if self.sentence.text[end : end + 2].strip().startswith(("%", "٪")):
@@ -815,15 +814,19 @@ def _clash_in_a_protest(triggers: list[Match[Trigger]], actors: list[Match[Actor
     )
 
 
+def included_by(triggers: list[Match[Trigger]]) -> Callable[[Match[Trigger]], bool]:
+    """Whether another of `triggers` includes a trigger: its sub-type is one a more specific one
+    names (SUPERSEDES), or it is a weapon a riot threw (thrown_in_riot). Used on the sentence's
+    triggers (_superseded) and again on the ones it reports (candidates._not_superseded)."""
+    dropped = {sub for m in triggers for sub in SUPERSEDES.get(m.entry.sub_event_type, ())}
+    riot = any(m.entry.sub_event_type == "violent_demonstration" for m in triggers)
+    return lambda m: m.entry.sub_event_type in dropped or (riot and thrown_in_riot(m, triggers))
+
+
 def _superseded(triggers: list[Match[Trigger]]) -> list[Match[Trigger]]:
-    """Drop the sub-types a more specific one in the sentence includes (SUPERSEDES), and the weapons
-    a riot throws (thrown_in_riot)."""
-    present = {m.entry.sub_event_type for m in triggers}
-    dropped = {sub for p in present for sub in SUPERSEDES.get(p, ())}
-    kept = [m for m in triggers if m.entry.sub_event_type not in dropped] if dropped else triggers
-    if "violent_demonstration" in present:
-        kept = [m for m in kept if not thrown_in_riot(m, triggers)]
-    return kept
+    """Drop the triggers another one in the sentence includes (included_by)."""
+    included = included_by(triggers)
+    return [m for m in triggers if not included(m)]
 
 
 # weapons that rioters throw: a grenade or a bomb named just after a riot's word is what it threw
