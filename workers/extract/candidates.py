@@ -66,6 +66,7 @@ REPORTING_CLAUSE_GAP = 20
 COMBATANT_WINDOW = 6
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
+_STATE_KINDS = frozenset({"state", "international"})  # forces that make a generic attack a battle
 # a casualty-only report of an accident or illness is not an event (cues.json)
 _NOT_VIOLENT_DEATHS = ("nonviolent_death_words", "accident_words")
 # «قتلوا على يد تنظيم داعش»: by the hand of, the party acting (not «على» of a target)
@@ -415,11 +416,19 @@ def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
 
 
 def _civilian_victims(a: SentenceAnalysis) -> bool:
-    """People killed or wounded whom the sentence says were civilians: «عشرات القتلى من السياح»."""
+    """People killed or wounded whom the sentence says were civilians: «عشرات القتلى من السياح», or
+    counts as civilians or people («مقتل سبعة أشخاص», «قتل خمسة مدنيين») when no cue counts
+    combatants and no state force is named (one would be a party: «شن الجيش هجوما ... مقتل 30 شخصا»)."""
     words = a.tokens.words
-    for cue in a.casualty_cues:
-        if cue.entry.kind not in CASUALTY_ONLY_KINDS:
-            continue
+    cues = [c for c in a.casualty_cues if c.entry.kind in CASUALTY_ONLY_KINDS]
+    counted = {_victims(a, c) for c in cues}
+    if (
+        counted & {VICTIMS_CIVILIAN}
+        and VICTIMS_COMBATANT not in counted
+        and not any(m.entry.kind in _STATE_KINDS for m in a.actors)
+    ):
+        return True
+    for cue in cues:
         for i in range(cue.end_token, min(len(words) - 1, cue.end_token + VICTIMS_FROM_WINDOW)):
             if a.clauses[i] != a.clauses[cue.start_token]:
                 break
@@ -599,6 +608,9 @@ def _victims(a: SentenceAnalysis, cue: Match[lexicon.CasualtyCue]) -> str:
     Combatants make the report fighting, not an attack on civilians."""
     words = a.tokens.words
     end = min(len(words), cue.end_token + COMBATANT_WINDOW)
+    # the words from the event word on tell the event, not its victims («قتل خمسة مدنيين وأصيب عشرة
+    # آخرون في هجمات نفذها متشددون»: the militants did it)
+    end = min([end] + [t.start_token for t in (*a.triggers, *a.set_aside) if t.start_token >= cue.end_token])
     window = range(cue.start_token, end)
     noncombatants = lexicon.key_set("noncombatant_nouns")
     if any(not noncombatants.isdisjoint(keys_of(words[i])) for i in window):

@@ -11,6 +11,7 @@ from workers.extract.candidates import Candidate, Span
 from workers.extract.context import ArticleContext
 from workers.extract.factuality import BACKGROUND
 from workers.extract.gazetteer import NEAR_KM, PRECISION_RANK, distance_km, resolve
+from workers.extract.lexicon import civilian_attack_trigger
 from workers.extract.sentence import is_nisba
 from workers.extract.text import Sentence
 
@@ -59,11 +60,11 @@ def build_events(
 ) -> list[dict[str, Any]]:
     """The article's events, in order of first mention, one of them marked as its lead."""
     events = [_to_event(group, item, fingerprint) for group in _group(candidates)]
-    lead = _mark_lead(
-        events,
-        {m.entry.sub_event_type for m in ctx.title_triggers},
-        {m.entry.event_type for m in ctx.title_triggers},
-    )
+    named = [m.entry for m in ctx.title_triggers]
+    # a headline's generic «هجوم» names the body's attack on civilians as well as a clash: the body
+    # types the word by its victims (candidates._civilian_target), the headline has none to go by
+    named += [civilian_attack_trigger(e.confidence) for e in named if e.generic and e.event_type == "battles"]
+    lead = _mark_lead(events, {e.sub_event_type for e in named}, {e.event_type for e in named})
     if lead is not None:
         _place_from_headline(lead, item, ctx)
     return events

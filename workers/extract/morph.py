@@ -67,11 +67,20 @@ def reduce(stem: str) -> str:
 _T_WITH_PRONOUN = "ته"
 
 
+# the plural «ـيين» of a nisba: reduce() takes its whole ending off («مدنيين» -> «مدن», as «الحوثيين»
+# -> «الحوث»), so it would not meet its singular («مدني», as «مدنيون» does); it gets that key too
+_NISBA_PLURAL = "يين"
+
+
 @lru_cache(maxsize=_MEMO)
 def stem_keys(stem: str) -> tuple[str, ...]:
     """The keys of a clitic-free folded stem: its reduction, and for «غاراته», «ضربته» also «غار»,
-    «ضرب»."""
+    «ضرب»; for «مدنيين» also «مدني»."""
     key = reduce(stem)
+    if stem.endswith(_NISBA_PLURAL) and len(stem) - len(_NISBA_PLURAL) >= MIN_STEM:
+        singular = stem[: -len(_NISBA_PLURAL) + 1]
+        if singular != key:
+            return (key, singular)
     if stem.endswith(_T_WITH_PRONOUN) and len(stem) - len(_T_WITH_PRONOUN) >= MIN_STEM:
         other = reduce(stem[:-1])
         if other != key:

@@ -1,0 +1,58 @@
+"""Round-16 causes (sentences written for these tests): a generic attack word whose victims the
+sentence counts as civilians, …"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_extract import item
+from tests.test_extract_causes import subs
+from workers.extract.core import extract
+from workers.extract.morph import keys_of, term_key
+from workers.extract.text import fold
+
+# --- a generic attack word («هجوم», «هجمات») whose dead or wounded the sentence counts as civilians
+# or people, with no state force named, is an attack on civilians (ACLED), not a battle
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أسفر هجوم شنه مسلحون مساء الأحد عن مقتل سبعة أشخاص في بلدة شمالي البلاد.",
+        "قتل خمسة مدنيين وأصيب عشرة آخرون في هجمات نفذها متشددون في ولاية بورنو.",
+        "لقي 14 شخصا حتفهم في هجوم لجماعة مسلحة على منطقة زراعية.",
+    ],
+)
+def test_a_generic_attack_on_people_is_an_attack(text: str) -> None:
+    assert subs(text) == ["attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أسفر هجوم شنه مسلحون مساء الأحد عن مقتل سبعة جنود في بلدة شمالي البلاد.",
+        "قتل 9 أشخاص بينهم 3 من رجال الشرطة في هجوم لمسلحين على نقطة تفتيش.",
+        "شن الجيش هجوما على معاقل المتمردين أسفر عن مقتل 30 شخصا.",
+    ],
+)
+def test_an_attack_with_soldiers_or_forces_stays_a_battle(text: str) -> None:
+    assert subs(text) == ["armed_clash"]
+
+
+def test_a_headline_attack_leads_with_the_attack_on_people() -> None:
+    """The headline's generic «هجوم» has no victims to type it by: it names the body's attack on
+    people, not a later sentence's clash."""
+    body = (
+        "قتل 18 شخصا على الأقل في هجوم تبنته حركة مسلحة في ولاية شمالية. "
+        "وأكدت وزارة الداخلية أن جميع القتلى في الهجوم الذي وقع مساء الجمعة من عناصر الشرطة المحلية."
+    )
+    out = extract(item(body, title="هجوم دام في شمال البلاد"))
+    (lead,) = [e for e in out if e["lead"]]
+    assert lead["sub_event_type"] == "attack"
+    assert lead["casualties"]["killed"]["min"] == 18
+
+
+@pytest.mark.parametrize(("plural", "singular"), [("المدنيين", "مدني"), ("عسكريين", "عسكري")])
+def test_a_nisba_plural_meets_its_singular(plural: str, singular: str) -> None:
+    """«مدنيين» reduces to «مدن» (its whole ending off); it also keys as «مدني», as «مدنيون» does."""
+    assert term_key(singular) in keys_of(fold(plural))
