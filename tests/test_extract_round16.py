@@ -56,3 +56,38 @@ def test_a_headline_attack_leads_with_the_attack_on_people() -> None:
 def test_a_nisba_plural_meets_its_singular(plural: str, singular: str) -> None:
     """«مدنيين» reduces to «مدن» (its whole ending off); it also keys as «مدني», as «مدنيون» does."""
     assert term_key(singular) in keys_of(fold(plural))
+
+
+# --- an air force or fighter jets as the subject after a strike verb («قصفت مقاتلات تركية»,
+# «قصف سلاح الجو»), and «أغار» (a raid), are air strikes, not shelling
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قصفت مقاتلات تركية مواقع لتنظيم داعش داخل سوريا.",
+        "قصف سلاح الجو السوري مناطق في الزبداني.",
+        "وقال المصدر إن سلاح الجو السوري قصف مناطق في الزبداني.",
+        "استهدفت مقاتلات التحالف تجمعات للمسلحين.",
+        "وقال الجيش إن طائراته أغارت على 18 موقعا للفصائل.",
+        "أغارت الطائرات الإسرائيلية على موقعين لحركة حماس في قطاع غزة.",
+    ],
+)
+def test_jets_and_an_air_force_strike_from_the_air(text: str) -> None:
+    assert subs(text) == ["air_drone_strike"]
+
+
+def test_artillery_stays_shelling() -> None:
+    assert subs("قصف الجيش مواقع المسلحين بالمدفعية.") == ["shelling_artillery_missile_attack"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_types"),
+    [
+        ("وقال التنظيم إن التفجيرين استهدفا مقاتلين في فصائل مسلحة.", ["remote_explosive_landmine_ied"]),
+        ("أغارت الجماعة المسلحة على القرية وأحرقت المنازل.", ["looting_property_destruction"]),
+        ("كنت أغار من زملائي في المدرسة.", []),
+    ],
+)
+def test_fighters_targeted_and_a_raid_on_the_ground_are_no_air_strike(text: str, sub_types: list[str]) -> None:
+    assert subs(text) == sub_types
