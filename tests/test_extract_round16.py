@@ -91,3 +91,28 @@ def test_artillery_stays_shelling() -> None:
 )
 def test_fighters_targeted_and_a_raid_on_the_ground_are_no_air_strike(text: str, sub_types: list[str]) -> None:
     assert subs(text) == sub_types
+
+
+# --- people killed «خلال/في/أثناء» a protest: lethal force on a demonstration (ACLED: excessive
+# force against protesters), not a peaceful protest; a protest against a killing stays a protest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل 61 فلسطينيا على الأقل خلال تظاهرات شارك فيها عشرات الآلاف على حدود غزة.",
+        "وقتلت قوات الأمن 12 شخصا في الاحتجاجات التي شهدتها العاصمة.",
+        "لقي ثلاثة أشخاص حتفهم أثناء مظاهرة في وسط المدينة.",
+    ],
+)
+def test_people_killed_during_a_protest_is_excessive_force(text: str) -> None:
+    assert subs(text) == ["excessive_force_against_protesters"]
+
+
+def test_a_protest_against_a_killing_stays_a_protest() -> None:
+    assert "peaceful_protest" in subs("خرج الآلاف في مظاهرات احتجاجا على مقتل 3 شبان برصاص الشرطة.")
+
+
+def test_the_protest_a_killing_retypes_is_one_event() -> None:
+    text = "وتراجعت حدة التظاهرات عند الحدود بعد أن قتل 61 فلسطينيا خلال تظاهرات حاشدة في مايو."
+    assert subs(text) == ["excessive_force_against_protesters"]

@@ -26,6 +26,7 @@ from workers.extract.numbers import Count
 from workers.extract.sentence import (
     CLAUSE_BREAKS,
     ON,
+    SUPERSEDES,
     TARGET_CUES,
     SentenceAnalysis,
     country_as_actor,
@@ -73,6 +74,8 @@ _NOT_VIOLENT_DEATHS = ("nonviolent_death_words", "accident_words")
 _BY_THE_HAND_OF = frozenset(fold(w) for w in ["يد", "أيدي", "ايدي", "يدي"])
 _FROM = fold("من")
 _NOT_ARMED = fold("غير")  # «غير مسلح»
+_PROTEST_SUB_TYPES = frozenset({"peaceful_protest", "protest_with_intervention"})  # (not the attacks it includes)
+_DURING = frozenset(fold(w) for w in ["في", "خلال", "أثناء", "اثناء", "إبان"])  # «قتل 61 خلال تظاهرات»
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,8 +362,13 @@ def sentence_candidates(
         cands.append(cand)
     if cands:
         assign_casualties(a, cands)
+        retyped: list[Candidate] = []
         for cand in cands:
-            if cand.trigger.sub_event_type == "protest_with_intervention" and "killed" in cand.casualties:
+            if cand.trigger.sub_event_type == "peaceful_protest" and _killed_during(a, cand):
+                # «قتل 61 فلسطينيا خلال تظاهرات»: lethal force on the protest (ACLED)
+                cand.trigger = lexicon.excessive_force_trigger()
+                retyped.append(cand)
+            elif cand.trigger.sub_event_type == "protest_with_intervention" and "killed" in cand.casualties:
                 # lethal force on a protest is excessive force (ACLED), not an intervention:
                 # «قتل أكثر من 700 شخص أثناء فض اعتصامي رابعة والنهضة»
                 cand.trigger = lexicon.excessive_force_trigger()
@@ -370,7 +378,25 @@ def sentence_candidates(
                 # a fire or a demolition that killed someone is an attack on people (ACLED), not
                 # property destruction: «قتل مستوطنون رضيعا فلسطينيا حرقا في منزله»
                 cand.trigger = lexicon.civilian_attack_trigger(cand.trigger.confidence)
+        # what a protest retyped as excessive force includes goes, as SUPERSEDES drops it among
+        # triggers («وتراجعت حدة التظاهرات … حين قتل 61 فلسطينيا خلال تظاهرات»: one event)
+        includes = {sub for c in retyped for sub in SUPERSEDES[c.trigger.sub_event_type]} & _PROTEST_SUB_TYPES
+        cands = [c for c in cands if c.casualties or c.trigger.sub_event_type not in includes]
     return cands
+
+
+def _killed_during(a: SentenceAnalysis, cand: Candidate) -> bool:
+    """Are the protest's dead counted before it, and the protest named as when they died («قتل 61
+    فلسطينيا خلال تظاهرات», «قتلت القوات 12 شخصا في الاحتجاجات»)? Not a protest against a killing
+    («احتجاجا على مقتل 3 شبان»: the figure follows the protest word)."""
+    killed = cand.casualties.get("killed")
+    start = cand.match.start_token
+    return (
+        killed is not None
+        and killed.count.end_token <= start
+        and start > 0
+        and a.tokens.words[start - 1] in _DURING
+    )
 
 
 @dataclass(frozen=True, slots=True)
