@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.test_extract import item
-from tests.test_extract_causes import subs
+from tests.test_extract_causes import events, subs
 from workers.extract.core import extract
+from workers.extract.evaluate import legacy_2018_id
 from workers.extract.morph import keys_of, term_key
 from workers.extract.text import fold
 
@@ -116,3 +117,23 @@ def test_a_protest_against_a_killing_stays_a_protest() -> None:
 def test_the_protest_a_killing_retypes_is_one_event() -> None:
     text = "وتراجعت حدة التظاهرات عند الحدود بعد أن قتل 61 فلسطينيا خلال تظاهرات حاشدة في مايو."
     assert subs(text) == ["excessive_force_against_protesters"]
+
+
+# --- the opposition's factions («فصائل المعارضة», «الفصائل المسلحة») are "Opposition Rebels
+# (Syria)", as the held-out sets name them; the Free Syrian Army is the group named as such
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("اشتبكت فصائل المعارضة مع قوات النظام في ريف درعا.", "Opposition Rebels (Syria)"),
+        ("اشتبك الجيش السوري الحر مع قوات النظام في ريف حلب.", "Free Syrian Army"),
+    ],
+)
+def test_the_opposition_factions_are_not_the_free_syrian_army(text: str, actor: str) -> None:
+    (event,) = events(text)
+    assert actor in {a["name"] for a in event["actors"]}
+
+
+def test_the_2018_set_reads_the_factions_as_its_fsa() -> None:
+    assert legacy_2018_id("SYR-OPP") == "FSA"

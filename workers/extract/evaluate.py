@@ -191,6 +191,9 @@ LEGACY_2018_IDS = frozenset(
     ]
 )
 _LEGACY_ROLES = {"POL": "POLICE", "PRO": "PROTESTERS", "CIV": "CIVILIANS"}  # generated role -> old generic id
+# actors split off an old catalogue entry since: the 2018 catalogue's FSA took in the opposition's
+# factions («فصائل المعارضة»), now "Opposition Rebels (Syria)" as the held-out sets name them
+_LEGACY_SPLITS = {"SYR-OPP": "FSA"}
 
 
 @cache
@@ -209,6 +212,8 @@ def legacy_2018_id(actor_id: str) -> str | None:
     """An extracted actor's id as the 2018 set's catalogue names it, or None where it had no id for it."""
     if actor_id in LEGACY_2018_IDS:
         return actor_id
+    if actor_id in _LEGACY_SPLITS:
+        return _LEGACY_SPLITS[actor_id]
     role, _, country = actor_id.partition("-")
     if role == "GOV":
         return _legacy_state_ids().get(country)
