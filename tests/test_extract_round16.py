@@ -137,3 +137,12 @@ def test_the_opposition_factions_are_not_the_free_syrian_army(text: str, actor: 
 
 def test_the_2018_set_reads_the_factions_as_its_fsa() -> None:
     assert legacy_2018_id("SYR-OPP") == "FSA"
+
+
+# --- a day between a killed cue and the person it counts («قتل الثلاثاء الصحافي»): still one killed
+
+
+def test_a_day_between_the_cue_and_the_person_killed() -> None:
+    (event,) = events("قتل الثلاثاء الصحافي الروسي البارز في العاصمة الأوكرانية كييف.")
+    assert event["sub_event_type"] == "attack"
+    assert event["casualties"]["killed"]["min"] == 1

@@ -450,6 +450,8 @@ class SentenceAnalysis:
             i = cue.end_token
             if cue.entry.kind not in _NOUN_COUNTED or "before_number" not in cue.entry.sides:
                 continue
+            # the day may come first: «قتل الثلاثاء الصحافي الروسي»
+            i = next((d.end_token for d in self.dates if d.start_token == i), i)
             if i >= len(words) or i in numeral_tokens or any(c.start_token == i for c in out):
                 continue
             w = words[i][1:] if words[i][:1] in ("و", "ف") and words[i][1:] in table else words[i]
