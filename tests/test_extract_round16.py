@@ -146,3 +146,29 @@ def test_a_day_between_the_cue_and_the_person_killed() -> None:
     (event,) = events("قتل الثلاثاء الصحافي الروسي البارز في العاصمة الأوكرانية كييف.")
     assert event["sub_event_type"] == "attack"
     assert event["casualties"]["killed"]["min"] == 1
+
+
+# --- forces that advanced («تقدمت قوات الجيش والمقاومة على المحور الثاني») fought their way: an armed
+# clash (ACLED); the advance as a noun («لوقف تقدم الحوثيين», «مع تقدم القوات») is no event of its own
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وتقدمت قوات الجيش والمقاومة على المحور الغربي لمدينة تعز.",
+        "وتقدمت المقاومة الشعبية صوب منطقتين شمال المدينة.",
+    ],
+)
+def test_forces_that_advanced_clashed(text: str) -> None:
+    assert subs(text) == ["armed_clash"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وزرع المتمردون الألغام لإعاقة تقدم القوات نحو المدينة.",
+        "تقدم الفريق إلى الدور نصف النهائي بعد فوزه على منافسه.",
+    ],
+)
+def test_an_advance_named_as_a_noun_is_no_event(text: str) -> None:
+    assert "armed_clash" not in subs(text)

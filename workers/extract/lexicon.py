@@ -329,7 +329,8 @@ def trigger_index() -> PhraseIndex[Trigger]:
             exact: frozenset[str] = exact,
             **flags: bool,
         ) -> Trigger:
-            surfaces = exact if fold(term) in exact else frozenset()
+            # a phrase is matched with its first word as written («تقدمت قوات», not the noun «تقدم قوات»)
+            surfaces = frozenset(f.split()[0] for f in exact) if fold(term) in exact else frozenset()
             return replace(
                 trig,
                 needs_context=term in needs_context,
