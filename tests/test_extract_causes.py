@@ -275,7 +275,9 @@ def test_a_generic_imperfect_verb_is_a_purpose_even_beside_a_figure() -> None:
 
 def test_a_ramming_attack_is_an_attack() -> None:
     # a vehicle driven into people on purpose (a traffic «حادث دهس» stays ambiguous: no trigger)
-    assert subs("قتل جنديان في عملية دهس عند مفترق الطرق.") == ["attack"]
+    # (people killed: soldiers killed so are a battle with the security forces since round 16)
+    assert subs("قتل شخصان في عملية دهس عند مفترق الطرق.") == ["attack"]
+    assert subs("قتل جنديان في عملية دهس عند مفترق الطرق.") == ["armed_clash"]
 
 
 # --- actors named by a role the catalogue lacked

@@ -172,3 +172,31 @@ def test_forces_that_advanced_clashed(text: str) -> None:
 )
 def test_an_advance_named_as_a_noun_is_no_event(text: str) -> None:
     assert "armed_clash" not in subs(text)
+
+
+# --- a shooting or killing of soldiers or police (their dead counted as such, or the fire aimed «على»
+# a force) is a battle with the security forces (ACLED armed clash), not an attack on civilians
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل جنديان برصاص قناص في ريف درعا.",
+        "أطلق مسلحون النار على عناصر من الشرطة عند نقطة تفتيش جنوب المدينة.",
+        "أطلق مسلحون النار على دورية للجيش قرب الحدود.",
+    ],
+)
+def test_shooting_soldiers_or_police_is_a_clash(text: str) -> None:
+    assert subs(text) == ["armed_clash"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أطلق مسلحون مجهولون النار على مدنيين في سوق المدينة.",
+        "أطلق جندي النار على شاب فلسطيني عند الحاجز فأرداه قتيلا.",
+        "أصيب شابان برصاص قوات الاحتلال التي اقتحمت المخيم فجرا.",  # the force after «برصاص» fired
+    ],
+)
+def test_shooting_civilians_stays_an_attack(text: str) -> None:
+    assert subs(text) == ["attack"]

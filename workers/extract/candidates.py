@@ -65,6 +65,7 @@ STATEMENT_DATE_GAP = 8  # words after a statement verb («أدانت … الأ�
 REPORTING_CLAUSE_GAP = 20
 # words after a killed/wounded cue where who it counts is named («قتل ما لا يقل عن 40 شخصا»)
 COMBATANT_WINDOW = 6
+SECURITY_OBJECT_WINDOW = 5  # words after a shooting where the «على» of its object may stand (past its subject)
 CASUALTY_ONLY_KINDS = ("killed", "wounded")  # figures that make a casualty-only event (not arrests, flight)
 _ARMED_KINDS = frozenset({"state", "nonstate", "international"})
 _STATE_KINDS = frozenset({"state", "international"})  # forces that make a generic attack a battle
@@ -368,6 +369,9 @@ def sentence_candidates(
                 # «قتل 61 فلسطينيا خلال تظاهرات»: lethal force on the protest (ACLED)
                 cand.trigger = lexicon.excessive_force_trigger()
                 retyped.append(cand)
+            elif cand.trigger.sub_event_type == "attack" and _on_security_forces(a, cand):
+                # «قتل جنديان برصاص قناص», «أطلق مسلحون النار على عناصر من الشرطة»: a battle (ACLED)
+                cand.trigger = lexicon.sub_event_trigger("armed_clash")
             elif cand.trigger.sub_event_type == "protest_with_intervention" and "killed" in cand.casualties:
                 # lethal force on a protest is excessive force (ACLED), not an intervention:
                 # «قتل أكثر من 700 شخص أثناء فض اعتصامي رابعة والنهضة»
@@ -383,6 +387,39 @@ def sentence_candidates(
         includes = {sub for c in retyped for sub in SUPERSEDES[c.trigger.sub_event_type]} & _PROTEST_SUB_TYPES
         cands = [c for c in cands if c.casualties or c.trigger.sub_event_type not in includes]
     return cands
+
+
+def _on_security_forces(a: SentenceAnalysis, cand: Candidate) -> bool:
+    """Is a shooting or a killing aimed at soldiers or police: its dead or wounded counted as
+    combatants and none as civilians («قتل جنديان برصاص قناص»), or a force named just after an «على»
+    within SECURITY_OBJECT_WINDOW words of it in its clause (cues.json security_force_nouns, or a state
+    force: «أطلق مسلحون النار على عناصر من الشرطة»)? Not a generic attack word, a casualty-only report
+    (typed by its victims already) or one with a civilian target."""
+    trig = cand.match
+    if trig.entry.generic or trig.entry.casualty_only or _civilian_target(a, trig):
+        return False
+    victims = {_victims(a, c) for c in a.casualty_cues if c.entry.kind in CASUALTY_ONLY_KINDS}
+    if VICTIMS_CIVILIAN in victims:
+        return False
+    if VICTIMS_COMBATANT in victims:
+        return True
+    # the fire aimed «على» a force: after «برصاص» a force is the shooter («برصاص الجيش»), not the object
+    words, clause = a.tokens.words, a.clauses[trig.start_token]
+    on = next(
+        (
+            i + 1
+            for i in range(trig.start_token, min(len(words), trig.end_token + SECURITY_OBJECT_WINDOW))
+            if without_conjunction(words[i]) == ON and a.clauses[i] == clause
+        ),
+        None,
+    )
+    if on is None:
+        return False
+    nouns = lexicon.key_set("security_force_nouns")
+    window = [i for i in range(on, min(len(words), on + TARGET_AFTER_ON)) if a.clauses[i] == clause]
+    return any(not nouns.isdisjoint(keys_of(words[i])) for i in window) or any(
+        m.entry.kind == "state" and m.start_token in window for m in a.actors
+    )
 
 
 def _killed_during(a: SentenceAnalysis, cand: Candidate) -> bool:
