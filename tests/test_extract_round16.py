@@ -200,3 +200,19 @@ def test_shooting_soldiers_or_police_is_a_clash(text: str) -> None:
 )
 def test_shooting_civilians_stays_an_attack(text: str) -> None:
     assert subs(text) == ["attack"]
+
+
+# --- arrests for harassment, drunkenness or a traffic dispute are ordinary crime (cues.json
+# criminal_words), no political event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأعلنت الشرطة القبض على ثلاثة شبان متهمين بالتحرش بفتاة في أحد المتنزهات.",
+        "ألقت الشرطة القبض على سائق كان يقود سيارته وهو في حالة سكر.",
+        "ألقت الشرطة القبض على رجل لاتهامه بضرب سائق إثر خلاف مروري.",
+    ],
+)
+def test_ordinary_crime_arrests_are_no_event(text: str) -> None:
+    assert subs(text) == []
