@@ -216,3 +216,21 @@ def test_shooting_civilians_stays_an_attack(text: str) -> None:
 )
 def test_ordinary_crime_arrests_are_no_event(text: str) -> None:
     assert subs(text) == []
+
+
+# --- a speaker who launched an attack («شن خطيب جمعة طهران، الجمعة، هجوما على») spoke: no event
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شن خطيب الجمعة في طهران، أمس، هجوما على الجماعات المسلحة في المنطقة.",
+        "شن الكاتب الصحفي هجوما على الميليشيات الحوثية في مقاله.",
+    ],
+)
+def test_a_speakers_attack_is_words(text: str) -> None:
+    assert subs(text) == []
+
+
+def test_a_speaker_reporting_an_attack_keeps_it() -> None:
+    assert subs("وقال المتحدث باسم الشرطة إن الهجوم على نقطة التفتيش أسفر عن مقتل ثلاثة جنود.") != []

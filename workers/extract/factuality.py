@@ -64,6 +64,8 @@ _NOT_PURPOSES = frozenset({"agreement", "protest_with_intervention", "excessive_
 _BATTLE_NOUNS = frozenset(fold(w) for w in ["معركة", "المعركة", "معارك", "المعارك"])
 VERBAL_ATTACK_WINDOW = 6  # words after «هجوما» where the accusation it makes («متهما») may stand
 VERBAL_TONE_GAP = 2  # ... and where its tone may («هجوما حادا», «هجوما جديدا لاذعا»)
+VERBAL_AGENT_WINDOW = 10  # words before «هجوما» where «شن» and who launched it may stand («شن خطيب جمعة طهران»)
+_LAUNCHED = term_key("شن")  # «شن خطيب ... هجوما»
 CELEBRATION_WINDOW = 4  # words either side of a protest word where «احتفالا», «لوداع» may stand
 PURPOSE_WINDOW = 8  # words before a «ل» + trigger where «تعرض», «هدفا» make it an act undergone
 # («تعرضت قرية غمام بريف اللاذقية الشمالي لقصف»: a place named between them)
@@ -309,8 +311,9 @@ def judge(
 
 def _verbal_attack(a: SentenceAnalysis, trig: Match[Trigger]) -> int | None:
     """«شن ترامب هجوما حادا على ألمانيا متهما إياها»: a generic attack word followed, in its clause,
-    by its tone or the accusation it makes (cues.json verbal_attack_tone, verbal_attack_words) is
-    words, not violence.
+    by its tone or the accusation it makes (cues.json verbal_attack_tone, verbal_attack_words), or
+    launched by a speaker (verbal_attack_agents: «شن خطيب جمعة طهران هجوما على»), is words, not
+    violence.
     The position of that word, or None."""
     if not (trig.entry.generic and trig.entry.event_type == "battles"):
         return None
@@ -321,6 +324,14 @@ def _verbal_attack(a: SentenceAnalysis, trig: Match[Trigger]) -> int | None:
             break
         if _hit(accusation, words, i) or (i - trig.end_token < VERBAL_TONE_GAP and _hit(tone, words, i)):
             return i
+    # who launched it, the subject right after «شن»: a preacher, a minister, a newspaper («شن خطيب
+    # جمعة طهران هجوما على») speaks (not a speaker who reports an attack: «قال المتحدث إن الهجوم»)
+    # (the subject's name, title and a day may stand between, set off by commas: «شن خطيب جمعة طهران
+    # أحمد خاتمي، الجمعة، هجوما»)
+    agents = cue_set("verbal_attack_agents")
+    for i in range(trig.start_token - 1, max(-1, trig.start_token - 1 - VERBAL_AGENT_WINDOW), -1):
+        if _LAUNCHED in keys_of(words[i]):
+            return i + 1 if i + 1 < trig.start_token and _hit(agents, words, i + 1) else None
     return None
 
 
