@@ -314,6 +314,18 @@ def test_two_country_level_reports_a_day_apart_stay_apart_unless_copies() -> Non
     assert clusters([today, copy]) == {frozenset({"a", "d"})}
 
 
+def test_a_country_level_report_of_another_day_needs_a_strong_story_to_join_a_town_event() -> None:
+    # held_out_r3_mixed: "a suicide bombing in Afghanistan" (Kabul airport, 10 August) joined the
+    # Kunduz attack of the 9th on wording that shared little more than "killed in a suicide bombing"
+    town = report("a", story=MARKET)
+    weak = "قتلى في تفجير انتحاري صباح اليوم بريف دمشق"  # lexical similarity 0.08: evidence 0.38
+    assert clusters([town, report("b", story=weak, place=COUNTRY)]) == {frozenset({"a", "b"})}  # same day
+    other_day = report("b", story=weak, place=COUNTRY, day="2019-03-10")
+    assert clusters([town, other_day]) == {frozenset({"a"}), frozenset({"b"})}
+    told_alike = report("c", story=MARKET_2, place=COUNTRY, day="2019-03-10")
+    assert clusters([town, told_alike]) == {frozenset({"a", "c"})}
+
+
 def test_different_towns_stay_apart_even_with_similar_words() -> None:
     here = report("a", sub="armed_clash", story=CLASH)
     there = report("b", sub="armed_clash", story=CLASH, place=OTHER_TOWN)

@@ -407,11 +407,12 @@ def verdict(
     if (
         cfg.vague_same_day
         and d1 != d2
-        and _vague(event.get("location"))
-        and _vague(cand.get("location"))
+        and vague
         and copy_bits > cfg.near_copy_bits
+        and ((_vague(event.get("location")) and _vague(cand.get("location"))) or text < cfg.story_strong)
     ):
         # "a bombing in Afghanistan" today and another yesterday: nothing but the country and the words
+        # (and "a bombing in Afghanistan" today beside yesterday's in Kunduz, unless told alike)
         return Verdict(0.0, "vague other day")
     w = cfg.weights
     date_score = 1.0 if not (d1 and d2) else 1.0 - abs((d1 - d2).days) / (cfg.window_days + 1)
