@@ -234,3 +234,31 @@ def test_a_speakers_attack_is_words(text: str) -> None:
 
 def test_a_speaker_reporting_an_attack_keeps_it() -> None:
     assert subs("وقال المتحدث باسم الشرطة إن الهجوم على نقطة التفتيش أسفر عن مقتل ثلاثة جنود.") != []
+
+
+# --- «قام بتفجير نفسه», «أقدم على تفجير نفسه», «قبل أن يفجر نفسه» narrate a suicide bombing; the
+# bare verbal noun in commentary («تفجير نفسه هو الحل») or a change of mind («عدل عن») does not
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قام انتحاري بتفجير نفسه وسط المصلين في مسجد بمدينة القطيف.",
+        "أقدم رجل على تفجير نفسه أمام مبنى السفارة مساء الأربعاء.",
+        "قتل مسلح حارسين في نقطة تفتيش قبل أن يفجر نفسه في المكان.",
+    ],
+)
+def test_narrated_blowing_oneself_up_is_a_suicide_bomb(text: str) -> None:
+    assert "suicide_bomb" in subs(text)
+    assert "remote_explosive_landmine_ied" not in subs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ويرى الكاتب أن تفجير نفسه هو الحل القصير للوصول إلى الجنة في نظر المتطرف.",
+        "وقال المتهم للمحققين إنه عدل عن تفجير نفسه في اللحظة الأخيرة.",
+    ],
+)
+def test_blowing_oneself_up_in_commentary_is_no_suicide_bomb(text: str) -> None:
+    assert "suicide_bomb" not in subs(text)
