@@ -262,3 +262,29 @@ def test_narrated_blowing_oneself_up_is_a_suicide_bomb(text: str) -> None:
 )
 def test_blowing_oneself_up_in_commentary_is_no_suicide_bomb(text: str) -> None:
     assert "suicide_bomb" not in subs(text)
+
+
+# --- a bare «هجوم» in a sentence naming no armed party (no armed actor, no force noun, no combatant
+# dead) is an attack on civilians; naming forces keeps it a clash
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال شهود إن منفذي الهجوم لاذوا بالفرار على دراجة نارية.",
+        "ونقل الجرحى إلى المستشفى بعد الهجوم الذي استمر دقائق.",
+    ],
+)
+def test_a_bare_attack_with_no_armed_party_is_an_attack(text: str) -> None:
+    assert subs(text) == ["attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وشنت قوات مشتركة هجوما كبيرا على البلدة أمس.",
+        "وقتل ثلاثة جنود في هجوم على البلدة أمس.",
+    ],
+)
+def test_a_bare_attack_with_forces_stays_a_clash(text: str) -> None:
+    assert subs(text) == ["armed_clash"]
