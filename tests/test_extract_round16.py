@@ -288,3 +288,18 @@ def test_a_bare_attack_with_no_armed_party_is_an_attack(text: str) -> None:
 )
 def test_a_bare_attack_with_forces_stays_a_clash(text: str) -> None:
     assert subs(text) == ["armed_clash"]
+
+
+# --- «ذهب ضحيته/ضحيتها» before a number counts the dead, as «راح ضحيته» does
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("وشهدت السوق تفجيرا ذهب ضحيته 12 شخصا مساء الخميس.", 12),
+        ("ونفذ مسلحون مجزرة في القرية ذهب ضحيتها سبعة مدنيين.", 7),
+    ],
+)
+def test_gone_as_its_victims_counts_the_dead(text: str, killed: int) -> None:
+    events = extract(item(text))
+    assert [e["casualties"]["killed"]["min"] for e in events if "killed" in e["casualties"]] == [killed]
