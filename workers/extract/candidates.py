@@ -400,7 +400,7 @@ def _on_security_forces(a: SentenceAnalysis, cand: Candidate) -> bool:
     trig = cand.match
     if trig.entry.generic or trig.entry.casualty_only or _civilian_target(a, trig):
         return False
-    victims = {_victims(a, c) for c in a.casualty_cues if c.entry.kind in CASUALTY_ONLY_KINDS}
+    victims = {_victims(a, c) for c in _people_cues(a)}
     if VICTIMS_CIVILIAN in victims:
         return False
     if VICTIMS_COMBATANT in victims:
@@ -480,6 +480,12 @@ def _civilian_target(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     return _civilian_victims(a)
 
 
+def _people_cues(a: SentenceAnalysis) -> list[Match[lexicon.CasualtyCue]]:
+    """The sentence's cues of people killed or wounded (CASUALTY_ONLY_KINDS), whose victims tell
+    civilians from combatants (_victims)."""
+    return [c for c in a.casualty_cues if c.entry.kind in CASUALTY_ONLY_KINDS]
+
+
 def _no_armed_party(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     """A bare «هجوم/هجمات» in a sentence that names no armed party: no armed actor, no force noun
     (cues.json security_force_nouns, force_nouns: «شنت قوات مشتركة ... هجوما») and no combatant among
@@ -492,8 +498,7 @@ def _no_armed_party(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
         return False
     if any(m.entry.kind in _ARMED_KINDS for m in a.actors):
         return False
-    cues = [c for c in a.casualty_cues if c.entry.kind in CASUALTY_ONLY_KINDS]
-    if any(_victims(a, c) == VICTIMS_COMBATANT for c in cues):
+    if any(_victims(a, c) == VICTIMS_COMBATANT for c in _people_cues(a)):
         return False
     forces = lexicon.key_set("security_force_nouns") | lexicon.key_set("force_nouns")
     return all(forces.isdisjoint(keys_of(w)) for w in words)
@@ -504,7 +509,7 @@ def _civilian_victims(a: SentenceAnalysis) -> bool:
     counts as civilians or people («مقتل سبعة أشخاص», «قتل خمسة مدنيين») when no cue counts
     combatants and no state force is named (one would be a party: «شن الجيش هجوما ... مقتل 30 شخصا»)."""
     words = a.tokens.words
-    cues = [c for c in a.casualty_cues if c.entry.kind in CASUALTY_ONLY_KINDS]
+    cues = _people_cues(a)
     counted = {_victims(a, c) for c in cues}
     if (
         counted & {VICTIMS_CIVILIAN}
@@ -642,7 +647,7 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
     """The first killed/wounded cue with a figure, as the trigger of an attack of unknown type, when
     the sentence speaks of violence (an armed actor or a violence word) and not of an accident or
     illness; else nothing."""
-    cues = [c for c in a.casualty_cues if c.entry.kind in CASUALTY_ONLY_KINDS]
+    cues = _people_cues(a)
     if not cues:
         return []
     cue_tokens = {i for c in a.casualty_cues for i in range(c.start_token, c.end_token)}
