@@ -303,3 +303,19 @@ def test_a_bare_attack_with_forces_stays_a_clash(text: str) -> None:
 def test_gone_as_its_victims_counts_the_dead(text: str, killed: int) -> None:
     events = extract(item(text))
     assert [e["casualties"]["killed"]["min"] for e in events if "killed" in e["casualties"]] == [killed]
+
+
+# --- «وأصيب آخر» counts one more, «آخران» two; «وإصابة آخرين» is others, no figure
+
+
+@pytest.mark.parametrize(
+    ("text", "wounded"),
+    [
+        ("قتل رجل وأصيب آخر بجروح في قصف مدفعي على القرية.", 1),
+        ("قتل جندي وأصيب آخران في انفجار عبوة ناسفة على الطريق.", 2),
+        ("قتل جندي وإصابة آخرين في انفجار عبوة ناسفة على الطريق.", None),
+    ],
+)
+def test_another_wounded_counts_one(text: str, wounded: int | None) -> None:
+    found = [e["casualties"].get("wounded") for e in extract(item(text))]
+    assert [w["min"] if w else None for w in found] == [wounded]

@@ -470,9 +470,11 @@ def casualty_noun_counts() -> dict[str, int]:
     """Folded surface form -> how many people it counts: cues.json casualty_nouns in the singular
     count 1 (with the accusative «طفلا» of those not ending in ي or ة: «ليبيا» is a country, so
     «جنديا» is listed in casualty_nouns_accusative), their duals 2 («جنديان», «طفلتين»; a noun
-    ending in ي only «ـان»: «مدنيين» is as often a plural); a singular with the article counts one
-    too («أصيب الصحافي ياسر مرتجى»)."""
+    ending in ي only «ـان»: «مدنيين» is as often a plural, and so is the «ـين» of a noun in
+    casualty_nouns_plural_in: «وإصابة آخرين» is others, «وأصيب آخر» one); a singular with the
+    article counts one too («أصيب الصحافي ياسر مرتجى»)."""
     out: dict[str, int] = {fold(w): 1 for w in cues()["casualty_nouns_accusative"]}
+    plural_in = frozenset(fold(w) for w in cues()["casualty_nouns_plural_in"])
     for noun in cues()["casualty_nouns"]:
         w = fold(noun)
         out[w] = 1
@@ -481,7 +483,7 @@ def casualty_noun_counts() -> dict[str, int]:
         if not w.endswith(("ه", "ي")):
             out[w + "ا"] = 1
         out[base + "ان"] = 2
-        if not w.endswith("ي"):
+        if not w.endswith("ي") and w not in plural_in:
             out[base + "ين"] = 2
     return out
 
