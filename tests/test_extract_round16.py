@@ -319,3 +319,20 @@ def test_gone_as_its_victims_counts_the_dead(text: str, killed: int) -> None:
 def test_another_wounded_counts_one(text: str, wounded: int | None) -> None:
     found = [e["casualties"].get("wounded") for e in extract(item(text))]
     assert [w["min"] if w else None for w in found] == [wounded]
+
+
+# --- commanders, leaders, drivers, students, farmers and guards killed count one
+# (cues.json casualty_nouns, mined by scripts/mine_casualty_nouns.py)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأعلنت مصادر عسكرية مقتل قائد ميداني في الجماعة بغارة جوية على مواقعها.",
+        "قتل مزارع برصاص الجنود شرق المدينة صباح اليوم.",
+        "وأسفر الانفجار عن مقتل سائق الحافلة في وسط البلدة.",
+    ],
+)
+def test_a_named_role_killed_counts_one(text: str) -> None:
+    found = [e["casualties"].get("killed") for e in extract(item(text))]
+    assert [k["min"] if k else None for k in found] == [1]
