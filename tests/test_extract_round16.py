@@ -301,8 +301,8 @@ def test_a_bare_attack_with_forces_stays_a_clash(text: str) -> None:
     ],
 )
 def test_gone_as_its_victims_counts_the_dead(text: str, killed: int) -> None:
-    events = extract(item(text))
-    assert [e["casualties"]["killed"]["min"] for e in events if "killed" in e["casualties"]] == [killed]
+    found = [e["casualties"]["killed"] for e in extract(item(text))]
+    assert [k["min"] if k else None for k in found] == [killed]
 
 
 # --- «وأصيب آخر» counts one more, «آخران» two; «وإصابة آخرين» is others, no figure
@@ -336,3 +336,36 @@ def test_another_wounded_counts_one(text: str, wounded: int | None) -> None:
 def test_a_named_role_killed_counts_one(text: str) -> None:
     found = [e["casualties"].get("killed") for e in extract(item(text))]
     assert [k["min"] if k else None for k in found] == [1]
+
+
+# --- «القضاء على», «تصفية» count the dead only before a number or a noun of people
+# (cues.json casualties.killed.before_people)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("وأعلن الجيش القضاء على 25 إرهابيا في عمليات بشمال البلاد.", 25),
+        ("وقالت القيادة إنه تمت تصفية سبعة مسلحين خلال الاشتباك.", 7),
+    ],
+)
+def test_eliminated_people_are_killed(text: str, killed: int) -> None:
+    found = [e["casualties"].get("killed") for e in extract(item(text))]
+    assert [k["min"] if k else None for k in found] == [killed]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وتعمل الحكومة على القضاء على ظاهرة التسول في المدن الكبرى.",
+        "وقال إن الفريق يسعى إلى تصفية الحسابات مع منافسه في المباراة المقبلة.",
+    ],
+)
+def test_eliminating_things_is_no_casualty_cue(text: str) -> None:
+    assert extract(item(text)) == []
+
+
+def test_a_number_of_things_eliminated_counts_no_dead() -> None:
+    events = extract(item("وقال الجيش إن طائراته قصفت البلدة وتم القضاء على ثلاثة مخازن للسلاح."))
+    assert events
+    assert all(e["casualties"]["killed"] is None for e in events)

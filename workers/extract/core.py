@@ -34,7 +34,7 @@ from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import Match, PhraseIndex
 from workers.extract.morph import MIN_STEM, stem_keys
-from workers.extract.sentence import SentenceAnalysis, SentenceMatches
+from workers.extract.sentence import SentenceAnalysis, SentenceMatches, counts_people_after
 from workers.extract.text import Memo, Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
 
 __all__ = ["CASUALTY_KINDS", "MAX_EVIDENCE", "extract"]
@@ -171,7 +171,11 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         return []  # no trigger word, and no casualty word that could make a casualty-only event
     sentences, spans, bound = _sentence_bounds(text, tokens)
     triggers = indexes[_TRIGGERS].find(tokens, may_start[_TRIGGERS], bound)
-    cues = indexes[_CUES].find(tokens, may_start[_CUES], bound)
+    cues = [
+        c
+        for c in indexes[_CUES].find(tokens, may_start[_CUES], bound)
+        if not c.entry.people_only or counts_people_after(tokens.words, c.end_token)
+    ]
     if not triggers and not _killed_or_wounded(cues):
         return []
     published = _published_date(item)

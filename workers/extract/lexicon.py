@@ -386,6 +386,12 @@ class CasualtyCue:
 
     kind: str  # killed / wounded / captured / displaced
     sides: frozenset[str]  # 'before_number' and/or 'after_number': where the number may stand
+    # a cue that is one only before a number or a noun of people («القضاء على 30 إرهابيا», not
+    # «القضاء على الإرهاب»): cues.json before_people; sentence.counts_people_after decides
+    people_only: bool = False
+
+
+_BEFORE_PEOPLE = "before_people"
 
 
 @cache
@@ -401,7 +407,9 @@ def casualty_index() -> PhraseIndex[CasualtyCue]:
                 written.setdefault(key, word)
     index: PhraseIndex[CasualtyCue] = PhraseIndex(morph=True)
     for key, sides in sides_of.items():
-        index.add(written[key], CasualtyCue(key[0], frozenset(sides)))
+        people_only = sides == {_BEFORE_PEOPLE}
+        counted = frozenset({"before_number"}) if people_only else frozenset(sides - {_BEFORE_PEOPLE})
+        index.add(written[key], CasualtyCue(key[0], counted, people_only))
     return index
 
 

@@ -131,6 +131,9 @@ _POLITICAL_PARTY_KINDS = frozenset({"nonstate", "international"})  # a crime rep
 # poisonings («تسمم مواطنين»), death sentences and assaults on doctors as real attacks.
 VICTIM_OBJECT_WINDOW = 2
 SUBJECT_BEFORE_OBJECT = 3  # words after a killed/wounded verb where its subject may stand before its object
+PEOPLE_AFTER_NUMBER = 2  # words after a numeral where the people it counts may be named («30 عنصرا تكفيريا»)
+_NUMBER_OF = fold("عدد")  # «القضاء على عدد (30) عنصر»
+_LAST = fold("آخر")  # after a people-only cue «آخر» is "the last" («تصفية آخر جيوب المتمردين»), not another
 OBJECT_WINDOW = 4  # words after a needs_object verb where the people it takes may stand
 # words after a needs_territory verb where the place it takes may stand, past its subject and a time
 # («استعادت قوات الجيش خلال ساعات قريتين»)
@@ -199,6 +202,27 @@ _NAMED_WORDS = frozenset(
 _NOUN_COUNTED = frozenset({"killed", "wounded", "captured"})  # cue kinds a noun of people next to them counts
 _CRIME_PRONE = frozenset({"arrests"})  # sub-types that ordinary crime words (cues.json) rule out
 _CRIME_REPORT_PRONE = frozenset({"arrests", "attack", "mob_violence"})  # ... and a police crime report
+
+
+def counts_people_after(words: list[str], i: int) -> bool:
+    """Does a count of people start at word i (past «عدد»): a noun of people (cues.json
+    casualty_nouns, combatant_nouns: «عنصر إرهابي», «إرهابيين»), or a number with one within
+    PEOPLE_AFTER_NUMBER words after it («30 إرهابيا»; not «ثلاث مرات», «3 أهداف»)? What a people-only
+    casualty cue (lexicon.CasualtyCue.people_only) needs to count at all."""
+    if i < len(words) and words[i] == _NUMBER_OF:
+        i += 1
+    if i >= len(words):
+        return False
+    if not is_number_word(words[i]):
+        return words[i] != _LAST and _names_people(words[i])
+    while i < len(words) and is_number_word(words[i]):  # «ثلاثة آلاف»
+        i += 1
+    return any(_names_people(w) for w in words[i : i + PEOPLE_AFTER_NUMBER])
+
+
+def _names_people(word: str) -> bool:
+    people = lexicon.key_set("casualty_nouns") | lexicon.key_set("combatant_nouns")
+    return word in lexicon.casualty_noun_counts() or not people.isdisjoint(keys_of(word))
 
 
 @dataclass(slots=True)
