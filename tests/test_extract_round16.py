@@ -369,3 +369,12 @@ def test_a_number_of_things_eliminated_counts_no_dead() -> None:
     events = extract(item("وقال الجيش إن طائراته قصفت البلدة وتم القضاء على ثلاثة مخازن للسلاح."))
     assert events
     assert all(e["casualties"]["killed"] is None for e in events)
+
+
+# --- «عدد (3)»: the figure after «عدد» is the count, «عدد» only its label
+
+
+def test_a_figure_labelled_number_of_is_the_count() -> None:
+    text = "وقال البيان إنه استشهد عدد (3) جنود وأصيب ضابط في الهجوم."
+    found = [e["casualties"]["killed"] for e in extract(item(text))]
+    assert [k["min"] if k else None for k in found] == [3]

@@ -201,6 +201,10 @@ def find_counts(tokens: Tokens, text: str, base: int = 0) -> list[Count]:
             if tok in _COUNT_NOUNS and i + 1 < n and words[i + 1].startswith("ال"):
                 end = i
                 continue
+            # «القضاء على عدد (30) عنصر»: the figure after «عدد» is the count, «عدد» its label
+            if tok in _COUNT_NOUNS and i + 1 < n and _value(words[i + 1]) is not None:
+                end = i
+                continue
             lo, hi = vague  # type: ignore[misc]
         # qualifiers just before: "نحو 500", "أكثر من 20"
         window = " ".join(words[max(0, start - _QUALIFIER_WORDS) : start])
