@@ -378,3 +378,22 @@ def test_a_figure_labelled_number_of_is_the_count() -> None:
     text = "وقال البيان إنه استشهد عدد (3) جنود وأصيب ضابط في الهجوم."
     found = [e["casualties"]["killed"] for e in extract(item(text))]
     assert [k["min"] if k else None for k in found] == [3]
+
+
+# --- a killing or shooting that falls on the doer's own family is ordinary crime (cues.json
+# family_victim_words); a relative named beside the victim of a political attack is not
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أقدم رجل على قتل زوجته بسكين داخل منزلهما في المدينة.",
+        "وأطلق شاب النار على شقيقه إثر مشادة بينهما مساء أمس.",
+    ],
+)
+def test_violence_on_ones_own_family_is_no_event(text: str) -> None:
+    assert extract(item(text)) == []
+
+
+def test_a_relative_beside_the_victim_keeps_the_attack() -> None:
+    assert subs("وأطلق مسلحون النار على الصحفي وابنته أمام منزلهما في المدينة أمس.") == ["attack"]

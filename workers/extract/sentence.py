@@ -131,6 +131,7 @@ _POLITICAL_PARTY_KINDS = frozenset({"nonstate", "international"})  # a crime rep
 # poisonings («تسمم مواطنين»), death sentences and assaults on doctors as real attacks.
 VICTIM_OBJECT_WINDOW = 2
 SUBJECT_BEFORE_OBJECT = 3  # words after a killed/wounded verb where its subject may stand before its object
+FAMILY_VICTIM_GAP = 1  # words between an act and the relative it falls on («الاعتداء بالضرب على زوجته»)
 PEOPLE_AFTER_NUMBER = 2  # words after a numeral where the people it counts may be named («30 عنصرا تكفيريا»)
 _NUMBER_OF = fold("عدد")  # «القضاء على عدد (30) عنصر»
 _LAST = fold("آخر")  # after a people-only cue «آخر» is "the last" («تصفية آخر جيوب المتمردين»), not another
@@ -312,6 +313,8 @@ class SentenceAnalysis:
             triggers = [m for m in triggers if not m.entry.instrument]
         if any(m.entry.needs_context for m in triggers) and not _conflict_context(tokens, triggers, found):
             triggers = [m for m in triggers if not m.entry.needs_context]
+        # the event and casualty words: a family word in or right after one is a domestic crime
+        self._acts: list[Match[Trigger] | Match[CasualtyCue]] = [*found.triggers, *found.casualty_cues]
         # a police crime report: its shootings, stabbings and arrests go, and with them the generic
         # words («الهجوم», «ضربها») that would otherwise stand for them
         crime = [m for m in triggers if m.entry.sub_event_type in _CRIME_REPORT_PRONE or m.entry.generic]
@@ -411,7 +414,7 @@ class SentenceAnalysis:
     def crime_report(self) -> bool:
         """Is this sentence a police report of ordinary violent crime (_crime_report_in)? Asked by the
         trigger filter above and by casualty-only events (candidates.py), computed once."""
-        return _crime_report_in(self.tokens, self.actors)
+        return _crime_report_in(self.tokens, self.actors, self._acts)
 
     @cached_property
     def dates(self) -> list[DateMention]:
@@ -880,9 +883,12 @@ def _criminal(tokens: Tokens) -> bool:
     return _names_word_of(tokens, "criminal_words") and not _names_word_of(tokens, "political_arrest_words")
 
 
-def _crime_report_in(tokens: Tokens, actors: list[Match[Actor]]) -> bool:
+def _crime_report_in(
+    tokens: Tokens, actors: list[Match[Actor]], acts: list[Match[Trigger] | Match[CasualtyCue]]
+) -> bool:
     """A police report of ordinary violent crime («ورد بلاغ عن قيام مواطن بإطلاق النار على زوجته»,
-    «القبض على الجاني», «خلاف عائلي»): its shootings, stabbings and arrests are no political event,
+    «القبض على الجاني», «خلاف عائلي», a killing in the family: _family_victim): its shootings, stabbings
+    and arrests are no political event,
     unless the sentence names an armed group or an international party («احتجاز أساتذة على يد
     ميليشيات الحوثي»), terrorism, activists or protesters, a martyr or a wanted man (cues.json
     political_arrest_words, political_violence_words: «استشهاد الجندي», «المطلوب على قائمة الـ23»).
@@ -890,9 +896,23 @@ def _crime_report_in(tokens: Tokens, actors: list[Match[Actor]]) -> bool:
     sub-type and stays."""
     return (
         not any(m.entry.kind in _POLITICAL_PARTY_KINDS for m in actors)
-        and _names_word_of(tokens, "crime_report_words")
+        and (_names_word_of(tokens, "crime_report_words") or _family_victim(tokens, acts))
         and not _names_word_of(tokens, "political_arrest_words")
         and not _names_word_of(tokens, "political_violence_words")
+    )
+
+
+def _family_victim(tokens: Tokens, acts: list[Match[Trigger] | Match[CasualtyCue]]) -> bool:
+    """Does an act of violence fall on the doer's own family: a family word with a possessive
+    (cues.json family_victim_words) within or right after an event or casualty phrase («أقدم على قتل
+    زوجته», «أطلق النار على شقيقه», «بالاعتداء على زوجته الحامل بالضرب»)? A domestic killing is
+    ordinary crime; a relative named elsewhere («الهجوم على سكريبال وابنته») is no such act."""
+    family = lexicon.word_set("family_victim_words")
+    words = tokens.words
+    return any(
+        words[i] in family
+        for act in acts
+        for i in range(act.start_token + 1, min(len(words), act.end_token + FAMILY_VICTIM_GAP + 1))
     )
 
 
