@@ -397,3 +397,25 @@ def test_violence_on_ones_own_family_is_no_event(text: str) -> None:
 
 def test_a_relative_beside_the_victim_keeps_the_attack() -> None:
     assert subs("وأطلق مسلحون النار على الصحفي وابنته أمام منزلهما في المدينة أمس.") == ["attack"]
+
+
+# --- a bare «التنظيم» names the one organisation the article has named (workers/extract/anaphora.py)
+
+_SECOND = " وقال التنظيم في بيان إن عناصره قتلوا 12 جنديا في هجوم على ثكنة قرب الموصل أمس."
+
+
+def _actors_of_the_clash(text: str) -> list[str]:
+    return [a["name"] for e in extract(item(text)) if e["sub_event_type"] == "armed_clash" for a in e["actors"]]
+
+
+def test_the_organisation_is_the_one_the_article_named() -> None:
+    assert "Islamic State" in _actors_of_the_clash("أعلن تنظيم داعش مسؤوليته عن تفجير في بغداد." + _SECOND)
+
+
+def test_the_organisation_stays_unresolved_after_two_were_named() -> None:
+    names = _actors_of_the_clash("تبادل تنظيم داعش وتنظيم القاعدة الاتهامات بشأن التفجير." + _SECOND)
+    assert "Islamic State" not in names and "Al Qaeda" not in names
+
+
+def test_the_organisation_stays_unresolved_when_none_was_named() -> None:
+    assert _actors_of_the_clash("شهدت المدينة توترا أمنيا منذ أيام." + _SECOND) == []

@@ -20,6 +20,7 @@ from operator import and_
 from typing import Any
 
 from workers.extract import acled_coding, lexicon
+from workers.extract.anaphora import resolve_organisation_anaphora
 from workers.extract.candidates import (
     CASUALTY_ONLY_KINDS,
     Attribution,
@@ -184,6 +185,13 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     places = indexes[_PLACES].find(tokens, may_start[_PLACES], bound)
     sentence_actors = _by_sentence(actors, spans)
     sentence_places = _by_sentence(places, spans)
+    title_tokens = tokenize(item.get("title") or "")
+    title_starts = _may_start(title_tokens.words)  # the memo, not each lexicon's, screens new words
+    resolve_organisation_anaphora(
+        indexes[_ACTORS].find(title_tokens, title_starts[_ACTORS]),
+        sentence_actors,
+        [tokens[lo:hi] for lo, hi in spans],
+    )
     # acled_coding reads each trigger sentence's actors and places as the lexicons find them, the
     # dateline's places included: hand them over instead of matching those sentences again
     found_in_sentence = {
@@ -210,8 +218,6 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         )
         for s, (lo, hi), found in zip(sentences, spans, per_sentence, strict=True)
     ]
-    title_tokens = tokenize(item.get("title") or "")
-    title_starts = _may_start(title_tokens.words)  # the memo, not each lexicon's, screens new words
     title_triggers = [
         # «اعتراض صاروخ باليستي فوق الرياض» names the interception the body reports, not a strike
         replace(m, entry=lexicon.disrupted_weapons_trigger()) if weapon_intercepted(title_tokens.words, m)
