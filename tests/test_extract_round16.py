@@ -419,3 +419,20 @@ def test_the_organisation_stays_unresolved_after_two_were_named() -> None:
 
 def test_the_organisation_stays_unresolved_when_none_was_named() -> None:
     assert _actors_of_the_clash("شهدت المدينة توترا أمنيا منذ أيام." + _SECOND) == []
+
+
+# --- forces that «واصلت ... تقدمها/زحفها» keep fighting their way forward: an armed clash; the same
+# words without a conflict word are progress of another kind
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_types"),
+    [
+        ("وتواصل قوات الجيش تقدمها نحو مركز المديرية وسط مواجهات عنيفة.", ["armed_clash"]),
+        ("وواصل المسلحون زحفهم باتجاه البلدة من الجهة الشرقية.", ["armed_clash"]),
+        ("وواصل الفريق تقدمه في جدول الترتيب بعد فوزه على ضيفه.", []),
+        ("وتواصل الشركة تقدمها في الأسواق الآسيوية هذا العام.", []),
+    ],
+)
+def test_forces_that_keep_advancing_are_fighting(text: str, sub_types: list[str]) -> None:
+    assert subs(text) == sub_types
