@@ -436,3 +436,26 @@ def test_the_organisation_stays_unresolved_when_none_was_named() -> None:
 )
 def test_forces_that_keep_advancing_are_fighting(text: str, sub_types: list[str]) -> None:
     assert subs(text) == sub_types
+
+
+# --- a group's backer («المدعومة من إيران», «المدعومة إيرانيا», «الموالية لإيران») is neither where the
+# event happened nor its people (cues.json backing_words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قصفت ميليشيات الحوثي المدعومة من إيران حي الروضة في تعز أمس.",
+        "قصفت ميليشيات الحوثي الموالية لإيران حي الروضة في تعز أمس.",
+        "قصفت ميليشيات الحوثي المدعومة إيرانيا حي الروضة في تعز أمس.",
+    ],
+)
+def test_a_groups_backer_is_no_place_or_victim(text: str) -> None:
+    (event,) = extract(item(text))
+    assert event["location"]["country_code"] == "YE"
+    assert all("Iran" not in a["name"] for a in event["actors"])
+
+
+def test_a_backed_group_fighting_elsewhere_keeps_its_front() -> None:
+    (event,) = extract(item("وتواصل قوات الجيش تقدمها في صفوف مليشيات الحوثي المدعومة من إيران."))
+    assert event["location"]["country_code"] == "YE"

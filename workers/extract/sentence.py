@@ -359,6 +359,8 @@ class SentenceAnalysis:
                 continue  # «شاب يدعى حلب»: a person's name
             if _birthplace(m, tokens):
                 continue  # «مسقط رأسه»: his birthplace, not Muscat
+            if _backer(m, tokens):
+                continue  # «الميليشيات المدعومة من إيران»: who backs them, not where anything happened
             if m.had_prep and tokens.words[m.start_token].lstrip("وف")[:1] == _LIKE:
                 continue  # «كبيراً» is «big», not «ك» (like) + Beira: the news compares with no place
             if taken.intersection(range(m.start_token, m.end_token)) and not _located_in_name(m, tokens):
@@ -537,7 +539,8 @@ _TITLES = frozenset(
 def _nisba_names_no_one(m: Match[Actor], tokens: Tokens) -> bool:
     """A one-word civilian nisba («تركي», «مصري») right after a title is a person's first name, and
     after a word of origin it says where a thing or a person comes from («طائرة من صنع إيراني»,
-    «فرنسي من أصل مغربي»): no people of that country."""
+    «فرنسي من أصل مغربي»), and after a backing word who backs a group («المدعومة إيرانيا»: cues.json
+    backing_words): no people of that country."""
     return (
         m.entry.kind == "civilians"
         and m.end_token - m.start_token == 1
@@ -545,6 +548,7 @@ def _nisba_names_no_one(m: Match[Actor], tokens: Tokens) -> bool:
         and (
             tokens.words[m.start_token - 1] in _TITLES
             or without_conjunction(tokens.words[m.start_token - 1]) in _ORIGIN_WORDS
+            or tokens.words[m.start_token - 1] in lexicon.word_set("backing_words")
         )
     )
 
@@ -920,6 +924,16 @@ _FALL_OF = fold("مسقط")  # «مسقط رأس»: where one's head fell, a bir
 _HEAD = fold("رأس")
 
 
+def _backer(m: Match[list[Place]], tokens: Tokens) -> bool:
+    """Does the place name a group's backer («المدعومة من إيران», «المدعومة إيرانيا», «الموالية
+    لإيران»: cues.json backing_words right before it, or before the «من» before it)?"""
+    backing = lexicon.word_set("backing_words")
+    words, i = tokens.words, m.start_token
+    if i and words[i - 1] in backing:
+        return True
+    return i > 1 and words[i - 1] == _FROM_WORD and words[i - 2] in backing
+
+
 def _birthplace(m: Match[list[Place]], tokens: Tokens) -> bool:
     """«في مسقط رأسه»: the idiom for a birthplace, not the city of Muscat."""
     words = tokens.words
@@ -937,6 +951,7 @@ def word_before(m: Match[Any], tokens: Tokens) -> str:
 
 _CUE_CLITICS = ("ب", "و", "ف", "ل")  # attached to a locative cue: «ببلدة», «وريف»
 _CAPITAL_WORD = fold("العاصمة")
+_FROM_WORD = fold("من")
 _LIKE = "ك"  # the proclitic «like, as»
 _IN = fold("في")
 
