@@ -34,6 +34,12 @@ def _is_anaphor(word: str) -> bool:
     return any(stem in anaphors and article for stem, article, _ in clitic_variants(word))
 
 
+def mentions_anaphor(text: str) -> bool:
+    """A cheap screen on the raw text: most articles never write «تنظيم», and the word-by-word pass
+    below is then skipped (the letters of the stem are not changed by folding)."""
+    return any(a in text for a in lexicon.word_set("organisation_anaphors"))
+
+
 def resolve_organisation_anaphora(
     title_actors: list[Match[Actor]], sentence_actors: list[list[Match[Actor]]], sentence_tokens: list[Tokens]
 ) -> None:

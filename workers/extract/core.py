@@ -20,7 +20,7 @@ from operator import and_
 from typing import Any
 
 from workers.extract import acled_coding, lexicon
-from workers.extract.anaphora import resolve_organisation_anaphora
+from workers.extract.anaphora import mentions_anaphor, resolve_organisation_anaphora
 from workers.extract.candidates import (
     CASUALTY_ONLY_KINDS,
     Attribution,
@@ -187,11 +187,12 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     sentence_places = _by_sentence(places, spans)
     title_tokens = tokenize(item.get("title") or "")
     title_starts = _may_start(title_tokens.words)  # the memo, not each lexicon's, screens new words
-    resolve_organisation_anaphora(
-        indexes[_ACTORS].find(title_tokens, title_starts[_ACTORS]),
-        sentence_actors,
-        [tokens[lo:hi] for lo, hi in spans],
-    )
+    if mentions_anaphor(text):  # «التنظيم»: the organisation the article has named
+        resolve_organisation_anaphora(
+            indexes[_ACTORS].find(title_tokens, title_starts[_ACTORS]),
+            sentence_actors,
+            [tokens[lo:hi] for lo, hi in spans],
+        )
     # acled_coding reads each trigger sentence's actors and places as the lexicons find them, the
     # dateline's places included: hand them over instead of matching those sentences again
     found_in_sentence = {
