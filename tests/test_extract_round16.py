@@ -1,5 +1,6 @@
 """Round-16 causes (sentences written for these tests): a generic attack word whose victims the
-sentence counts as civilians, …"""
+sentence counts as civilians, …, casualty figures («ذهب ضحيته», «وأصيب آخر», roles, people-only
+cues, «عدد (3)»), violence in the family, «التنظيم», continued advances and a group's backer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from workers.extract.core import extract
 from workers.extract.evaluate import legacy_2018_id
 from workers.extract.morph import keys_of, term_key
 from workers.extract.text import fold
+
+
+def lowest(text: str, kind: str) -> list[int | None]:
+    """Each extracted event's lowest figure of one casualty kind (None where it has none)."""
+    figures = [e["casualties"][kind] for e in extract(item(text))]
+    return [f["min"] if f else None for f in figures]
+
 
 # --- a generic attack word («هجوم», «هجمات») whose dead or wounded the sentence counts as civilians
 # or people, with no state force named, is an attack on civilians (ACLED), not a battle
@@ -301,8 +309,7 @@ def test_a_bare_attack_with_forces_stays_a_clash(text: str) -> None:
     ],
 )
 def test_gone_as_its_victims_counts_the_dead(text: str, killed: int) -> None:
-    found = [e["casualties"]["killed"] for e in extract(item(text))]
-    assert [k["min"] if k else None for k in found] == [killed]
+    assert lowest(text, "killed") == [killed]
 
 
 # --- «وأصيب آخر» counts one more, «آخران» two; «وإصابة آخرين» is others, no figure
@@ -317,8 +324,7 @@ def test_gone_as_its_victims_counts_the_dead(text: str, killed: int) -> None:
     ],
 )
 def test_another_wounded_counts_one(text: str, wounded: int | None) -> None:
-    found = [e["casualties"].get("wounded") for e in extract(item(text))]
-    assert [w["min"] if w else None for w in found] == [wounded]
+    assert lowest(text, "wounded") == [wounded]
 
 
 # --- commanders, leaders, drivers, students, farmers and guards killed count one
@@ -334,8 +340,7 @@ def test_another_wounded_counts_one(text: str, wounded: int | None) -> None:
     ],
 )
 def test_a_named_role_killed_counts_one(text: str) -> None:
-    found = [e["casualties"].get("killed") for e in extract(item(text))]
-    assert [k["min"] if k else None for k in found] == [1]
+    assert lowest(text, "killed") == [1]
 
 
 # --- «القضاء على», «تصفية» count the dead only before a number or a noun of people
@@ -350,8 +355,7 @@ def test_a_named_role_killed_counts_one(text: str) -> None:
     ],
 )
 def test_eliminated_people_are_killed(text: str, killed: int) -> None:
-    found = [e["casualties"].get("killed") for e in extract(item(text))]
-    assert [k["min"] if k else None for k in found] == [killed]
+    assert lowest(text, "killed") == [killed]
 
 
 @pytest.mark.parametrize(
@@ -375,9 +379,7 @@ def test_a_number_of_things_eliminated_counts_no_dead() -> None:
 
 
 def test_a_figure_labelled_number_of_is_the_count() -> None:
-    text = "وقال البيان إنه استشهد عدد (3) جنود وأصيب ضابط في الهجوم."
-    found = [e["casualties"]["killed"] for e in extract(item(text))]
-    assert [k["min"] if k else None for k in found] == [3]
+    assert lowest("وقال البيان إنه استشهد عدد (3) جنود وأصيب ضابط في الهجوم.", "killed") == [3]
 
 
 # --- a killing or shooting that falls on the doer's own family is ordinary crime (cues.json
