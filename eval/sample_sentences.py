@@ -54,6 +54,7 @@ HOLDOUT_SEEDS = {
     "holdout_r14": {"ant": 2050, "saudinewsnet": 2051},
     "holdout_r15": {"ant": 2052, "saudinewsnet": 2053},
     "holdout_r16": {"ant": 2054, "saudinewsnet": 2055},
+    "holdout_r17": {"ant": 2056, "saudinewsnet": 2057},
 }
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
@@ -72,6 +73,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r14": 3050,
     "holdout_r15": 3052,
     "holdout_r16": 3054,
+    "holdout_r17": 3056,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
