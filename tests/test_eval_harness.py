@@ -210,6 +210,7 @@ ACLED_SUB_TYPES = {
         "holdout_r14",
         "holdout_r15",
         "holdout_r16",
+        "holdout_r17",
     ],
 )
 def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:

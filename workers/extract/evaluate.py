@@ -374,7 +374,8 @@ EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"  # in a checkout
 # Named gold sets (shipped in the wheel too, see settings.packaged_file). The frozen test sets are
 # scored only when asked for by name (`--gold test`, `--gold holdout`, `--gold holdout_r4`,
 # `--gold holdout_r5`, `--gold holdout_r6`, `--gold holdout_r7`, `--gold holdout_r8`, `--gold holdout_r9`,
-# `--gold holdout_r10`, `--gold holdout_r11`, `--gold holdout_r12`, `--gold holdout_r13`, `--gold holdout_r14`, `--gold holdout_r15`, `--gold holdout_r16`).
+# `--gold holdout_r10`, `--gold holdout_r11`, `--gold holdout_r12`, `--gold holdout_r13`, `--gold holdout_r14`, `--gold holdout_r15`, `--gold holdout_r16`,
+# `--gold holdout_r17`).
 GOLD_SETS = {
     "2018": "eval/extract_gold.jsonl",
     "dev": "eval/extract_dev.jsonl",
@@ -393,6 +394,7 @@ GOLD_SETS = {
     "holdout_r14": "eval/extract_holdout_r14.jsonl",
     "holdout_r15": "eval/extract_holdout_r15.jsonl",
     "holdout_r16": "eval/extract_holdout_r16.jsonl",
+    "holdout_r17": "eval/extract_holdout_r17.jsonl",
 }
 DEFAULT_SETS = ("2018", "dev")
 
