@@ -28,12 +28,12 @@ from workers.extract.candidates import (
     attribution,
     sentence_candidates,
 )
-from workers.extract.context import article_context
+from workers.extract.context import ArticleContext, article_context
 from workers.extract.events import CASUALTY_KINDS, MAX_EVIDENCE, build_events
 from workers.extract.factuality import weapon_intercepted
 from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import place_index
-from workers.extract.lexicon import Match, PhraseIndex
+from workers.extract.lexicon import Match, PhraseIndex, Trigger
 from workers.extract.morph import MIN_STEM, stem_keys
 from workers.extract.sentence import SentenceAnalysis, SentenceMatches, counts_people_after
 from workers.extract.text import Memo, Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
@@ -41,6 +41,7 @@ from workers.extract.text import Memo, Sentence, Tokens, clitic_variants, fold, 
 __all__ = ["CASUALTY_KINDS", "MAX_EVIDENCE", "extract"]
 
 _TRIGGERS, _ACTORS, _PLACES, _CUES = range(4)  # bit k of _PHRASE_STARTS: lexicon k of _indexes()
+HEADLINE_INDEX = -1  # the headline's place among the sentences: before the body's first (index 0)
 LINK_OPENER_WORDS = 3  # words at the start of a sentence compared with cues.json link_list_openers
 
 # A dateline: a few words, then an agency in parentheses and/or a dash: «لندن، بريطانيا (CNN) --»,
@@ -161,6 +162,31 @@ def _may_start(words: list[str]) -> list[list[int]]:
     return [list(compress(anywhere, map(and_, masks, repeat(1 << k)))) for k in range(4)]
 
 
+def _headline_triggers(
+    title: str, title_tokens: Tokens, title_starts: list[list[int]], published: date | None, ctx: ArticleContext
+) -> list[Trigger]:
+    """The kinds of event the headline reports, typed as a body sentence is typed: «سلاح الجو
+    التركي يقصف مواقع» is an air strike, though «يقصف» alone is shelling, and «مقتل 27 في انفجار»
+    names the explosion it reports. The headline's trigger words as they stand when it reports none
+    (a question, a quote) or has no trigger word of its own."""
+    if not ctx.title_triggers:
+        return []
+    indexes = _indexes()
+    found = SentenceMatches(
+        list(ctx.title_triggers),
+        indexes[_ACTORS].find(title_tokens, title_starts[_ACTORS]),
+        list(ctx.title_places),
+        [
+            c
+            for c in indexes[_CUES].find(title_tokens, title_starts[_CUES])
+            if not c.entry.people_only or counts_people_after(title_tokens.words, c.end_token)
+        ],
+    )
+    analysis = SentenceAnalysis(Sentence(0, len(title), title), title_tokens, published, found)
+    typed = [c.trigger for c in sentence_candidates(analysis, HEADLINE_INDEX, ctx, None)]
+    return typed or [m.entry for m in ctx.title_triggers]
+
+
 def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
     """Events reported by one item (each a version-1, single-source event)."""
     text: str = item["text"]
@@ -238,7 +264,8 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
             candidates.extend(sentence_candidates(a, si, ctx, attr))
     if not candidates:
         return []
-    events = build_events(candidates, item, ctx, simhash_words(tokens.words))
+    headline = _headline_triggers(item.get("title") or "", title_tokens, title_starts, published, ctx)
+    events = build_events(candidates, item, ctx, simhash_words(tokens.words), headline)
     for event in events:
         # actor slots, ACLED precisions, names no lexicon knows
         acled_coding.complete(event, text, ctx.countries, tokens, found_in_sentence, item.get("home_country"))

@@ -11,7 +11,7 @@ from workers.extract.candidates import Candidate, Span
 from workers.extract.context import ArticleContext
 from workers.extract.factuality import BACKGROUND
 from workers.extract.gazetteer import NEAR_KM, PRECISION_RANK, distance_km, resolve
-from workers.extract.lexicon import civilian_attack_trigger
+from workers.extract.lexicon import Trigger, civilian_attack_trigger
 from workers.extract.sentence import is_nisba
 from workers.extract.text import Sentence
 
@@ -56,11 +56,16 @@ def _span_evidence(field_name: str, item_id: str, span: Span, conf: float) -> di
 
 
 def build_events(
-    candidates: list[Candidate], item: dict[str, Any], ctx: ArticleContext, fingerprint: str
+    candidates: list[Candidate],
+    item: dict[str, Any],
+    ctx: ArticleContext,
+    fingerprint: str,
+    headline: list[Trigger],
 ) -> list[dict[str, Any]]:
-    """The article's events, in order of first mention, one of them marked as its lead."""
+    """The article's events, in order of first mention, one of them marked as its lead: the one of
+    a kind the `headline` reports (core._headline_triggers)."""
     events = [_to_event(group, item, fingerprint) for group in _group(candidates)]
-    named = [m.entry for m in ctx.title_triggers]
+    named = list(headline)
     # a headline's generic «هجوم» names the body's attack on civilians as well as a clash: the body
     # types the word by its victims (candidates._civilian_target), the headline has none to go by
     named += [civilian_attack_trigger(e.confidence) for e in named if e.generic and e.event_type == "battles"]

@@ -41,6 +41,9 @@ from workers.extract.sentence import SentenceAnalysis, fighting_took_place, is_f
 from workers.extract.text import fold, without_conjunction, without_proclitic
 
 FACTUALITY_WINDOW = 6  # words before a trigger (in its clause) where a cue word governs it
+# negation particles, as written (folded), that negate a phrase when they stand among its inserted
+# words; not «دون/عدم», which a phrase may hold as its own word («طائرة دون طيار»)
+_NEGATING_PARTICLES = frozenset(fold(w) for w in ["لم", "لن", "لا", "ليس", "ليست", "ولم", "ولن", "ولا"])
 NEGATION_WINDOW = 5  # a negation governs the next few words («لم تقدم القوات على شن هجوم»)
 WEAPON_WORD_GAP = 2  # words before a weapon trigger where «برنامج», «تجربة» (… إطلاق) may stand
 SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an imperfect verb («تشن»)
@@ -227,6 +230,10 @@ def judge(
     if trig.entry.future:
         return Factuality("future", words[trig.start_token])
     negation, exceptions = cue_set("negation_words"), cue_set("negation_exceptions")
+    if trig.inserted:  # «الطائرات لم تقصف البلدة»: a particle between a phrase's subject and its verb
+        inside = next((w for w in words[trig.start_token + 1 : trig.end_token - 1] if w in _NEGATING_PARTICLES), None)
+        if inside is not None:
+            return Factuality("negated", inside)
     for i in _window(a, trig, NEGATION_WINDOW):
         if _hit(negation, words, i) and not (i + 1 < len(words) and _hit(exceptions, words, i + 1)):
             return Factuality("negated", words[i])
