@@ -76,3 +76,26 @@ def test_aircraft_striking_in_the_imperfect_is_an_air_strike(text: str) -> None:
 )
 def test_a_negation_inside_a_phrase_negates_it(text: str) -> None:
     assert subs(text) == []
+
+
+# --- a generic strike word that is the sentence's news, with the specific events after it named as
+# what it answers or follows («ردا على», «بعد»), is not a restatement of them
+
+
+def test_a_strike_in_answer_to_an_earlier_attack_is_its_own_event() -> None:
+    text = (
+        "قصفت تركيا أمس الخميس مواقع لتنظيم داعش في سوريا ردا على مقتل أحد جنودها بإطلاق نار، "
+        "وذلك بعد ثلاثة أيام على هجوم انتحاري."
+    )
+    assert "shelling_artillery_missile_attack" in subs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_types"),
+    [
+        ("استهدف الهجوم الانتحاري مسجدا في المدينة.", ["suicide_bomb"]),
+        ("قصفت الطائرات مواقع المسلحين بغارات جوية.", ["air_drone_strike"]),
+    ],
+)
+def test_a_generic_word_restating_a_specific_one_still_stands_aside(text: str, sub_types: list[str]) -> None:
+    assert subs(text) == sub_types

@@ -205,6 +205,15 @@ _CRIME_PRONE = frozenset({"arrests"})  # sub-types that ordinary crime words (cu
 _CRIME_REPORT_PRONE = frozenset({"arrests", "attack", "mob_violence"})  # ... and a police crime report
 
 
+def _before_a_prior_event(generic: Match[Trigger], first_specific: int, tokens: Tokens) -> bool:
+    """Is a generic word the sentence's own news, the specific ones after it an earlier event it
+    follows or answers (cues.json prior_event_connectors between them: «قصفت تركيا مواقع داعش ردا
+    على مقتل أحد جنودها … بعد 3 أيام على هجوم انتحاري»)? Then it is no restatement of them."""
+    if generic.end_token > first_specific:
+        return False
+    return lexicon.phrase_list("prior_event_connectors").found_in(tokens.words[generic.end_token : first_specific])
+
+
 def counts_people_after(words: list[str], i: int) -> bool:
     """Does a count of people start at word i (past «عدد»): a noun of people (cues.json
     casualty_nouns, combatant_nouns: «عنصر إرهابي», «إرهابيين»), or a number with one within
@@ -329,8 +338,12 @@ class SentenceAnalysis:
         self.set_aside: list[Match[Trigger]] = []
         if specific:
             violent = not specific.isdisjoint(VIOLENT_TYPES)
+            first_specific = min(m.start_token for m in triggers if not m.entry.generic)
             kept = [
-                m for m in triggers if not (m.entry.generic and (violent or m.entry.event_type in specific))
+                m
+                for m in triggers
+                if not (m.entry.generic and (violent or m.entry.event_type in specific))
+                or _before_a_prior_event(m, first_specific, tokens)
             ]
             if len(kept) < len(triggers):
                 self.set_aside = [m for m in triggers if m not in kept]
