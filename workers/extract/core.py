@@ -33,7 +33,7 @@ from workers.extract.events import CASUALTY_KINDS, MAX_EVIDENCE, build_events
 from workers.extract.factuality import weapon_intercepted
 from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import place_index
-from workers.extract.lexicon import Match, PhraseIndex, Trigger
+from workers.extract.lexicon import CasualtyCue, Match, PhraseIndex, Trigger
 from workers.extract.morph import MIN_STEM, stem_keys
 from workers.extract.sentence import SentenceAnalysis, SentenceMatches, counts_people_after
 from workers.extract.text import Memo, Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
@@ -162,6 +162,17 @@ def _may_start(words: list[str]) -> list[list[int]]:
     return [list(compress(anywhere, map(and_, masks, repeat(1 << k)))) for k in range(4)]
 
 
+def _casualty_cues(
+    tokens: Tokens, starts: list[int], bound: list[int] | None = None
+) -> list[Match[CasualtyCue]]:
+    """The casualty cues of a text, a people-only cue («القضاء على») only where people follow it."""
+    return [
+        c
+        for c in _indexes()[_CUES].find(tokens, starts, bound)
+        if not c.entry.people_only or counts_people_after(tokens.words, c.end_token)
+    ]
+
+
 def _headline_triggers(
     title: str, title_tokens: Tokens, title_starts: list[list[int]], published: date | None, ctx: ArticleContext
 ) -> list[Trigger]:
@@ -176,11 +187,7 @@ def _headline_triggers(
         list(ctx.title_triggers),
         indexes[_ACTORS].find(title_tokens, title_starts[_ACTORS]),
         list(ctx.title_places),
-        [
-            c
-            for c in indexes[_CUES].find(title_tokens, title_starts[_CUES])
-            if not c.entry.people_only or counts_people_after(title_tokens.words, c.end_token)
-        ],
+        _casualty_cues(title_tokens, title_starts[_CUES]),
     )
     analysis = SentenceAnalysis(Sentence(0, len(title), title), title_tokens, published, found)
     typed = [c.trigger for c in sentence_candidates(analysis, HEADLINE_INDEX, ctx, None)]
@@ -198,11 +205,7 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         return []  # no trigger word, and no casualty word that could make a casualty-only event
     sentences, spans, bound = _sentence_bounds(text, tokens)
     triggers = indexes[_TRIGGERS].find(tokens, may_start[_TRIGGERS], bound)
-    cues = [
-        c
-        for c in indexes[_CUES].find(tokens, may_start[_CUES], bound)
-        if not c.entry.people_only or counts_people_after(tokens.words, c.end_token)
-    ]
+    cues = _casualty_cues(tokens, may_start[_CUES], bound)
     if not triggers and not _killed_or_wounded(cues):
         return []
     published = _published_date(item)
