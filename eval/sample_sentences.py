@@ -55,6 +55,7 @@ HOLDOUT_SEEDS = {
     "holdout_r15": {"ant": 2052, "saudinewsnet": 2053},
     "holdout_r16": {"ant": 2054, "saudinewsnet": 2055},
     "holdout_r17": {"ant": 2056, "saudinewsnet": 2057},
+    "holdout_r18": {"ant": 2058, "saudinewsnet": 2059},
 }
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
@@ -74,6 +75,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r15": 3052,
     "holdout_r16": 3054,
     "holdout_r17": 3056,
+    "holdout_r18": 3058,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
