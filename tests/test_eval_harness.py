@@ -211,6 +211,7 @@ ACLED_SUB_TYPES = {
         "holdout_r15",
         "holdout_r16",
         "holdout_r17",
+        "holdout_r18",
     ],
 )
 def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:
