@@ -13,8 +13,10 @@ from workers.extract.context import ArticleContext, PlaceChoice
 from workers.extract.dates import DateMention, is_future
 from workers.extract.factuality import (
     ASSERTED,
+    BACKGROUND,
     WAR_TOLL_MIN,
     Factuality,
+    earlier_event_marker,
     judge,
     weapon_found,
     weapon_intercepted,
@@ -28,6 +30,7 @@ from workers.extract.sentence import (
     ON,
     SUPERSEDES,
     TARGET_CUES,
+    VIOLENT_TYPES,
     SentenceAnalysis,
     country_as_actor,
     included_by,
@@ -310,6 +313,7 @@ def sentence_candidates(
     if a.superseded:
         reported = [j.trigger for j in judged if j.fact.reported]
         judged += _judge_all(a, _not_superseded(a.superseded, reported), ctx)
+    judged += _judge_all(a, _news_before_background(a, judged), ctx)
     named = _named_attack(a)
     if named is not None and not any(j.fact.reported and _cites_an_attack(j.trigger) for j in judged):
         # «أزمة تسمم سكريبال وابنته», «صلاة الميت على شهداء مسجد قوات الطوارئ»: a named attack cited
@@ -643,11 +647,27 @@ def _against_protesters(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     )
 
 
-def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
-    """The first killed/wounded cue with a figure, as the trigger of an attack of unknown type, when
-    the sentence speaks of violence (an armed actor or a violence word) and not of an accident or
-    illness; else nothing."""
-    cues = _people_cues(a)
+def _news_before_background(a: SentenceAnalysis, judged: list[_Judged]) -> list[Match[Trigger]]:
+    """«قتل ثلاثة من رجال الأمن في مداهمة بالسلط، غداة تفجير الفحيص»: where every event word the
+    sentence reports is an earlier event it names as background (factuality.earlier_event_marker),
+    the people killed or wounded before the marker are its own news, an attack of unknown type
+    (_casualty_only), not the earlier event's toll."""
+    if not judged or any(j.fact.value == ASSERTED for j in judged):
+        return []
+    background = [j.trigger for j in judged if j.fact.value == BACKGROUND]
+    first = min((i for i in (earlier_event_marker(a, m) for m in background) if i is not None), default=None)
+    if first is None:
+        return []
+    # people killed in a sentence that ties them to earlier violence died by violence
+    violent = any(m.entry.event_type in VIOLENT_TYPES for m in background)
+    return _casualty_only(a, before=first, violent=violent)
+
+
+def _casualty_only(a: SentenceAnalysis, before: int | None = None, violent: bool = False) -> list[Match[Trigger]]:
+    """The first killed/wounded cue with a figure (before word `before`, if given), as the trigger
+    of an attack of unknown type, when the sentence speaks of violence (an armed actor or a violence
+    word; `violent`: known already) and not of an accident or illness; else nothing."""
+    cues = [c for c in _people_cues(a) if before is None or c.start_token < before]
     if not cues:
         return []
     cue_tokens = {i for c in a.casualty_cues for i in range(c.start_token, c.end_token)}
@@ -664,7 +684,7 @@ def _casualty_only(a: SentenceAnalysis) -> list[Match[Trigger]]:
         return []
     if a.crime_report:  # «ورد بلاغ عن إطلاق نار نتج عنه مقتل ثلاثة أشخاص»: a police crime report
         return []
-    violent = any(m.entry.kind in _ARMED_KINDS for m in a.actors) or lexicon.phrase_list(
+    violent = violent or any(m.entry.kind in _ARMED_KINDS for m in a.actors) or lexicon.phrase_list(
         "violent_death_context"
     ).found_in(a.tokens.words)
     if not violent:

@@ -107,8 +107,9 @@ def _mark_lead(
     events: list[dict[str, Any]], title_subs: set[str], title_types: set[str]
 ) -> dict[str, Any] | None:
     """The article's own story: the event whose kind its headline names, else the first it reports
-    (events are in order of first mention). Others are follow-ups or context; an event the text
-    names as history (factuality: background) is never the lead, so an article of history has none."""
+    (events are in order of first mention; one first named as background comes after those first
+    named as news). Others are follow-ups or context; an event the text names as history
+    (factuality: background) is never the lead, so an article of history has none."""
     news = [i for i, e in enumerate(events) if not _is_background(e)]
     if not news:
         for event in events:
@@ -119,12 +120,18 @@ def _mark_lead(
         key=lambda i: (
             events[i]["sub_event_type"] not in title_subs,
             events[i]["event_type"] not in title_types,
+            _first_named_as_background(events[i]),  # «… غداة تفجير الفحيص»: the news's past, told first
             i,
         ),
     )
     for i, event in enumerate(events):
         event["lead"] = i == lead
     return events[lead]
+
+
+def _first_named_as_background(event: dict[str, Any]) -> bool:
+    first = next(e for e in event["evidence"] if e["field"] == "trigger")
+    return first.get("factuality") == BACKGROUND
 
 
 def _is_background(event: dict[str, Any]) -> bool:
@@ -165,6 +172,7 @@ def _fold_casualty_only(groups: list[list[Candidate]]) -> list[list[Candidate]]:
                     if not g[0].trigger.casualty_only
                     and g[0].trigger.event_type in _VIOLENT_TYPES
                     and _same_area(g[0], group[0])
+                    and not _history_for_news(g, group)
                 ),
                 None,
             )
@@ -173,6 +181,15 @@ def _fold_casualty_only(groups: list[list[Candidate]]) -> list[list[Candidate]]:
                 continue
         kept.append(group)
     return kept
+
+
+def _history_for_news(host: list[Candidate], figures: list[Candidate]) -> bool:
+    """Is the host an event named only as background and the figures news («لقي ثلاثة رجال أمن حتفهم
+    خلال مداهمة لمشتبه بهم بتفجير عبوة ناسفة»)? The figures are then another event, not the earlier
+    one's toll."""
+    return all(c.factuality.value == BACKGROUND for c in host) and any(
+        c.factuality.value != BACKGROUND for c in figures
+    )
 
 
 def _same_area(a: Candidate, b: Candidate) -> bool:

@@ -22,7 +22,9 @@ after «أي» («أي هجوم»), one governed by «قد» + an imperfect verb
 أجل», «سعيا ل»), and a weapon spoken of rather than used («برنامج الصواريخ»). Quotation marks do
 not end the window («هدد بـ"قصف"»); «قادمة من» is a direction, not a future time. A past event
 named as history («في ذكرى مجزرة», or dated more than BACKGROUND_DAYS before publication) is reported, as background:
-it keeps its own date and is never the article's lead. The decision goes into the trigger's evidence.
+it keeps its own date and is never the article's lead. So is an event named just after a word that
+makes it earlier than the sentence's news («غداة تفجير الفحيص», «ردا على مقتل», «على خلفية
+تسميم», «المشتبه بهم بتفجير»: earlier_event_marker). The decision goes into the trigger's evidence.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ NEGATION_WINDOW = 5  # a negation governs the next few words («لم تقدم ا
 WEAPON_WORD_GAP = 2  # words before a weapon trigger where «برنامج», «تجربة» (… إطلاق) may stand
 SHORT_IMPERFECT = 3  # letters: a «تـ» word this short after «قد» is an imperfect verb («تشن»)
 BACKGROUND_DAYS = 7  # an event dated this long before publication is history, not news
+EARLIER_EVENT_GAP = 2  # words between an earlier-event marker and its event («ردا على مقتل», «المشتبه بهم بتفجير»)
 WEAPON_MODEL_GAP = 5  # words after a weapon trigger where «طراز» (model) may stand
 HABIT_AFTER_GAP = 1  # words after a trigger where «المتكررة», «اليومية» make it a habit
 INTERCEPTION_WINDOW = 8  # words before a weapon where «اعترضت الدفاعات الجوية (…)» may stand
@@ -288,9 +291,11 @@ def judge(
     for i in after:
         if a.statement_clauses[i] != clause:
             break
-        if _hit(future_after, words, i) and not (
-            i + 1 < len(words) and _hit(cue_set("future_after_exceptions"), words, i + 1)
-        ):  # «القادمة» is next, «قادمة من» coming from
+        if (
+            _hit(future_after, words, i)
+            and not (i + 1 < len(words) and _hit(cue_set("future_after_exceptions"), words, i + 1))
+            and not _as_written(words[i], "earlier_event_markers")
+        ):  # «القادمة» is next, «قادمة من» coming from; «غداة» (the day after) shares «غدا»'s key
             return Factuality("future", words[i])
     if trig.entry.imperfect and (trig.entry.generic or not _one_occasion(a, window)):
         # a generic imperfect («حملة أمنية تستهدف جماعات»): a purpose, even beside a figure
@@ -311,9 +316,52 @@ def judge(
         return Factuality(GENERIC, words[trig.start_token])
     if BACKGROUND in hits:
         return Factuality(BACKGROUND, words[hits[BACKGROUND]])
+    earlier = earlier_event_marker(a, trig)
+    if earlier is not None:
+        return Factuality(BACKGROUND, words[earlier])
     if event_date and published and event_date < published - timedelta(days=BACKGROUND_DAYS):
         return Factuality(BACKGROUND, None)
     return Factuality(ASSERTED)
+
+
+def earlier_event_marker(a: SentenceAnalysis, trig: Match[Trigger]) -> int | None:
+    """«قتل ثلاثة من رجال الأمن في مداهمة بالسلط، غداة تفجير الفحيص», «قصفت تركيا مواقع ردا على مقتل
+    أحد جنودها», «مداهمة لمشتبه بهم بتفجير»: an event named just after a word that makes it earlier
+    than the sentence's news (cues.json earlier_event_markers: the day after, in answer to, in revenge
+    for, against the background of; accusation_markers: suspected of, charged with, where a
+    preposition governs the event) is the background of the sentence's news, or of the news the sentence refers to («جاء ذلك غداة هجوم»): reported, never the lead. Without it an article on the raid led with the bombing it followed, and dedup merged the
+    raid's reports into the bombing (held_out_r17_ant: 10 wrong pairs). Not «بعد», «إثر», «عقب»: «قتل
+    ثلاثة بعد انفجار عبوة» is one event. The marker's position, or None."""
+    words = a.tokens.words
+    for i in range(max(0, trig.start_token - EARLIER_EVENT_GAP - 1), trig.start_token):
+        if _as_written(words[i], "earlier_event_markers"):
+            return i
+        if _as_written(words[i], "accusation_markers") and (
+            trig.had_prep or any(_governs(w) for w in words[i + 1 : trig.start_token])
+        ):
+            return i
+    return None
+
+
+@cache
+def _written_forms(list_name: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in lexicon.cues()[list_name])
+
+
+def _as_written(word: str, list_name: str) -> bool:
+    """Is the word an entry of the list as written, past its clitics («وغداة», «بتورطهم»)? Not by
+    morphological key: «غداة» (the day after) would meet «غدا» (tomorrow)."""
+    return not _written_forms(list_name).isdisjoint(keys_of(word))
+
+
+_IN = fold("في")
+_PRONOUNS_AFTER_BI = frozenset(fold(w) for w in ["به", "بها", "بهم", "بهما", "بهن"])
+
+
+def _governs(word: str) -> bool:
+    """A preposition that makes the next words what someone is suspected of: «في», a «بـ» word
+    («بتفجير», «بجريمة»); not «بهم» of «المشتبه بهم», the suspects themselves."""
+    return word == _IN or (word.startswith("ب") and word not in _PRONOUNS_AFTER_BI)
 
 
 def _verbal_attack(a: SentenceAnalysis, trig: Match[Trigger]) -> int | None:
