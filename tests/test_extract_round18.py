@@ -1,9 +1,12 @@
 """Round-18 causes (sentences written for these tests): an event named after a word that makes it
 earlier than the sentence's news («غداة», «ردا على», «على خلفية», suspected of) is that news's
-background, never the article's lead, and people killed before that word are the news's own toll."""
+background, never the article's lead, and people killed before that word are the news's own toll; a
+weekday still to come («الأحد المقبل») is the next one, and an article's undated sentences take the
+day of its first sentence that tells of an event, not of a page's other item."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,6 +14,8 @@ import pytest
 from tests.test_extract import item
 from workers.contracts import encode
 from workers.extract.core import extract
+from workers.extract.dates import find_dates
+from workers.extract.text import tokenize
 from workers.process.handlers import LocalPipeline
 
 
@@ -118,3 +123,31 @@ def test_the_raid_that_followed_a_bombing_is_not_merged_into_it() -> None:
     ]
     assert len(raid_news) == 1
     assert bombing["item_id"] not in {s["item_id"] for s in raid_news[0]["sources"]}
+
+
+# --- a weekday still to come, and the day an article's undated sentences take
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("تبدأ المحادثات الأحد المقبل في العاصمة", date(2018, 8, 12)),
+        ("أعلنت المحكمة العليا أن الأحد، سيكون أول أيام الشهر", date(2018, 8, 12)),
+        ("قتل ثلاثة جنود الأحد في هجوم على حاجز", date(2018, 8, 5)),
+        ("الأحد سيطرت القوات على البلدة", date(2018, 8, 5)),  # «سيطرت» is no future verb
+    ],
+)
+def test_a_weekday_to_come_is_the_next_one(text: str, day: date) -> None:
+    saturday = date(2018, 8, 11)
+    assert [m.date for m in find_dates(tokenize(text), saturday)] == [day]
+
+
+def test_undated_news_takes_the_day_of_the_first_sentence_that_tells_of_an_event() -> None:
+    # a page's other item dates a Sunday six days back; the raid's report gives no day of its own
+    text = (
+        "أعلنت المحكمة العليا أن الأحد كان أول أيام الشهر. "
+        "وقتل ثلاثة من رجال الشرطة السبت في مداهمة لمنزل في البلدة. "
+        "واعتقلت قوات الأمن خمسة مسلحين في المداهمة."
+    )
+    events = extract(item(text, published="2018-08-11T18:00:00Z"))
+    assert by_sub(events, "arrests")["date"] == "2018-08-11"

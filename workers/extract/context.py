@@ -70,17 +70,18 @@ def article_context(
         main_place = PlaceChoice(top.place, None, top.sentence)
     # not a day of history («منذ الحادي عشر من سبتمبر», «وقع في الأول من يوليو» in a later story):
     # it dates the background event it names (factuality.BACKGROUND_DAYS), not the article's others
-    lead_date = next(
-        (
-            d
-            for a in analysed
-            for d in a.dates
-            if d.precision == "day"
-            and (published is None or d.date >= published - timedelta(days=BACKGROUND_DAYS))
-            and not is_future(d, published)
-        ),
-        None,
-    )
+    # The first such day of a sentence that tells of an event (a trigger word, people killed or
+    # hurt): a page's other items (a court's
+    # announcement of the month's first day, a prince on a bicycle «السبت») date nothing of its news
+    days = [
+        (a, d)
+        for a in analysed
+        for d in a.dates
+        if d.precision == "day"
+        and (published is None or d.date >= published - timedelta(days=BACKGROUND_DAYS))
+        and not is_future(d, published)
+    ]
+    lead_date = next((d for a, d in days if a.triggers or a.casualty_cues), days[0][1] if days else None)
     return ArticleContext(
         item["item_id"], published, countries, main_place, lead_date, title_places, title_triggers
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import compress, count
 
-from workers.extract.text import Memo, Tokens, clitic_variants
+from workers.extract.text import Memo, Tokens, clitic_variants, fold
 
 # Python: Monday = 0
 _WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
@@ -85,6 +85,26 @@ def _weekday_on_or_before(ref: date, weekday: int) -> date:
     return ref - timedelta(days=(ref.weekday() - weekday) % 7)
 
 
+def _weekday_after(ref: date, weekday: int) -> date:
+    return ref + timedelta(days=(weekday - ref.weekday()) % 7 or 7)
+
+
+# after a weekday: «المقبل», «القادم» (next), or «سوف» or a common future verb («سيكون», «ستشهد»)
+# within TO_COME_GAP words. Read as the last such day, «أعلنت المحكمة أن الأحد سيكون غرة ذي الحجة»
+# dated a CNN article six days back, and with it every sentence of the article that gives no date of
+# its own. Only listed verbs: a «سـ» word is as often «سيطرت», «سيناء»
+_TO_COME_WORDS = frozenset(
+    fold(w)
+    for w in ["المقبل", "المقبلة", "القادم", "القادمة", "سوف", "سيكون", "ستكون", "سيتم", "ستتم", "سيشهد",
+              "ستشهد", "سيبدأ", "ستبدأ", "سيعقد", "ستعقد", "سينطلق", "ستنطلق"]
+)
+TO_COME_GAP = 2
+
+
+def _to_come(words: list[str], start: int) -> bool:
+    return any(w in _TO_COME_WORDS for w in words[start : start + TO_COME_GAP])
+
+
 # «قبل يومين», «قبل ثلاثة أيام», «قبل أسبوع»: so long before publication (days, precision)
 _AGO = "قبل"
 _AGO_SPANS = {"يوم": (1, "day"), "يومين": (2, "day"), "اسبوع": (7, "week"), "اسبوعين": (14, "week")}
@@ -141,8 +161,13 @@ def find_dates(tokens: Tokens, published: date | None) -> list[DateMention]:
             i += span
             continue
         elif w in _WEEKDAYS and (i == 0 or words[i - 1] not in ("اليوم", "امس")):
-            # a bare weekday: the most recent such day up to the publication date
-            out.append(DateMention(_weekday_on_or_before(published, _WEEKDAYS[w]), "day", i, i + 1, 0.75))
+            # a bare weekday: the most recent such day up to the publication date, or the next one
+            # where the words after it say it is to come («الأحد المقبل», «أن الأحد سيكون»)
+            if _to_come(tokens.words, i + 1):
+                day = _weekday_after(published, _WEEKDAYS[w])
+            else:
+                day = _weekday_on_or_before(published, _WEEKDAYS[w])
+            out.append(DateMention(day, "day", i, i + 1, 0.75))
         elif w == _AGO and (nxt in _AGO_SPANS or (i + 2 < len(words) and words[i + 2] == _DAYS)):
             if nxt in _AGO_SPANS:
                 days, precision, span = *_AGO_SPANS[nxt], 2
