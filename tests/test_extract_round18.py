@@ -151,3 +151,22 @@ def test_undated_news_takes_the_day_of_the_first_sentence_that_tells_of_an_event
     )
     events = extract(item(text, published="2018-08-11T18:00:00Z"))
     assert by_sub(events, "arrests")["date"] == "2018-08-11"
+
+
+# --- a cell dismantled is an arrest operation; a suspension is not
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أعلنت وزارة الداخلية عن تفكيك خلية إرهابية كانت تخطط لتنفيذ هجمات على منشآت أمنية.",
+        "قالت الوزارة إن قوات الأمن فككت خلية إرهابية من خمسة عناصر في المدينة.",
+        "أعلن الجيش ضبط خلية تضم أربعة مسلحين في شمال البلاد.",
+    ],
+)
+def test_a_cell_dismantled_is_an_arrest(text: str) -> None:
+    assert [e["sub_event_type"] for e in extract(item(text))] == ["arrests"]
+
+
+def test_a_suspension_is_no_arrest() -> None:
+    assert extract(item("أعلنت اللجنة إيقاف اللاعب ثلاث مباريات وتغريمه.")) == []
