@@ -71,8 +71,8 @@ def article_context(
     # not a day of history («منذ الحادي عشر من سبتمبر», «وقع في الأول من يوليو» in a later story):
     # it dates the background event it names (factuality.BACKGROUND_DAYS), not the article's others
     # The first such day of a sentence that tells of an event (a trigger word, people killed or
-    # hurt): a page's other items (a court's
-    # announcement of the month's first day, a prince on a bicycle «السبت») date nothing of its news
+    # hurt): a page's other items (a court announcing a holiday, a video of «السبت») date none of
+    # its news
     days = [
         (a, d)
         for a in analysed

@@ -90,9 +90,9 @@ def _weekday_after(ref: date, weekday: int) -> date:
 
 
 # after a weekday: «المقبل», «القادم» (next), or «سوف» or a common future verb («سيكون», «ستشهد»)
-# within TO_COME_GAP words. Read as the last such day, «أعلنت المحكمة أن الأحد سيكون غرة ذي الحجة»
-# dated a CNN article six days back, and with it every sentence of the article that gives no date of
-# its own. Only listed verbs: a «سـ» word is as often «سيطرت», «سيناء»
+# within TO_COME_GAP words. Read as the last such day, a court's «أن الأحد سيكون أول أيام الشهر» on a
+# news page dated its article six days back, and with it every sentence of the article that gives no
+# date of its own. Only listed verbs: a «سـ» word is as often «سيطرت», «سيناء»
 _TO_COME_WORDS = frozenset(
     fold(w)
     for w in ["المقبل", "المقبلة", "القادم", "القادمة", "سوف", "سيكون", "ستكون", "سيتم", "ستتم", "سيشهد",
