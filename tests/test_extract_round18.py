@@ -1,8 +1,7 @@
 """Round-18 causes (sentences written for these tests): an event named after a word that makes it
 earlier than the sentence's news («غداة», «ردا على», «على خلفية», suspected of) is that news's
 background, never the article's lead, and people killed before that word are the news's own toll; a
-weekday still to come («الأحد المقبل») is the next one, and an article's undated sentences take the
-day of its first sentence that tells of an event, not of a page's other item."""
+weekday still to come («الأحد المقبل») is the next one."""
 
 from __future__ import annotations
 
@@ -125,7 +124,7 @@ def test_the_raid_that_followed_a_bombing_is_not_merged_into_it() -> None:
     assert bombing["item_id"] not in {s["item_id"] for s in raid_news[0]["sources"]}
 
 
-# --- a weekday still to come, and the day an article's undated sentences take
+# --- a weekday still to come
 
 
 @pytest.mark.parametrize(
@@ -140,17 +139,6 @@ def test_the_raid_that_followed_a_bombing_is_not_merged_into_it() -> None:
 def test_a_weekday_to_come_is_the_next_one(text: str, day: date) -> None:
     saturday = date(2018, 8, 11)
     assert [m.date for m in find_dates(tokenize(text), saturday)] == [day]
-
-
-def test_undated_news_takes_the_day_of_the_first_sentence_that_tells_of_an_event() -> None:
-    # a page's other item dates a Sunday six days back; the raid's report gives no day of its own
-    text = (
-        "أعلنت المحكمة العليا أن الأحد كان أول أيام الشهر. "
-        "وقتل ثلاثة من رجال الشرطة السبت في مداهمة لمنزل في البلدة. "
-        "واعتقلت قوات الأمن خمسة مسلحين في المداهمة."
-    )
-    events = extract(item(text, published="2018-08-11T18:00:00Z"))
-    assert by_sub(events, "arrests")["date"] == "2018-08-11"
 
 
 # --- a cell dismantled is an arrest operation; a suspension is not

@@ -70,19 +70,16 @@ def article_context(
         main_place = PlaceChoice(top.place, None, top.sentence)
     # not a day of history («منذ الحادي عشر من سبتمبر», «وقع في الأول من يوليو» in a later story):
     # it dates the background event it names (factuality.BACKGROUND_DAYS), not the article's others
-    # The first such day of a sentence that tells of the news (a trigger word, people killed or
-    # hurt, a party to it: «لا يزال هناك مسلحون من تنظيم داعش في القرية»): a page's other items (a
-    # court announcing a holiday, a video of «السبت») date none of it
-    days = [
-        (a, d)
-        for a in analysed
-        for d in a.dates
-        if d.precision == "day"
-        and (published is None or d.date >= published - timedelta(days=BACKGROUND_DAYS))
-        and not is_future(d, published)
-    ]
     lead_date = next(
-        (d for a, d in days if a.triggers or a.casualty_cues or a.actors), days[0][1] if days else None
+        (
+            d
+            for a in analysed
+            for d in a.dates
+            if d.precision == "day"
+            and (published is None or d.date >= published - timedelta(days=BACKGROUND_DAYS))
+            and not is_future(d, published)
+        ),
+        None,
     )
     return ArticleContext(
         item["item_id"], published, countries, main_place, lead_date, title_places, title_triggers
