@@ -12,7 +12,7 @@ from workers.extract.context import ArticleContext
 from workers.extract.factuality import BACKGROUND
 from workers.extract.gazetteer import NEAR_KM, PRECISION_RANK, distance_km, resolve
 from workers.extract.lexicon import Trigger, civilian_attack_trigger
-from workers.extract.sentence import is_nisba
+from workers.extract.sentence import VIOLENT_TYPES, is_nisba
 from workers.extract.text import Sentence
 
 MAX_EVIDENCE = 40
@@ -156,9 +156,6 @@ def _group(candidates: list[Candidate]) -> list[list[Candidate]]:
     return groups
 
 
-_VIOLENT_TYPES = frozenset({"battles", "explosions_remote_violence", "violence_against_civilians"})
-
-
 def _fold_casualty_only(groups: list[list[Candidate]]) -> list[list[Candidate]]:
     """Figures with no event word («قتلت وأصابت العشرات») in an article that reports violence in
     the same area belong to that violence, not to an attack of unknown type."""
@@ -170,7 +167,7 @@ def _fold_casualty_only(groups: list[list[Candidate]]) -> list[list[Candidate]]:
                     g
                     for g in groups
                     if not g[0].trigger.casualty_only
-                    and g[0].trigger.event_type in _VIOLENT_TYPES
+                    and g[0].trigger.event_type in VIOLENT_TYPES
                     and _same_area(g[0], group[0])
                     and not _history_for_news(g, group)
                 ),

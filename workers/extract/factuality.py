@@ -329,8 +329,10 @@ def earlier_event_marker(a: SentenceAnalysis, trig: Match[Trigger]) -> int | Non
     أحد جنودها», «مداهمة لمشتبه بهم بتفجير»: an event named just after a word that makes it earlier
     than the sentence's news (cues.json earlier_event_markers: the day after, in answer to, in revenge
     for, against the background of; accusation_markers: suspected of, charged with, where a
-    preposition governs the event) is the background of the sentence's news, or of the news the sentence refers to («جاء ذلك غداة هجوم»): reported, never the lead. Without it an article on the raid led with the bombing it followed, and dedup merged the
-    raid's reports into the bombing (held_out_r17_ant: 10 wrong pairs). Not «بعد», «إثر», «عقب»: «قتل
+    preposition governs the event) is the background of the sentence's news, or of the news the
+    sentence refers to («جاء ذلك غداة هجوم»): reported, never the lead. Without it an article on the
+    raid led with the bombing it followed, and dedup merged the raid's reports into the bombing
+    (held_out_r17_ant: 10 wrong pairs). Not «بعد», «إثر», «عقب»: «قتل
     ثلاثة بعد انفجار عبوة» is one event. The marker's position, or None."""
     words = a.tokens.words
     for i in range(max(0, trig.start_token - EARLIER_EVENT_GAP - 1), trig.start_token):
@@ -343,15 +345,10 @@ def earlier_event_marker(a: SentenceAnalysis, trig: Match[Trigger]) -> int | Non
     return None
 
 
-@cache
-def _written_forms(list_name: str) -> frozenset[str]:
-    return frozenset(fold(w) for w in lexicon.cues()[list_name])
-
-
 def _as_written(word: str, list_name: str) -> bool:
     """Is the word an entry of the list as written, past its clitics («وغداة», «بتورطهم»)? Not by
     morphological key: «غداة» (the day after) would meet «غدا» (tomorrow)."""
-    return not _written_forms(list_name).isdisjoint(keys_of(word))
+    return not lexicon.word_set(list_name).isdisjoint(keys_of(word))
 
 
 _IN = fold("في")
