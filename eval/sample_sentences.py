@@ -56,6 +56,7 @@ HOLDOUT_SEEDS = {
     "holdout_r16": {"ant": 2054, "saudinewsnet": 2055},
     "holdout_r17": {"ant": 2056, "saudinewsnet": 2057},
     "holdout_r18": {"ant": 2058, "saudinewsnet": 2059},
+    "holdout_r19": {"ant": 2060, "saudinewsnet": 2061},
 }
 SET_SEED = {  # order of a set's 150 lines
     "dev": 3026,
@@ -76,6 +77,7 @@ SET_SEED = {  # order of a set's 150 lines
     "holdout_r16": 3054,
     "holdout_r17": 3056,
     "holdout_r18": 3058,
+    "holdout_r19": 3060,
 }
 KEYWORD_PER_SET = 56
 RANDOM_PER_SET = 19
