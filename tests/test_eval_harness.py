@@ -212,6 +212,7 @@ ACLED_SUB_TYPES = {
         "holdout_r16",
         "holdout_r17",
         "holdout_r18",
+        "holdout_r19",
     ],
 )
 def test_committed_sets_resolve_and_are_well_formed(name: str) -> None:

@@ -741,7 +741,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--gold",
         action="append",
-        help="a gold set: 2018, dev, test, holdout, holdout_r4, holdout_r5, holdout_r6, holdout_r7, holdout_r8, holdout_r9, holdout_r10, holdout_r11, holdout_r12, holdout_r13, holdout_r14, holdout_r15, holdout_r16, holdout_r17 or holdout_r18 (the frozen test sets: "
+        help="a gold set: 2018, dev, test, holdout, holdout_r4, holdout_r5, holdout_r6, holdout_r7, holdout_r8, holdout_r9, holdout_r10, holdout_r11, holdout_r12, holdout_r13, holdout_r14, holdout_r15, holdout_r16, holdout_r17, holdout_r18 or holdout_r19 (the frozen test sets: "
         "only when named), or a file (format in eval/README.md); repeatable (default: 2018 and dev)",
     )
     p.add_argument(

@@ -375,7 +375,7 @@ EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"  # in a checkout
 # scored only when asked for by name (`--gold test`, `--gold holdout`, `--gold holdout_r4`,
 # `--gold holdout_r5`, `--gold holdout_r6`, `--gold holdout_r7`, `--gold holdout_r8`, `--gold holdout_r9`,
 # `--gold holdout_r10`, `--gold holdout_r11`, `--gold holdout_r12`, `--gold holdout_r13`, `--gold holdout_r14`, `--gold holdout_r15`, `--gold holdout_r16`,
-# `--gold holdout_r17`, `--gold holdout_r18`).
+# `--gold holdout_r17`, `--gold holdout_r18`, `--gold holdout_r19`).
 GOLD_SETS = {
     "2018": "eval/extract_gold.jsonl",
     "dev": "eval/extract_dev.jsonl",
@@ -396,6 +396,7 @@ GOLD_SETS = {
     "holdout_r16": "eval/extract_holdout_r16.jsonl",
     "holdout_r17": "eval/extract_holdout_r17.jsonl",
     "holdout_r18": "eval/extract_holdout_r18.jsonl",
+    "holdout_r19": "eval/extract_holdout_r19.jsonl",
 }
 DEFAULT_SETS = ("2018", "dev")
 
