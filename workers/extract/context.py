@@ -37,6 +37,13 @@ class ArticleContext:
     title_triggers: list[Match[Trigger]]
 
 
+def _one_country(m: Match[list[Place]]) -> set[str]:
+    """The country a place name is in, when all its readings are in one («محافظة إدلب» is the
+    province and the city, both Syrian); none for a name read in two countries («أريحا»)."""
+    codes = {p.country_code for p in m.entry}
+    return codes if len(codes) == 1 and None not in codes else set()
+
+
 def article_context(
     item: dict[str, Any],
     published: date | None,
@@ -46,11 +53,10 @@ def article_context(
 ) -> ArticleContext:
     countries: set[str] = set()
     for m in title_places:
-        countries.update(p.country_code for p in m.entry if len(m.entry) == 1 and p.country_code)
+        countries.update(_one_country(m))
     for a in analysed:
         for m in a.places:
-            if len(m.entry) == 1 and m.entry[0].country_code:
-                countries.add(m.entry[0].country_code)
+            countries.update(_one_country(m))
         for am in a.actors:
             if am.entry.country:
                 countries.add(am.entry.country)

@@ -35,7 +35,7 @@ from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import CasualtyCue, Match, PhraseIndex, Trigger
 from workers.extract.morph import MIN_STEM, stem_keys
-from workers.extract.sentence import SentenceAnalysis, SentenceMatches, counts_people_after
+from workers.extract.sentence import SentenceAnalysis, SentenceMatches, counts_people_after, meeting_venue
 from workers.extract.text import Memo, Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
 
 __all__ = ["CASUALTY_KINDS", "MAX_EVIDENCE", "extract"]
@@ -254,9 +254,12 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         else m
         for m in indexes[_TRIGGERS].find(title_tokens, title_starts[_TRIGGERS])
     ]
-    ctx = article_context(
-        item, published, analysed, indexes[_PLACES].find(title_tokens, title_starts[_PLACES]), title_triggers
-    )
+    title_places = [
+        m
+        for m in indexes[_PLACES].find(title_tokens, title_starts[_PLACES])
+        if not meeting_venue(m, title_tokens.words, title_triggers)  # «روسيا تستبق "قمة طهران" بغارات»
+    ]
+    ctx = article_context(item, published, analysed, title_places, title_triggers)
     candidates: list[Candidate] = []
     last_attr: Attribution | None = None
     for si, a in enumerate(analysed):
