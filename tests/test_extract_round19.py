@@ -97,3 +97,22 @@ def test_a_press_conferences_city_is_not_the_events_place() -> None:
 def test_a_meeting_that_was_hit_keeps_its_place() -> None:
     loc = lead(extract(item("قتل 20 شخصا في هجوم انتحاري استهدف اجتماعا لعلماء الدين في كابل.")))["location"]
     assert loc["name"] == "Kabul"
+
+
+# --- «في أعقاب»: an earlier event, and its place is its own
+
+
+def test_in_the_wake_of_names_an_earlier_event() -> None:
+    events = extract(item("اعتقلت الشرطة عشرة أشخاص في أعقاب هجوم انتحاري على مسجد في المدينة."))
+    assert lead(events)["sub_event_type"] == "arrests"
+    earlier = [e for e in events if e["sub_event_type"] == "suicide_bomb"]
+    assert [e.get("lead") for e in earlier] == [False]
+
+
+def test_a_place_after_an_earlier_event_marker_is_that_events() -> None:
+    text = (
+        "قتل جنديان في هجوم نفذه مسلحون من حزب العمال الكردستاني في الوقت الذي يتصاعد فيه العنف في "
+        "أعقاب حملة القصف التركية على معسكرات الحزب في شمال العراق."
+    )
+    loc = lead(extract(item(text, title="مقتل جنديين في هجوم شرقي تركيا")))["location"]
+    assert loc["country_code"] == "TR"

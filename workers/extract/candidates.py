@@ -18,6 +18,7 @@ from workers.extract.factuality import (
     Factuality,
     earlier_event_marker,
     judge,
+    marks_earlier_event,
     weapon_found,
     weapon_intercepted,
 )
@@ -183,8 +184,9 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
         # happened is the article's place, or else the party it was done to (acled_coding)
         return _main_place_unless(ctx, parties)
     # «قصفت مقاتلات تركية مواقع لداعش وذكرت وسائل إعلام أن الشرطة ... في إسطنبول»: a place in a
-    # later statement of the sentence is that statement's
-    told_apart = _next_statement(a, trig)
+    # later statement of the sentence is that statement's; «هجوم نفذه حزب العمال ... في أعقاب حملة
+    # القصف التركية ... في شمال العراق»: a place after an earlier-event marker is that event's
+    told_apart = min(_next_statement(a, trig), _earlier_event_from(a, trig))
     own = [m for m in specific if m.start_token < told_apart]
     if not own:
         return _main_place_unless(ctx, {m.entry[0].id for m in specific})
@@ -206,6 +208,13 @@ def _place(a: SentenceAnalysis, trig: Match[Trigger], ctx: ArticleContext) -> Pl
         ),
     )
     return PlaceChoice(resolve(best.entry, ctx.countries), best, a.sentence)
+
+
+def _earlier_event_from(a: SentenceAnalysis, trig: Match[Trigger]) -> int:
+    """Where the sentence turns, after the trigger, to an earlier event it names (the first
+    factuality.marks_earlier_event word after it); the sentence's end when it does not."""
+    words = a.tokens.words
+    return next((i for i in range(trig.end_token, len(words)) if marks_earlier_event(words[i])), len(words))
 
 
 def _main_place_unless(ctx: ArticleContext, excluded: set[str]) -> PlaceChoice | None:

@@ -77,30 +77,33 @@ def build_events(
 
 def _place_from_headline(event: dict[str, Any], item: dict[str, Any], ctx: ArticleContext) -> None:
     """A lead event placed only by country (or not at all) takes the town its headline names:
-    «حصيلة جديدة لضحايا الهجوم الكيماوي في دوما» over a body that says only «سوريا»."""
+    «حصيلة جديدة لضحايا الهجوم الكيماوي في دوما» over a body that says only «سوريا»; one placed
+    nowhere takes the headline's country too («مقتل جنديين في هجوم شرقي تركيا»)."""
     loc = event["location"]
     if loc and loc["precision"] != "country":
         return
-    for m in ctx.title_places:
-        if is_nisba(m):
-            continue
-        place = resolve(m.entry, ctx.countries)
-        if place.precision == "country" or (loc and place.country_code != loc["country_code"]):
-            continue
-        event["location"] = place.as_location()
-        title = item.get("title") or ""
-        event["evidence"].append(
-            evidence(
-                "location",
-                item["item_id"],
-                Sentence(0, len(title), title),
-                m.start,
-                m.end,
-                HEADLINE_PLACE_CONFIDENCE,
-            )
-            | {"in_title": True}
-        )
+    named = [(m, resolve(m.entry, ctx.countries)) for m in ctx.title_places if not is_nisba(m)]
+    usable = [
+        (m, place)
+        for m, place in named
+        if not loc or (place.precision != "country" and place.country_code == loc["country_code"])
+    ]
+    if not usable:
         return
+    m, place = min(usable, key=lambda found: found[1].precision == "country")  # a town before a country
+    event["location"] = place.as_location()
+    title = item.get("title") or ""
+    event["evidence"].append(
+        evidence(
+            "location",
+            item["item_id"],
+            Sentence(0, len(title), title),
+            m.start,
+            m.end,
+            HEADLINE_PLACE_CONFIDENCE,
+        )
+        | {"in_title": True}
+    )
 
 
 def _mark_lead(

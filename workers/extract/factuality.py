@@ -345,6 +345,12 @@ def earlier_event_marker(a: SentenceAnalysis, trig: Match[Trigger]) -> int | Non
     return None
 
 
+def marks_earlier_event(word: str) -> bool:
+    """Is the word one that turns a sentence to an earlier event (cues.json earlier_event_markers:
+    «غداة», «ردا», «في أعقاب»)?"""
+    return _as_written(word, "earlier_event_markers")
+
+
 def _as_written(word: str, list_name: str) -> bool:
     """Is the word an entry of the list as written, past its clitics («وغداة», «بتورطهم»)? Not by
     morphological key: «غداة» (the day after) would meet «غدا» (tomorrow)."""
