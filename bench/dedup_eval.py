@@ -361,6 +361,7 @@ SWEEP: dict[str, tuple[float, ...]] = {  # DedupConfig fields `--sweep` varies (
     "story_vague": (0.0, 0.3),
     "story_cross_type": (0.4, 0.6, 0.8, 1.01),
     "story_beats_figures": (1.0, 1.01),
+    "story_other_day_other_place": (0.0, 0.6),
 }
 
 

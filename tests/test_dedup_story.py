@@ -406,12 +406,15 @@ def test_a_weak_second_hand_link_bridges_nothing() -> None:
     market = report("c", story=MARKET, reported="2019-03-11T09:30:00Z")
     bridge = report("b", story=MARKET, reported="2019-03-11T11:00:00Z")
     yesterday["actors"], market["actors"], bridge["actors"] = [civilians], [police], [civilians, police]
-    cfg = DedupConfig()
+    # (another day in another town is now a hard "no" of its own, `story_other_day_other_place`;
+    # without it the link is weak, and the bridge's own bar is what parts the two)
+    cfg = DedupConfig(story_other_day_other_place=0.0)
     assert match_score(yesterday, market, cfg) < cfg.threshold  # apart on their own
     assert cfg.threshold <= match_score(yesterday, bridge, cfg) <= cfg.bridge_min_score  # a weak link
-    assert clusters([yesterday, market, bridge]) == {frozenset({"a"}), frozenset({"b", "c"})}
+    assert clusters([yesterday, market, bridge], cfg) == {frozenset({"a"}), frozenset({"b", "c"})}
     # what any link at all did before: the three in one
     assert len(clusters([yesterday, market, bridge], replace(cfg, bridge_min_score=0.0))) == 1
+    assert match_score(yesterday, bridge, DedupConfig()) == 0.0  # and with it, no link at all
 
 
 def test_an_unidentified_attacker_does_not_contradict_a_named_one() -> None:
@@ -525,3 +528,21 @@ def test_the_bridge_tombstone_reaches_the_sink_through_the_worker(settings: Sett
     for r in scenario:
         pipeline.feed_candidate(encode(r))
     assert values == pipeline.versions  # the worker publishes what the in-memory pipeline does
+
+
+NEARBY_TOWN = {"id": "gn:harasta-north", "name": "North", "lat": 33.80, "lon": 36.55, "precision": "place"}  # ~29 km
+SHELLING = "قصفت قوات النظام بالمدفعية الثقيلة أحياء دوما السكنية وأوقعت جرحى بين المدنيين"
+SHELLING_ELSEWHERE = "سقوط قذائف صاروخية على بلدة شمالي العاصمة مصدرها مواقع الجيش ومقتل امرأة"
+
+
+def test_another_day_and_another_town_of_one_kind_of_attack_are_two_events_unless_told_alike() -> None:
+    today = report("a", sub="shelling_artillery_missile_attack", story=SHELLING)
+    tomorrow = report(
+        "b", sub="shelling_artillery_missile_attack", story=SHELLING_ELSEWHERE, place=NEARBY_TOWN, day="2019-03-12"
+    )
+    assert len(clusters([today, tomorrow])) == 2  # two weak links: another day, another town
+    assert len(clusters([today, tomorrow], DedupConfig(story_other_day_other_place=0.0))) == 1
+    told_alike = {**tomorrow, "evidence": today["evidence"], "summary": SHELLING}
+    assert len(clusters([today, told_alike])) == 1  # the same story, dated and placed apart by its outlets
+    same_town = report("c", sub="shelling_artillery_missile_attack", story=SHELLING_ELSEWHERE, day="2019-03-12")
+    assert len(clusters([today, same_town])) == 1  # a report dated a day late, in the same town

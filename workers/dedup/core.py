@@ -402,6 +402,14 @@ def verdict(
     if not same_sub and text < (cfg.story_strong if family else cfg.story_cross_type):
         return Verdict(0.0, "sub-type story")  # e.g. an IED and a suicide bombing of one day, told in different words
     vague = _vague(event.get("location")) or _vague(cand.get("location"))
+    if (
+        d1 != d2
+        and not vague
+        and place < cfg.places.same
+        and copy_bits > cfg.near_copy_bits
+        and text < cfg.story_other_day_other_place
+    ):
+        return Verdict(0.0, "other day, other place")  # two shellings of one province on two days
     if vague and text < cfg.story_vague:
         return Verdict(0.0, "vague story")  # "an attack in Syria" and another of the same day: nothing says they are one
     if (
