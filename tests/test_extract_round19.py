@@ -116,3 +116,27 @@ def test_a_place_after_an_earlier_event_marker_is_that_events() -> None:
     )
     loc = lead(extract(item(text, title="مقتل جنديين في هجوم شرقي تركيا")))["location"]
     assert loc["country_code"] == "TR"
+
+
+# --- militants the report does not name are ACLED's unidentified armed group
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("قتل متشددون ثلاثة جنود في هجوم على نقطة تفتيش في مالي.", "Mali"),
+        ("هاجمت العناصر الإرهابية كمينا للشرطة في مدينة العريش.", "Egypt"),
+        ("هاجمت الجماعات الإرهابية معسكرا للجيش الليبي في درنة.", "Libya"),
+    ],
+)
+def test_unnamed_militants_are_an_unidentified_armed_group(text: str, country: str) -> None:
+    names = [a["name"] for a in lead(extract(item(text)))["actors"]]
+    assert f"Unidentified Armed Group ({country})" in names
+
+
+def test_the_ultra_orthodox_and_football_strikers_are_no_armed_group() -> None:
+    text = "اشتبكت الشرطة الإسرائيلية مع يهود متشددين أقاموا اعتصاما في مفترق طريق بالقدس."
+    event = lead(extract(item(text)))
+    assert event["sub_event_type"] == "violent_demonstration"
+    assert not any(a["name"].startswith("Unidentified") for a in event["actors"])
+    assert extract(item("وبعد رحيل المهاجمين عن الفريق يجد المدرب نفسه أمام معركة صعبة في الدوري.")) == []

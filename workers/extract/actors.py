@@ -369,6 +369,23 @@ CONTEXT_ROLES: dict[str, tuple[str, str, int, str, tuple[str, ...]]] = {
             "مسلحين ملثمين",
             "المسلحين",
             "المسلحون",
+            # militants the report does not name («قتل متشددون ثلاثة جنود», «هاجمت العناصر الإرهابية
+            # كمينا»): ACLED's unidentified armed group, as the gold sets read them («المهاجمين» is left
+            # out: in the sports pages it is the strikers; «المتطرفين» too: the extremists of the right
+            # and the left; «الإرهابيين» alone, state media's word for any opponent; «يهود متشددون»,
+            # the ultra-Orthodox, are civilians below)
+            "متشددون",
+            "متشددين",
+            "المتشددون",
+            "المتشددين",
+            "عناصر إرهابية",
+            "العناصر الإرهابية",
+            "جماعة إرهابية",
+            "جماعات إرهابية",
+            "الجماعات الإرهابية",
+            "عناصر تكفيرية",
+            "العناصر التكفيرية",
+            "التكفيريين",
         ),
     ),
     "CIV": (
@@ -379,6 +396,10 @@ CONTEXT_ROLES: dict[str, tuple[str, str, int, str, tuple[str, ...]]] = {
         (
             "مدنيين",
             "مدنيون",
+            "يهود متشددون",
+            "يهود متشددين",
+            "اليهود المتشددون",
+            "اليهود المتشددين",
             "المدنيين",
             "المدنيون",
             "مدني",

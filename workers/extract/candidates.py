@@ -505,11 +505,15 @@ def _no_armed_party(a: SentenceAnalysis, trig: Match[Trigger]) -> bool:
     the dead. A clash needs two armed sides; an attack the sentence cites with neither side armed
     («ولم يذكر البيان دوافع الهجوم», «قتل فيه مستوطنان») is, as the gold sets read it, one on
     civilians. Over 600 sampled sentences with the word (seed 182) 39 changed, most of them attacks
-    on civilians or terror attacks that had been read as clashes."""
+    on civilians or terror attacks that had been read as clashes. Gunmen the report cannot name
+    (ACLED's unidentified armed group: «مسلحون», «متشددون») are one armed side at most, not a
+    second party (round 19: with «العناصر الإرهابية», «متشددون» made generic actors, the Surabaya
+    attacks' reports turned clashes and dedup parted them, held_out_ant_2018 0.79 -> 0.76; with
+    this, read-set types are unchanged and the set is back at 0.79)."""
     words = a.tokens.words
     if lexicon.key_set("bare_attack_nouns").isdisjoint(keys_of(words[trig.start_token])):
         return False
-    if any(m.entry.kind in _ARMED_KINDS for m in a.actors):
+    if any(m.entry.kind in _ARMED_KINDS and m.entry.context != "UAG" for m in a.actors):
         return False
     if any(_victims(a, c) == VICTIMS_COMBATANT for c in _people_cues(a)):
         return False
