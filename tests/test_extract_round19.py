@@ -140,3 +140,22 @@ def test_the_ultra_orthodox_and_football_strikers_are_no_armed_group() -> None:
     assert event["sub_event_type"] == "violent_demonstration"
     assert not any(a["name"].startswith("Unidentified") for a in event["actors"])
     assert extract(item("وبعد رحيل المهاجمين عن الفريق يجد المدرب نفسه أمام معركة صعبة في الدوري.")) == []
+
+
+# --- a country that shares its capital's name
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "name"),
+    [
+        ("فككت قوات الأمن خلية إرهابية في تونس.", "", "Tunisia"),
+        ("قتل تسعة جنود في كمين نصبه مسلحون في الجزائر.", "", "Algeria"),
+        ("قالت وزارة الداخلية إنها فككت خلية إرهابية.", "تونس تعلن تفكيك خلية إرهابية", "Tunisia"),
+        ("فككت قوات الأمن خلية إرهابية في تونس العاصمة.", "", "Tunis"),
+        ("انفجرت سيارة مفخخة وسط مدينة الجزائر وقتل ثلاثة أشخاص.", "", "Algiers"),
+    ],
+)
+def test_a_country_named_like_its_capital_is_the_country_unless_the_city_is_said(
+    text: str, title: str, name: str
+) -> None:
+    assert lead(extract(item(text, title=title)))["location"]["name"] == name

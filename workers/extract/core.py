@@ -35,7 +35,13 @@ from workers.extract.fingerprint import simhash_words
 from workers.extract.gazetteer import place_index
 from workers.extract.lexicon import CasualtyCue, Match, PhraseIndex, Trigger
 from workers.extract.morph import MIN_STEM, stem_keys
-from workers.extract.sentence import SentenceAnalysis, SentenceMatches, counts_people_after, meeting_venue
+from workers.extract.sentence import (
+    SentenceAnalysis,
+    SentenceMatches,
+    country_unless_city,
+    counts_people_after,
+    meeting_venue,
+)
 from workers.extract.text import Memo, Sentence, Tokens, clitic_variants, fold, split_sentences, tokenize
 
 __all__ = ["CASUALTY_KINDS", "MAX_EVIDENCE", "extract"]
@@ -255,7 +261,7 @@ def extract(item: dict[str, Any]) -> list[dict[str, Any]]:
         for m in indexes[_TRIGGERS].find(title_tokens, title_starts[_TRIGGERS])
     ]
     title_places = [
-        m
+        country_unless_city(m, title_tokens.words)  # «تونس تعلن تفكيك خلية»: the country
         for m in indexes[_PLACES].find(title_tokens, title_starts[_PLACES])
         if not meeting_venue(m, title_tokens.words, title_triggers)  # «روسيا تستبق "قمة طهران" بغارات»
     ]

@@ -388,6 +388,7 @@ class SentenceAnalysis:
                 capital = capital_place(m.entry[0].country_code or "")
                 if capital is not None:  # «ضواحي العاصمة السورية»: Damascus
                     m = replace(m, entry=[capital])
+            m = country_unless_city(m, tokens.words)
             if needs_cue_missing(m, tokens):
                 if not m.entry[0].capital or not m.entry[0].country_code:
                     continue
@@ -964,6 +965,26 @@ def meeting_venue(m: Match[list[Place]], words: list[str], triggers: list[Match[
         if not meeting.isdisjoint(keys_of(words[i])):
             return not any(i - MEETING_TARGET_GAP <= t.end_token <= i for t in triggers)
     return False
+
+
+_CITY_WORDS = frozenset(fold(w) for w in ["العاصمة", "مدينة", "بمدينة", "وسط"])
+
+
+def country_unless_city(m: Match[list[Place]], words: list[str]) -> Match[list[Place]]:
+    """A name that is a country and its capital («تونس», «الجزائر», «جيبوتي») is the country, as
+    the news writes it («تونس تعلن تفكيك خلية», «كمين في الجزائر») and the gold sets place such
+    events; the city only where a word says so («تونس العاصمة», «مدينة الجزائر», «وسط تونس»)."""
+    countries = [p for p in m.entry if p.precision == "country"]
+    if len(countries) != 1 or len(m.entry) == 1:
+        return m
+    code = countries[0].country_code
+    if not all(p.country_code == code for p in m.entry):
+        return m
+    before = words[m.start_token - 1] if m.start_token else ""
+    after = words[m.end_token] if m.end_token < len(words) else ""
+    if before in _CITY_WORDS or after == _CAPITAL_WORD:
+        return replace(m, entry=[p for p in m.entry if p.precision != "country"])
+    return replace(m, entry=countries)
 
 
 def _birthplace(m: Match[list[Place]], tokens: Tokens) -> bool:
