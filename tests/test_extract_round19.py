@@ -159,3 +159,23 @@ def test_a_country_named_like_its_capital_is_the_country_unless_the_city_is_said
     text: str, title: str, name: str
 ) -> None:
     assert lead(extract(item(text, title=title)))["location"]["name"] == name
+
+
+# --- where a source sits is not where it happened
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل تسعة مسلحين في اشتباكات في منطقة صحراوية من محافظة السويداء، بحسب المرصد الذي يتخذ من لندن مقرا له.",
+        "قتل 12 مدنيا في غارات على ريف إدلب، وفق المرصد ومقره في لندن.",
+        "قتل 12 مدنيا في غارات على ريف إدلب، بحسب المرصد السوري لحقوق الإنسان ومقره بريطانيا.",
+    ],
+)
+def test_an_organisations_seat_is_no_place_of_the_event(text: str) -> None:
+    assert lead(extract(item(text)))["location"]["country_code"] == "SY"
+
+
+def test_a_seat_that_was_stormed_is_where_it_happened() -> None:
+    text = "قتل حارس بعد اقتحام مقرها في صنعاء من قبل مسلحين."
+    assert lead(extract(item(text)))["location"]["name"] == "Sanaa"

@@ -376,6 +376,8 @@ class SentenceAnalysis:
                 continue  # «الميليشيات المدعومة من إيران»: who backs them, not where anything happened
             if meeting_venue(m, tokens.words, triggers):
                 continue  # «قبل ساعات من قمة حاسمة في طهران»: where a meeting is held
+            if organisation_seat(m, tokens.words, triggers):
+                continue  # «بحسب المرصد الذي يتخذ من لندن مقرا له»: where a source sits
             if m.had_prep and tokens.words[m.start_token].lstrip("وف")[:1] == _LIKE:
                 continue  # «كبيراً» is «big», not «ك» (like) + Beira: the news compares with no place
             if taken.intersection(range(m.start_token, m.end_token)) and not _located_in_name(m, tokens):
@@ -965,6 +967,29 @@ def meeting_venue(m: Match[list[Place]], words: list[str], triggers: list[Match[
         if not meeting.isdisjoint(keys_of(words[i])):
             return not any(i - MEETING_TARGET_GAP <= t.end_token <= i for t in triggers)
     return False
+
+
+_TAKES = frozenset(fold(w) for w in ["يتخذ", "تتخذ", "يتخذون", "اتخذ", "اتخذت"])
+
+
+def organisation_seat(m: Match[list[Place]], words: list[str], triggers: list[Match[Trigger]]) -> bool:
+    """Is the place where an organisation sits (cues.json seat_words): «ومقره بريطانيا», «ومقرها
+    في لندن», «الذي يتخذ من لندن مقرا له»? The Syrian Observatory's seat placed a Suwayda desert
+    attack in London (held_out_r18_ant). Not a seat an event word just before hit: «اقتحام مقرها
+    في صنعاء» is where the storming was."""
+    seat = lexicon.word_set("seat_words")
+    j = m.start_token - 1  # the word before the place, past a «في»
+    if j >= 0 and without_conjunction(words[j]) == _IN:
+        j -= 1
+    if j >= 0 and without_conjunction(words[j]) in seat:
+        return not any(j - MEETING_TARGET_GAP <= t.end_token <= j for t in triggers)
+    after = words[m.end_token] if m.end_token < len(words) else ""
+    return (
+        j >= 1
+        and without_conjunction(words[j]) == _FROM_WORD
+        and without_conjunction(words[j - 1]) in _TAKES
+        and after in seat
+    )
 
 
 _CITY_WORDS = frozenset(fold(w) for w in ["العاصمة", "مدينة", "بمدينة", "وسط"])
