@@ -953,7 +953,7 @@ def _backer(m: Match[list[Place]], tokens: Tokens) -> bool:
 
 
 VENUE_GAP = 2  # words between a meeting noun and its venue («قمة حاسمة في طهران»)
-MEETING_TARGET_GAP = 3  # words between an event word and the meeting it hit («هجوم على اجتماع»)
+TARGET_GAP = 3  # words between an event word and the meeting or seat it hit («هجوم على اجتماع», «اقتحام مقرها»)
 
 
 def meeting_venue(m: Match[list[Place]], words: list[str], triggers: list[Match[Trigger]]) -> bool:
@@ -965,7 +965,7 @@ def meeting_venue(m: Match[list[Place]], words: list[str], triggers: list[Match[
     meeting = lexicon.word_set("meeting_nouns")
     for i in range(max(0, m.start_token - VENUE_GAP - 1), m.start_token):
         if not meeting.isdisjoint(keys_of(words[i])):
-            return not any(i - MEETING_TARGET_GAP <= t.end_token <= i for t in triggers)
+            return not any(i - TARGET_GAP <= t.end_token <= i for t in triggers)
     return False
 
 
@@ -982,7 +982,7 @@ def organisation_seat(m: Match[list[Place]], words: list[str], triggers: list[Ma
     if j >= 0 and without_conjunction(words[j]) == _IN:
         j -= 1
     if j >= 0 and without_conjunction(words[j]) in seat:
-        return not any(j - MEETING_TARGET_GAP <= t.end_token <= j for t in triggers)
+        return not any(j - TARGET_GAP <= t.end_token <= j for t in triggers)
     after = words[m.end_token] if m.end_token < len(words) else ""
     return (
         j >= 1
@@ -992,13 +992,14 @@ def organisation_seat(m: Match[list[Place]], words: list[str], triggers: list[Ma
     )
 
 
-_CITY_WORDS = frozenset(fold(w) for w in ["العاصمة", "مدينة", "بمدينة", "وسط"])
+# «وسط» is left out: «سيدي بوزيد وسط تونس» is central Tunisia
+_CITY_WORDS = frozenset(fold(w) for w in ["العاصمة", "مدينة", "بمدينة"])
 
 
 def country_unless_city(m: Match[list[Place]], words: list[str]) -> Match[list[Place]]:
     """A name that is a country and its capital («تونس», «الجزائر», «جيبوتي») is the country, as
     the news writes it («تونس تعلن تفكيك خلية», «كمين في الجزائر») and the gold sets place such
-    events; the city only where a word says so («تونس العاصمة», «مدينة الجزائر», «وسط تونس»)."""
+    events; the city only where a word says so («تونس العاصمة», «مدينة الجزائر»)."""
     countries = [p for p in m.entry if p.precision == "country"]
     if len(countries) != 1 or len(m.entry) == 1:
         return m
